@@ -1,0 +1,92 @@
+"""The one typed data model shared by every stage: documents, their metadata and chunks."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ChunkKind = Literal["paragraph", "list", "list_item", "goal", "heading", "table"]
+
+
+class DocumentMeta(BaseModel):
+    """Catalog metadata of one document; `doc_id` is the file stem and is used everywhere."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str
+    title: str
+    municipality: str
+    doc_type: str
+    year: int | None = None
+    ocr: bool = False
+    file: str
+    reference: str | None = None
+    note: str | None = None
+    source: str | None = None
+
+
+class Document(BaseModel):
+    """A loaded document.
+
+    `text` is the text that is indexed and quoted from. It keeps the line layout of the
+    source file (markup is stripped inside lines, never whole lines removed), so a line
+    number in a citation is a line number in the file. `raw_text` is that same text before
+    OCR repair (markup already stripped); for a clean document the two are equal, and a
+    repaired text has the same number of lines as its raw text. `pages` maps 1-based line
+    numbers to PDF page numbers where the source had pages.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    meta: DocumentMeta
+    text: str
+    raw_text: str
+    content_hash: str
+    pages: tuple[int, ...] | None = None  # pages[i] = page of line i+1
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def doc_id(self) -> str:
+        return self.meta.doc_id
+
+    @property
+    def repaired(self) -> bool:
+        return self.text != self.raw_text
+
+
+class Chunk(BaseModel):
+    """One retrievable unit of a document, cut along its structure.
+
+    Invariant: `document.text[start:end] == text`; `start_line`/`end_line` are the
+    1-based, inclusive lines of `document.text` that the span touches.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    section: tuple[str, ...] = ()
+    kind: ChunkKind = "paragraph"
+    start: int
+    end: int
+    start_line: int
+    end_line: int
+    page: int | None = None
+    ordinal: int = Field(0, description="position of the chunk in its document")
+
+    @property
+    def section_path(self) -> str:
+        return " › ".join(self.section)
+
+
+def chunk_id_for(doc_id: str, text: str, start: int) -> str:
+    """Deterministic id, so re-ingesting the same text yields the same ids."""
+    digest = hashlib.sha256(f"{start}:{text}".encode()).hexdigest()[:10]
+    return f"{doc_id}:{digest}"
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

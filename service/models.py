@@ -1,0 +1,128 @@
+"""The service's typed contract: requests, search results, citations and answers."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_QUESTION_CHARS = 2000
+
+
+class Filters(BaseModel):
+    """Metadata filters; every given field must match. Unknown values are rejected (422)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    municipality: str | None = None
+    doc_type: str | None = None
+    year: int | None = None
+
+    def is_empty(self) -> bool:
+        return self.municipality is None and self.doc_type is None and self.year is None
+
+
+def _not_blank(value: str, what: str) -> str:
+    if not value.strip():
+        raise ValueError(f"{what} får inte vara tom / must not be empty")
+    if len(value) > MAX_QUESTION_CHARS:
+        raise ValueError(
+            f"{what} är för lång ({len(value)} tecken, högst {MAX_QUESTION_CHARS}) / "
+            f"too long ({len(value)} characters, at most {MAX_QUESTION_CHARS})"
+        )
+    return value
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str
+    k: int = Field(10, ge=1, le=50)
+    filters: Filters = Field(default_factory=Filters)
+
+    @field_validator("query")
+    @classmethod
+    def _query_not_blank(cls, v: str) -> str:
+        return _not_blank(v, "Sökfrågan / query")
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    filters: Filters = Field(default_factory=Filters)
+
+    @field_validator("question")
+    @classmethod
+    def _question_not_blank(cls, v: str) -> str:
+        return _not_blank(v, "Frågan / question")
+
+
+class Location(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    start_line: int
+    end_line: int
+    page: int | None = None
+
+
+class SearchResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    municipality: str
+    doc_type: str
+    year: int | None
+    section: str
+    text: str
+    score: float
+    location: Location
+
+
+class Citation(BaseModel):
+    """One cited passage. `quote` is an exact substring of the document's indexed text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    n: int
+    doc_id: str
+    title: str
+    municipality: str
+    doc_type: str
+    year: int | None
+    section: str
+    quote: str
+    location: Location
+    chunk_id: str
+    context: str = Field(description="the whole passage (chunk) the quote was taken from")
+    ocr: bool = False
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    answer: str
+    answerable: bool
+    citations: list[Citation]
+    nearest: list[SearchResult] = Field(
+        default_factory=list, description="Närliggande avsnitt: shown when not answerable"
+    )
+    language: str = "sv"
+
+
+class DocumentInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str
+    title: str
+    municipality: str
+    doc_type: str
+    year: int | None
+    ocr: bool
+    chunks: int
+
+
+class DocumentDetail(DocumentInfo):
+    text: str
+    raw_text: str | None = None

