@@ -45,6 +45,9 @@ class Document(BaseModel):
     raw_text: str
     content_hash: str
     pages: tuple[int, ...] | None = None  # pages[i] = page of line i+1
+    # (line, level) of headings known from markup, which stripping removed from `text`;
+    # None means plain text, whose headings the structure stage has to guess.
+    heading_levels: tuple[tuple[int, int], ...] | None = None
     warnings: tuple[str, ...] = ()
 
     @property

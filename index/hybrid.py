@@ -1,0 +1,179 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from index.lexical import SwedishBM25
+from index.store import ChromaChunkStore, build_where, chunk_metadata, filter_values
+from ingest.schema import Chunk, DocumentMeta
+
+if TYPE_CHECKING:  # llama-index takes ~3 s to import; only the embedder module needs it
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+
+@dataclass(frozen=True)
+class ScoredChunk:
+    """A retrieved chunk with its fused score and what each retriever thought of it."""
+
+    chunk: Chunk
+    score: float
+    dense_similarity: float | None
+    lexical_score: float | None
+    dense_rank: int | None  # 1-based
+    lexical_rank: int | None  # 1-based
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], weights: Sequence[float], k: int = 60
+) -> list[tuple[str, float]]:
+    """Weighted RRF: score(d) = Σ w_i / (k + rank_i(d)), ranks 1-based; best first.
+
+    Independent of the order of the rankings: sums are exact (`math.fsum`) and ties are
+    broken by best rank, then id.
+    """
+    if len(rankings) != len(weights):
+        raise ValueError(f"{len(rankings)} rankings but {len(weights)} weights")
+    if any(w < 0 for w in weights):
+        raise ValueError("weights must be non-negative")
+    contributions: dict[str, list[float]] = {}
+    best_rank: dict[str, int] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        seen: set[str] = set()
+        for rank, item in enumerate(ranking, start=1):
+            if item in seen:  # a repeated id only counts at its first (best) rank
+                continue
+            seen.add(item)
+            contributions.setdefault(item, []).append(weight / (k + rank))
+            best_rank[item] = min(best_rank.get(item, rank), rank)
+    fused = [(item, math.fsum(parts)) for item, parts in contributions.items()]
+    fused.sort(key=lambda pair: (-pair[1], best_rank[pair[0]], pair[0]))
+    return fused
+
+
+def _matches(metadata: Mapping[str, Any], wanted: Mapping[str, set[Any]]) -> bool:
+    return all(metadata[key] in values for key, values in wanted.items())
+
+
+class HybridRetriever:
+    """Dense + BM25 over the same chunks, fused with RRF; filters apply to both sides."""
+
+    def __init__(
+        self,
+        store: ChromaChunkStore,
+        bm25: SwedishBM25,
+        chunks: Mapping[str, Chunk],
+        doc_meta: Mapping[str, DocumentMeta],
+        embed_model: BaseEmbedding,
+        dense_k: int = 30,
+        lexical_k: int = 30,
+        rrf_k: int = 60,
+        dense_weight: float = 1.0,
+        lexical_weight: float = 1.0,
+    ) -> None:
+        self.store = store
+        self.bm25 = bm25
+        self.chunks = chunks
+        self.doc_meta = doc_meta
+        self.embed_model = embed_model
+        self.dense_k = dense_k
+        self.lexical_k = lexical_k
+        self.rrf_k = rrf_k
+        self.dense_weight = dense_weight
+        self.lexical_weight = lexical_weight
+
+    def allowed_ids(self, filters: Mapping[str, Any] | None) -> set[str] | None:
+        """Chunk ids passing `filters` (same semantics as the Chroma `where`), None if no filter."""
+        if not filters:
+            return None
+        build_where(filters)  # validates the keys exactly as the dense side does
+        wanted = {key: set(filter_values(key, value)) for key, value in filters.items()}
+        return {
+            cid
+            for cid, chunk in self.chunks.items()
+            if _matches(chunk_metadata(chunk, self.doc_meta[chunk.doc_id]), wanted)
+        }
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        return np.asarray(self.embed_model.get_query_embedding(query), dtype=np.float32)
+
+    def _dense(
+        self, qvec: np.ndarray, k: int, filters: Mapping[str, Any] | None
+    ) -> list[tuple[str, float]]:
+        hits = self.store.query(qvec, k, build_where(filters))
+        return [(cid, sim) for cid, sim in hits if cid in self.chunks]
+
+    def _lexical(
+        self, text: str, k: int, filters: Mapping[str, Any] | None
+    ) -> list[tuple[str, float]]:
+        return self.bm25.search(text, k, self.allowed_ids(filters))
+
+    def _similarities(self, qvec: np.ndarray, ids: Sequence[str]) -> dict[str, float]:
+        """Cosine of the query with stored vectors, for chunks the dense side did not return."""
+        stored = self.store.embeddings(ids)
+        qnorm = float(np.linalg.norm(qvec)) or 1.0
+        return {
+            cid: float(vec @ qvec) / ((float(np.linalg.norm(vec)) or 1.0) * qnorm)
+            for cid, vec in stored.items()
+        }
+
+    def dense(
+        self, query: str, k: int = 10, filters: Mapping[str, Any] | None = None
+    ) -> list[ScoredChunk]:
+        """Dense-only ranking (for comparison in the benchmark)."""
+        hits = self._dense(self._query_vector(query), k, filters)
+        return [
+            ScoredChunk(self.chunks[cid], sim, sim, None, rank, None)
+            for rank, (cid, sim) in enumerate(hits, start=1)
+        ]
+
+    def lexical(
+        self, query: str, k: int = 10, filters: Mapping[str, Any] | None = None
+    ) -> list[ScoredChunk]:
+        """BM25-only ranking; still carries each chunk's dense similarity."""
+        hits = self._lexical(query, k, filters)
+        sims = self._similarities(self._query_vector(query), [cid for cid, _ in hits])
+        return [
+            ScoredChunk(self.chunks[cid], score, sims.get(cid), score, None, rank)
+            for rank, (cid, score) in enumerate(hits, start=1)
+        ]
+
+    def retrieve(
+        self,
+        query: str,
+        k: int = 10,
+        filters: Mapping[str, Any] | None = None,
+        lexical_extra: str = "",
+    ) -> list[ScoredChunk]:
+        """Fused top-k. `lexical_extra` (e.g. expanded abbreviations) only feeds BM25."""
+        qvec = self._query_vector(query)
+        dense_hits = self._dense(qvec, self.dense_k, filters)
+        lexical_query = f"{query} {lexical_extra}".strip()
+        lexical_hits = self._lexical(lexical_query, self.lexical_k, filters)
+        fused = reciprocal_rank_fusion(
+            [[cid for cid, _ in dense_hits], [cid for cid, _ in lexical_hits]],
+            [self.dense_weight, self.lexical_weight],
+            k=self.rrf_k,
+        )[:k]
+        dense_sim = dict(dense_hits)
+        dense_rank = {cid: r for r, (cid, _) in enumerate(dense_hits, start=1)}
+        lex_score = dict(lexical_hits)
+        lex_rank = {cid: r for r, (cid, _) in enumerate(lexical_hits, start=1)}
+        missing = [cid for cid, _ in fused if cid not in dense_sim]
+        dense_sim.update(self._similarities(qvec, missing))
+        return [
+            ScoredChunk(
+                chunk=self.chunks[cid],
+                score=score,
+                dense_similarity=dense_sim.get(cid),
+                lexical_score=lex_score.get(cid),
+                dense_rank=dense_rank.get(cid),
+                lexical_rank=lex_rank.get(cid),
+            )
+            for cid, score in fused
+        ]

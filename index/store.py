@@ -1,0 +1,156 @@
+"""Chunk vectors in Chroma, always with our own embeddings and cosine space."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from ingest.schema import Chunk, DocumentMeta
+
+COLLECTION = "falun-kb-chunks"
+FILTER_KEYS = ("municipality", "doc_type", "year")
+NO_YEAR = -1  # Chroma metadata cannot hold None
+
+
+def chunk_metadata(chunk: Chunk, meta: DocumentMeta) -> dict[str, str | int]:
+    return {
+        "doc_id": chunk.doc_id,
+        "municipality": meta.municipality,
+        "doc_type": meta.doc_type,
+        "year": meta.year if meta.year is not None else NO_YEAR,
+        "section": chunk.section_path,
+        "start_line": chunk.start_line,
+        "end_line": chunk.end_line,
+    }
+
+
+def build_where(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Chroma `where` from {"municipality", "doc_type", "year"}; a list value means any of."""
+    if not filters:
+        return None
+    unknown = set(filters) - set(FILTER_KEYS)
+    if unknown:
+        raise ValueError(f"unknown filter(s) {sorted(unknown)}; allowed: {list(FILTER_KEYS)}")
+    clauses: list[dict[str, Any]] = []
+    for key in FILTER_KEYS:
+        if key in filters:
+            values = filter_values(key, filters[key])
+            clauses.append({key: values[0]} if len(values) == 1 else {key: {"$in": values}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def filter_values(key: str, value: Any) -> list[str | int]:
+    """A filter value (or list of alternatives) as stored in chunk metadata (year None → -1)."""
+    values = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
+    if key == "year":
+        return [NO_YEAR if v is None else int(v) for v in values]
+    return [str(v) for v in values]
+
+
+class ChromaChunkStore:
+    """One Chroma collection of chunk vectors; ids are chunk ids."""
+
+    def __init__(self, client: Any, collection_name: str = COLLECTION) -> None:
+        self.client = client
+        self.collection_name = collection_name
+        self._collection = self._open()
+
+    def _open(self) -> Any:
+        # embedding_function=None: Chroma's default would download an ONNX model and fail
+        # offline; we always pass vectors ourselves.
+        return self.client.get_or_create_collection(
+            self.collection_name,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def reset(self) -> None:
+        """Drop and recreate the collection (e.g. when the embedding dimension changes)."""
+        self.client.delete_collection(self.collection_name)
+        self._collection = self._open()
+
+    def upsert(
+        self,
+        chunks: Sequence[Chunk],
+        embeddings: np.ndarray,
+        doc_meta: Mapping[str, DocumentMeta],
+    ) -> None:
+        if len(chunks) != len(embeddings):
+            raise ValueError(f"{len(chunks)} chunks but {len(embeddings)} embeddings")
+        step = max(1, min(1000, self.client.get_max_batch_size()))
+        for start in range(0, len(chunks), step):
+            batch = chunks[start : start + step]
+            self._collection.upsert(
+                ids=[c.chunk_id for c in batch],
+                embeddings=np.asarray(embeddings[start : start + step], dtype=np.float32),
+                metadatas=[chunk_metadata(c, doc_meta[c.doc_id]) for c in batch],
+                documents=[c.text for c in batch],
+            )
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), 1000):  # Chroma rejects an empty id list
+            self._collection.delete(ids=ids[start : start + 1000])
+
+    def delete_doc(self, doc_id: str) -> None:
+        self._collection.delete(where={"doc_id": doc_id})
+
+    def query(
+        self, embedding: Sequence[float] | np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top-k (chunk_id, cosine similarity), best first."""
+        if k <= 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[np.asarray(embedding, dtype=np.float32)],
+            n_results=k,
+            where=where,
+            include=["distances"],
+        )
+        ids, distances = result["ids"][0], (result["distances"] or [[]])[0]
+        # Chroma's cosine space returns distance = 1 - cosine similarity.
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+    def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors for those of `ids` that exist."""
+        if not ids:
+            return {}
+        got = self._collection.get(ids=list(ids), include=["embeddings"])
+        vectors = got["embeddings"] if got["embeddings"] is not None else []
+        return {
+            i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], vectors, strict=True)
+        }
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def ids(self) -> set[str]:
+        return set(self._collection.get(include=[])["ids"])
+
+
+def open_chroma(
+    path: Path | None = None, url: str | None = None, collection_name: str = COLLECTION
+) -> ChromaChunkStore:
+    """Embedded PersistentClient at `path`, or an HttpClient when a server `url` is given."""
+    # Imported here: chromadb takes about a second to import and the CLI's --help must not.
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    if url:
+        parsed = urlparse(url if "://" in url else f"http://{url}")
+        client = chromadb.HttpClient(
+            host=parsed.hostname or "localhost",
+            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+            ssl=parsed.scheme == "https",
+            settings=settings,
+        )
+    elif path is not None:
+        client = chromadb.PersistentClient(path=str(path), settings=settings)
+    else:
+        raise ValueError("open_chroma needs a path (embedded) or a url (server)")
+    return ChromaChunkStore(client, collection_name)

@@ -1,0 +1,182 @@
+"""Load the catalog and the documents of a corpus directory into typed `Document`s."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from ingest.decode import DecodeError, decode_text, split_pages
+from ingest.markup import strip_markup
+from ingest.pdf import PdfError, read_pdf
+from ingest.schema import Document, DocumentMeta, content_hash
+
+log = logging.getLogger(__name__)
+
+CATALOG_NAME = "catalog.json"
+TEXT_SUFFIXES = frozenset({".txt"})
+MARKUP_SUFFIXES = frozenset({".md", ".markdown"})
+PDF_SUFFIXES = frozenset({".pdf"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKUP_SUFFIXES | PDF_SUFFIXES
+UNKNOWN = "okänd"
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+
+
+class IngestError(Exception):
+    """A file that cannot be ingested, with the path and a reason a person can act on."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class IngestProblem:
+    """One warning or error met while loading a corpus."""
+
+    path: Path
+    doc_id: str | None
+    level: Literal["warning", "error"]
+    message: str
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The documents that loaded, and what went wrong with the rest."""
+
+    documents: list[Document] = field(default_factory=list)
+    problems: list[IngestProblem] = field(default_factory=list)
+
+
+def load_catalog(corpus_dir: Path) -> dict[str, DocumentMeta]:
+    """Read `catalog.json` (doc_id -> metadata) from the corpus directory."""
+    path = corpus_dir / CATALOG_NAME
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise IngestError(path, f"cannot read the catalog: {err}") from err
+    if not isinstance(raw, dict):
+        raise IngestError(path, "the catalog must be a JSON object keyed by doc_id")
+    catalog: dict[str, DocumentMeta] = {}
+    for doc_id, entry in raw.items():
+        try:
+            catalog[doc_id] = DocumentMeta.model_validate({**entry, "doc_id": doc_id})
+        except (ValidationError, TypeError) as err:
+            raise IngestError(path, f"invalid entry {doc_id!r}: {err}") from err
+    return catalog
+
+
+def load_document(path: Path, meta: DocumentMeta) -> Document:
+    """Read one .txt/.md/.pdf file; raise IngestError with the reason if it cannot be used."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise IngestError(path, f"unsupported file type {suffix or '(none)'!r} (use {supported})")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise IngestError(path, f"cannot read the file: {err.strerror or err}") from err
+    if not data:
+        raise IngestError(path, "the file is empty")
+    pages: tuple[int, ...] | None = None
+    headings: tuple[tuple[int, int], ...] | None = None
+    try:
+        if suffix in PDF_SUFFIXES:
+            pdf = read_pdf(data)
+            text, pages, warnings = pdf.text, pdf.pages, pdf.warnings
+        else:
+            text, warnings = decode_text(data)
+            text, pages = split_pages(text)
+            if suffix in MARKUP_SUFFIXES:
+                text, headings = strip_markup(text)
+    except (DecodeError, PdfError) as err:
+        raise IngestError(path, str(err)) from err
+    if not text.strip():
+        raise IngestError(path, "no text left after reading the file")
+    return Document(
+        meta=meta,
+        text=text,
+        raw_text=text,
+        content_hash=content_hash(data),
+        pages=pages,
+        heading_levels=headings,
+        warnings=warnings,
+    )
+
+
+def infer_meta(path: Path, text: str | None = None) -> DocumentMeta:
+    """Metadata for a file without a catalog entry: title from its first line, year from its name."""
+    title = path.stem
+    for line in (text or "").split("\n"):
+        if line.strip():
+            title = line.strip()[:120]
+            break
+    year = _YEAR.search(path.stem)
+    return DocumentMeta(
+        doc_id=path.stem,
+        title=title,
+        municipality=UNKNOWN,
+        doc_type=UNKNOWN,
+        year=int(year.group(1)) if year else None,
+        file=path.name,
+    )
+
+
+def _first_heading(doc: Document) -> str | None:
+    lines = doc.text.split("\n")
+    for number, _level in doc.heading_levels or ():
+        if title := lines[number - 1].strip():
+            return title
+    return None
+
+
+def load_corpus(corpus_dir: Path, catalog: dict[str, DocumentMeta] | None = None) -> LoadResult:
+    """Load every supported file; a bad file becomes a problem and the rest still load."""
+    result = LoadResult()
+    problems = result.problems
+    if catalog is None:
+        try:
+            catalog = load_catalog(corpus_dir)
+        except IngestError as err:
+            problems.append(IngestProblem(err.path, None, "warning", err.reason))
+            catalog = {}
+    by_file = {meta.file: meta for meta in catalog.values()}
+    seen: set[str] = set()
+    for path in sorted(corpus_dir.iterdir()):
+        if path.name == CATALOG_NAME or path.name.startswith(".") or not path.is_file():
+            continue
+        doc_id = path.stem
+        meta = by_file.get(path.name) or catalog.get(doc_id)
+        if meta is not None:
+            doc_id = meta.doc_id
+        if doc_id in seen:
+            message = f"{path.name}: another file already has doc_id {doc_id!r}; skipped"
+            problems.append(IngestProblem(path, doc_id, "error", message))
+            continue
+        try:
+            doc = load_document(path, meta or infer_meta(path))
+        except IngestError as err:
+            problems.append(IngestProblem(path, doc_id, "error", f"{path.name}: {err.reason}"))
+            log.warning("skipped %s: %s", path, err.reason)
+            continue
+        if meta is None:
+            inferred = infer_meta(path, _first_heading(doc) or doc.text)
+            doc = doc.model_copy(update={"meta": inferred})
+            message = f"{path.name}: no catalog entry; metadata inferred (title {inferred.title!r})"
+            problems.append(IngestProblem(path, doc_id, "warning", message))
+        problems.extend(
+            IngestProblem(path, doc_id, "warning", f"{path.name}: {w}") for w in doc.warnings
+        )
+        seen.add(doc_id)
+        result.documents.append(doc)
+    for meta in catalog.values():
+        if meta.doc_id not in seen and not (corpus_dir / meta.file).exists():
+            message = f"{meta.file}: listed in the catalog as {meta.doc_id!r} but not found"
+            problems.append(IngestProblem(corpus_dir / meta.file, meta.doc_id, "error", message))
+    return result

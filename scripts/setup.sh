@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh machine: Debian packages, a venv, the package.
+# Usage: scripts/setup.sh [runtime|test]   (test adds the browser, test tools and the
+# sentence-transformers extra with the pinned CPU torch)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-runtime}"
+
+apt_packages=()
+if [ "$what" = test ]; then
+  command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium chromium-driver)
+fi
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_packages[@]}"
+fi
+
+PY="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$what" = test ]; then
+  # torch==2.13.0 is pinned in the extra: a bare torch would pull a multi-GB CUDA build
+  .venv/bin/python -m pip install -q -e '.[test,st]'
+else
+  .venv/bin/python -m pip install -q -e .
+fi

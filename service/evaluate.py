@@ -1,0 +1,133 @@
+"""Runs a question file through the real pipeline and scores retrieval and answers."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import mean
+from typing import Any, Protocol
+
+from service.models import Answer, SearchResult
+
+
+class Pipeline(Protocol):
+    def search(self, query: str, k: int = 10) -> list[SearchResult]: ...
+
+    def ask(self, question: str) -> Answer: ...
+
+    def document_text(self, doc_id: str) -> str: ...
+
+
+def fold(text: str) -> str:
+    """Case, diacritics and whitespace folded, as the evaluation data prescribes."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", stripped).strip()
+
+
+@dataclass
+class QuestionResult:
+    id: str
+    question: str
+    answerable_expected: bool
+    answerable_given: bool
+    evidence_recall_at_1: float | None
+    evidence_recall_at_5: float | None
+    reciprocal_rank: float | None
+    facts_present: float | None
+    quotes_verbatim: float | None
+    answer: str = ""
+    missing_evidence: list[str] = field(default_factory=list)
+    missing_facts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EvalReport:
+    questions: list[QuestionResult]
+
+    def metric(self, name: str) -> float:
+        values = [getattr(q, name) for q in self.questions if getattr(q, name) is not None]
+        return mean(values) if values else float("nan")
+
+    def summary(self) -> dict[str, Any]:
+        qs = self.questions
+        answerable = [q for q in qs if q.answerable_expected]
+        unanswerable = [q for q in qs if not q.answerable_expected]
+        return {
+            "questions": len(qs),
+            "evidence_recall@1": self.metric("evidence_recall_at_1"),
+            "evidence_recall@5": self.metric("evidence_recall_at_5"),
+            "mrr": self.metric("reciprocal_rank"),
+            "facts_present": self.metric("facts_present"),
+            "quotes_verbatim": self.metric("quotes_verbatim"),
+            "answerable_accuracy": mean(q.answerable_given == q.answerable_expected for q in qs),
+            "answered_when_answerable": _share([q.answerable_given for q in answerable]),
+            "refused_when_unanswerable": _share([not q.answerable_given for q in unanswerable]),
+        }
+
+    def render(self) -> str:
+        rows = [f"{'id':5} {'R@5':>5} {'RR':>5} {'facts':>5} {'verb':>5} {'ans':>6}  question"]
+        for q in self.questions:
+            rows.append(
+                f"{q.id:5} {_fmt(q.evidence_recall_at_5)} {_fmt(q.reciprocal_rank)} "
+                f"{_fmt(q.facts_present)} {_fmt(q.quotes_verbatim)} "
+                f"{'ok' if q.answerable_given == q.answerable_expected else 'WRONG':>6}  "
+                f"{q.question[:60]}"
+            )
+        rows.append("")
+        for key, value in self.summary().items():
+            rows.append(f"{key:28} {value:.3f}" if isinstance(value, float) else f"{key:28} {value}")
+        return "\n".join(rows)
+
+
+def _share(flags: list[bool]) -> float:
+    return mean(flags) if flags else float("nan")
+
+
+def _fmt(value: float | None) -> str:
+    return f"{value:5.2f}" if value is not None else "    -"
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResult:
+    results = pipeline.search(item["question"], k=10)
+    answer = pipeline.ask(item["question"])
+    evidence = [fold(e) for e in item.get("evidence", [])]
+    texts = [fold(r.text) for r in results]
+    r1 = r5 = rr = None
+    missing_evidence: list[str] = []
+    if evidence:
+        r1 = mean(any(e in t for t in texts[:1]) for e in evidence)
+        r5 = mean(any(e in t for t in texts[:5]) for e in evidence)
+        ranks = [i for i, t in enumerate(texts, start=1) if any(e in t for e in evidence)]
+        rr = 1 / ranks[0] if ranks else 0.0
+        missing_evidence = [e for e in evidence if not any(e in t for t in texts[:5])]
+    facts = item.get("facts", [])
+    folded_answer = fold(answer.answer)
+    facts_present = mean(fold(f) in folded_answer for f in facts) if facts else None
+    quotes = [c.quote in pipeline.document_text(c.doc_id) for c in answer.citations]
+    return QuestionResult(
+        id=str(item.get("id", "")),
+        question=item["question"],
+        answerable_expected=bool(item.get("answerable", True)),
+        answerable_given=answer.answerable,
+        evidence_recall_at_1=r1,
+        evidence_recall_at_5=r5,
+        reciprocal_rank=rr,
+        facts_present=facts_present,
+        quotes_verbatim=mean(quotes) if quotes else None,
+        answer=answer.answer,
+        missing_evidence=missing_evidence,
+        missing_facts=[f for f in facts if fold(f) not in folded_answer],
+    )
+
+
+def evaluate(pipeline: Pipeline, path: Path) -> EvalReport:
+    return EvalReport([evaluate_question(pipeline, item) for item in load_questions(path)])

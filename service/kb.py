@@ -1,0 +1,146 @@
+"""The knowledge base service: search and ask over an opened index (the UI's facade)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.build import KnowledgeIndex, open_index
+from index.embed import make_embedder
+from index.hybrid import ScoredChunk
+from service.answer import AnswerConfig, ExtractiveAnswerer
+from service.evidence import TermStats
+from service.models import (
+    Answer,
+    DocumentDetail,
+    DocumentInfo,
+    Filters,
+    SearchResult,
+)
+from service.pipeline import chunker_settings
+from service.query import QueryPlan, plan_query
+from service.settings import Settings
+
+
+class UnknownFilterValue(ValueError):
+    """A filter names a municipality, document type or year that no document has."""
+
+
+class KnowledgeBaseService:
+    """Search and answer over one opened index; built once per process."""
+
+    def __init__(self, index: KnowledgeIndex, settings: Settings):
+        self.index = index
+        self.settings = settings
+        self.docs = index.documents
+        texts = [
+            " ".join([c.text, *c.section]) for c in index.chunks.values()
+        ]
+        self.answerer = ExtractiveAnswerer(
+            TermStats.from_texts(texts),
+            self.docs,
+            AnswerConfig(max_sentences=settings.answer_max_sentences),
+        )
+        self.chunk_counts: dict[str, int] = {}
+        for chunk in index.chunks.values():
+            self.chunk_counts[chunk.doc_id] = self.chunk_counts.get(chunk.doc_id, 0) + 1
+
+    @classmethod
+    def open(cls, settings: Settings) -> KnowledgeBaseService:
+        embed_model = make_embedder(settings.embedder, settings.embed_batch_size)
+        index = open_index(
+            settings.data_dir,
+            embed_model,
+            chunker_settings(settings),
+            chroma_url=settings.chroma_url,
+            dense_k=settings.dense_k,
+            lexical_k=settings.lexical_k,
+            rrf_k=settings.rrf_k,
+            dense_weight=settings.dense_weight,
+            lexical_weight=settings.lexical_weight,
+        )
+        return cls(index, settings)
+
+    # --- filters -------------------------------------------------------------------------
+
+    def filter_options(self) -> dict[str, list[str | int]]:
+        metas = [d.meta for d in self.docs.values()]
+        return {
+            "municipality": sorted({m.municipality for m in metas}),
+            "doc_type": sorted({m.doc_type for m in metas}),
+            "year": sorted({m.year for m in metas if m.year is not None}),
+        }
+
+    def check_filters(self, filters: Filters | None) -> dict[str, Any]:
+        """Filters as a retriever mapping; an unknown value is an error, not an empty result."""
+        if filters is None or filters.is_empty():
+            return {}
+        options = self.filter_options()
+        given = filters.model_dump(exclude_none=True)
+        for key, value in given.items():
+            if value not in options[key]:
+                known = ", ".join(str(v) for v in options[key])
+                raise UnknownFilterValue(
+                    f"okänt värde för {key}: {value!r} (kända värden: {known}) / "
+                    f"unknown {key} {value!r}"
+                )
+        return given
+
+    # --- operations ----------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchResult]:
+        where = self.check_filters(filters)
+        plan = plan_query(query, self.filter_options()["municipality"])  # type: ignore[arg-type]
+        hits = self.index.retriever.retrieve(
+            query, k=k, filters=where or None, lexical_extra=plan.lexical_extra
+        )
+        return [self.answerer.search_result(h) for h in hits]
+
+    def retrieve_for(self, plan: QueryPlan, where: dict[str, Any]) -> list[ScoredChunk]:
+        """Passages for answering: the named municipality, and each named year's documents."""
+        if plan.municipality and "municipality" not in where:
+            where = {**where, "municipality": plan.municipality}
+        k = self.settings.answer_passages
+        retriever = self.index.retriever
+        hits = retriever.retrieve(plan.text, k=k, filters=where or None, lexical_extra=plan.lexical_extra)
+        known_years = set(self.filter_options()["year"])
+        for year in plan.years:
+            if year in known_years and "year" not in where:
+                extra = retriever.retrieve(
+                    plan.text, k=3, filters={**where, "year": year}, lexical_extra=plan.lexical_extra
+                )
+                seen = {h.chunk.chunk_id for h in hits}
+                hits += [h for h in extra if h.chunk.chunk_id not in seen]
+        return hits
+
+    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+        where = self.check_filters(filters)
+        plan = plan_query(question, self.filter_options()["municipality"])  # type: ignore[arg-type]
+        hits = self.retrieve_for(plan, where)
+        return self.answerer.answer(plan, hits)
+
+    def documents(self) -> list[DocumentInfo]:
+        return [self.info(doc_id) for doc_id in self.docs]
+
+    def info(self, doc_id: str) -> DocumentInfo:
+        meta = self.docs[doc_id].meta
+        return DocumentInfo(
+            doc_id=doc_id,
+            title=meta.title,
+            municipality=meta.municipality,
+            doc_type=meta.doc_type,
+            year=meta.year,
+            ocr=meta.ocr,
+            chunks=self.chunk_counts.get(doc_id, 0),
+        )
+
+    def document(self, doc_id: str) -> DocumentDetail:
+        doc = self.docs[doc_id]  # KeyError for unknown ids, by contract
+        return DocumentDetail(
+            **self.info(doc_id).model_dump(),
+            text=doc.text,
+            raw_text=doc.raw_text if doc.repaired else None,
+        )
+
+    def document_text(self, doc_id: str) -> str:
+        """The indexed text that citation quotes and line numbers refer to."""
+        return self.docs[doc_id].text

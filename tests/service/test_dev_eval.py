@@ -1,0 +1,35 @@
+"""The issue's bar on the dev questions, through the real pipeline."""
+
+import pytest
+
+from service.evaluate import evaluate, load_questions
+from tests.conftest import DEV_QUESTIONS
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not DEV_QUESTIONS.exists(), reason="shared/eval is not beside the checkout"),
+]
+
+
+@pytest.fixture(scope="module")
+def report(real_kb):
+    return evaluate(real_kb, DEV_QUESTIONS)
+
+
+def test_every_quote_is_verbatim_in_its_document(report, real_kb):
+    for item in load_questions(DEV_QUESTIONS):
+        answer = real_kb.ask(item["question"])
+        for c in answer.citations:
+            assert c.quote in real_kb.document_text(c.doc_id), (item["id"], c.quote)
+
+
+def test_answerable_flags_are_all_right(report):
+    wrong = [(q.id, q.question) for q in report.questions if q.answerable_given != q.answerable_expected]
+    assert wrong == []
+
+
+def test_retrieval_and_answer_quality_meet_the_bar(report):
+    summary = report.summary()
+    assert summary["evidence_recall@5"] >= 0.95, report.render()
+    assert summary["facts_present"] >= 0.9, report.render()
+    assert summary["quotes_verbatim"] == 1.0

@@ -1,0 +1,53 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from service.sentences import collapse_whitespace, split_units
+
+
+def texts(spans, text):
+    return [text[a:b] for a, b in spans]
+
+
+def test_sentences_split_at_full_stops_and_keep_exact_spans():
+    text = "Internationell koordinator är Karin Perérs.\n\nTill gruppen kan knytas politiker."
+    units = texts(split_units(text), text)
+    assert units == ["Internationell koordinator är Karin Perérs.", "Till gruppen kan knytas politiker."]
+
+
+def test_wrapped_lines_continue_a_sentence():
+    text = "Strategin är vägledande för kommunens arbete att bidra till \n\nuppfyllandet av visionen."
+    assert len(split_units(text)) == 1
+
+
+def test_list_intro_is_joined_with_its_items_but_not_the_next_sentence():
+    text = (
+        "Internationella rådet består av:\n\nCatharina Enhörning (M), ordförande\n\n"
+        "Jan E Fors (M)\n\nInternationell koordinator är Karin Perérs."
+    )
+    units = texts(split_units(text), text)
+    assert units[0].startswith("Internationella rådet består av:") and units[0].endswith("Jan E Fors (M)")
+    assert units[1] == "Internationell koordinator är Karin Perérs."
+
+
+def test_bullet_glyphs_are_not_part_of_the_quote():
+    text = "- Elevutbyten\n• Kultur\ne Amnesspecifika projekt\n¢ Inneha kunskap om EU."
+    assert texts(split_units(text), text) == [
+        "Elevutbyten",
+        "Kultur",
+        "Amnesspecifika projekt",
+        "Inneha kunskap om EU.",
+    ]
+
+
+@given(st.text(alphabet="abcåäö ABC.\n:-•1", max_size=300))
+def test_units_are_ordered_non_overlapping_substrings(text):
+    spans = split_units(text)
+    for (a, b), (c, _) in zip(spans, spans[1:], strict=False):
+        assert a < b <= c
+    for a, b in spans:
+        assert 0 <= a < b <= len(text)
+        assert text[a:b] == text[a:b].strip()
+
+
+def test_collapse_whitespace():
+    assert collapse_whitespace(" a \n\n b\tc ") == "a b c"

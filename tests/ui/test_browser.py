@@ -1,0 +1,74 @@
+"""The real page in headless Chromium: ask, see a citation card, open the document."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.ui.conftest import EXAMPLES
+from ui.screenshot import ANSWER_SELECTOR, CHROMIUM, ask_in_page, launch_chromium
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason=f"Chromium not installed at {CHROMIUM}"
+    ),
+]
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = launch_chromium(p)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(live_url + "/")
+    yield page
+    context.close()
+
+
+def test_question_gets_citation_card_with_working_link(page):
+    ask_in_page(page, "Vad ska Falu kommun göra internationellt?", TIMEOUT_MS)
+    card = page.locator(".citation-card").first
+    assert "Internationell strategi" in card.inner_text()
+    marked = " ".join(card.locator("mark").inner_text().split())
+    assert marked == "delta i internationellt samarbete"
+    assert "[1]" in page.locator("#chat").inner_text()
+
+    with page.context.expect_page() as opened:
+        card.get_by_text("Öppna dokumentet här").click()
+    doc = opened.value
+    doc.wait_for_load_state()
+    assert doc.url.endswith("/dokument/falun-strategi?from=4&to=5#L4")
+    assert doc.locator("#L4").get_attribute("class") == "line cited"
+    assert "Internationell strategi" in doc.locator("h1").inner_text()
+
+
+def test_example_question_shows_not_answerable_state(page):
+    page.locator("#question textarea").wait_for()
+    page.get_by_text(EXAMPLES[1], exact=True).click()
+    page.wait_for_selector(ANSWER_SELECTOR)
+    notice = page.locator(".not-answerable")
+    assert "Det framgår inte av dokumenten" in notice.inner_text()
+    assert page.locator(".nearest-card").count() >= 1
+    assert page.locator(".citation-card").count() == 0
+
+
+def test_filter_dropdowns_are_filled_from_the_kb(page, ui_kb):
+    page.locator("#filters").get_by_text("Avgränsa sökningen").click()
+    page.get_by_label("Kommun").click()
+    page.get_by_role("option", name="Falköpings kommun").click()
+    ask_in_page(page, "Vad gäller i Falköping?", TIMEOUT_MS)
+    question, filters = ui_kb.history[-1]
+    assert question == "Vad gäller i Falköping?"
+    assert filters.municipality == "Falköpings kommun" and filters.year is None

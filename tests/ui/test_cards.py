@@ -1,0 +1,91 @@
+"""The sources panel HTML: highlighting, escaping, badges, the not-answerable state."""
+
+from __future__ import annotations
+
+from service.models import Answer, Citation, Location, SearchResult
+from ui.cards import document_url, highlight_quote, render_sources
+
+
+def citation(**update) -> Citation:
+    base = Citation(
+        n=1, doc_id="falun-strategi", title="Internationell strategi",
+        municipality="Falu kommun", doc_type="strategi", year=2020,
+        section="Strategi › Syfte", quote="delta i internationellt samarbete",
+        location=Location(start_line=4, end_line=5), chunk_id="falun-strategi:abc",
+        context="Falu kommun ska delta i internationellt samarbete för utvecklingen.",
+    )  # fmt: skip
+    return base.model_copy(update=update)
+
+
+def answer(*citations: Citation, **update) -> Answer:
+    return Answer(
+        question="Vad?", answer="Svar [1].", answerable=True, citations=list(citations)
+    ).model_copy(update=update)
+
+
+def test_quote_is_marked_inside_its_context():
+    html = render_sources(answer(citation()))
+    assert 'class="citation-card"' in html
+    assert (
+        "Falu kommun ska <mark>delta i internationellt samarbete</mark> för utvecklingen." in html
+    )
+    assert "Internationell strategi" in html and "Strategi › Syfte" in html
+
+
+def test_quote_found_when_whitespace_differs():
+    html = highlight_quote(
+        "ska  delta i\ninternationellt   samarbete.", "delta i internationellt samarbete"
+    )
+    assert "<mark>delta i\ninternationellt   samarbete</mark>" in html
+
+
+def test_quote_missing_from_context_is_still_shown():
+    html = highlight_quote("Helt annan text.", "ett citat")
+    assert "Helt annan text." in html and "<mark>ett citat</mark>" in html
+
+
+def test_document_text_is_escaped():
+    evil = "<script>alert(1)</script>"
+    html = render_sources(
+        answer(citation(title=evil, context=f"före {evil} efter", quote=evil, section=evil))
+    )
+    assert "<script>" not in html
+    assert "<mark>&lt;script&gt;alert(1)&lt;/script&gt;</mark>" in html
+
+
+def test_link_points_at_the_cited_lines():
+    html = render_sources(answer(citation()))
+    assert 'href="/dokument/falun-strategi?from=4&amp;to=5#L4"' in html
+    assert "Öppna dokumentet här" in html
+    assert document_url("a b/c", Location(start_line=2, end_line=3)) == (
+        "/dokument/a%20b%2Fc?from=2&to=3#L2"
+    )
+
+
+def test_other_municipality_and_ocr_badges():
+    falun = render_sources(answer(citation()))
+    assert "Annan kommun" not in falun and "OCR-text" not in falun
+    html = render_sources(answer(citation(municipality="Falköpings kommun", ocr=True)))
+    assert "Annan kommun: Falköpings kommun" in html
+    assert "OCR-text" in html
+
+
+def test_not_answerable_shows_notice_and_nearest_passages_unmarked():
+    nearest = SearchResult(
+        chunk_id="x:1", doc_id="x", title="Verksamhetsplan 2023", municipality="Falu kommun",
+        doc_type="verksamhetsplan", year=2023, section="Mål", text="Rådet träffas <varje> år.",
+        score=0.2, location=Location(start_line=7, end_line=7, page=2),
+    )  # fmt: skip
+    html = render_sources(
+        answer(answer="Det framgår inte av dokumenten.", answerable=False, nearest=[nearest])
+    )
+    assert 'class="not-answerable"' in html
+    assert "Det framgår inte av dokumenten" in html
+    assert "Närliggande avsnitt" in html and 'class="nearest-card"' in html
+    assert "citation-card" not in html and "<mark>" not in html
+    assert "Rådet träffas &lt;varje&gt; år." in html
+    assert "rad 7 · sid. 2" in html
+
+
+def test_answer_without_year_says_so():
+    assert "utan årtal" in render_sources(answer(citation(year=None)))

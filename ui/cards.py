@@ -1,0 +1,191 @@
+"""HTML for an answer's sources: citation cards, the not-answerable notice, nearest passages.
+
+Pure functions of the service's models, so the rendering is unit-tested without a browser.
+Every piece of document text goes through `html.escape`; only our own markup is raw.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from urllib.parse import quote as url_quote
+
+from service.models import Answer, Citation, Location, SearchResult
+
+HOME_MUNICIPALITY = "Falu kommun"
+DOCUMENT_PATH = "/dokument"
+NOT_IN_DOCUMENTS = "Det framgår inte av dokumenten"
+
+# Scoped to the gr.HTML component through its css_template (Gradio 6 no longer takes css
+# on gr.Blocks, and mount_gradio_app overwrites blocks.css), so the cards keep their look
+# however the app is mounted. Colours use Gradio's theme variables to follow dark mode.
+CARDS_CSS = """
+.sources-heading { font-size: 1.05rem; font-weight: 600; margin: 0.2rem 0 0.6rem; }
+.sources-empty { color: var(--body-text-color-subdued); font-style: italic; }
+.citation-card, .nearest-card {
+  border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 0.7rem 0.9rem; margin: 0 0 0.8rem; background: var(--background-fill-secondary);
+}
+.citation-card { border-left: 4px solid #2f6fb3; }
+.nearest-card { border-left: 4px solid #9a9a9a; }
+.card-title { font-weight: 600; }
+.card-n { font-weight: 700; color: #2f6fb3; margin-right: 0.35rem; }
+.card-meta, .card-section { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+.card-section { font-style: italic; }
+.badges { margin: 0.35rem 0 0.1rem; }
+.badge {
+  display: inline-block; font-size: 0.75rem; font-weight: 600; border-radius: 999px;
+  padding: 0.1rem 0.55rem; margin-right: 0.35rem;
+}
+.badge-other-municipality { background: #fde2c4; color: #7a3b00; border: 1px solid #e59a4b; }
+.badge-ocr { background: #e4e4f7; color: #2b2b6b; border: 1px solid #9a9ad6; }
+.card-passage {
+  margin: 0.5rem 0; padding: 0.4rem 0.6rem; border-left: 3px solid var(--border-color-primary);
+  white-space: pre-wrap; font-size: 0.92rem; line-height: 1.45;
+}
+.card-passage mark { background: #fff2a8; color: #1a1a1a; padding: 0 0.1rem; }
+.card-quote-only { font-size: 0.85rem; }
+.card-link { font-size: 0.88rem; }
+.not-answerable {
+  border: 2px solid #c0392b; background: #fdecea; color: #611a15; border-radius: 8px;
+  padding: 0.7rem 0.9rem; margin-bottom: 0.9rem;
+}
+.not-answerable strong { font-size: 1.05rem; }
+.ui-error {
+  border: 2px solid #b36b00; background: #fff4e0; color: #5c3700; border-radius: 8px;
+  padding: 0.7rem 0.9rem;
+}
+"""
+
+
+def document_url(doc_id: str, location: Location) -> str:
+    """Link to the document page with the cited lines highlighted and scrolled into view."""
+    start, end = location.start_line, location.end_line
+    return f"{DOCUMENT_PATH}/{url_quote(doc_id, safe='')}?from={start}&to={end}#L{start}"
+
+
+def highlight_quote(context: str, quote: str) -> str:
+    """The passage block: `context` escaped, with `quote` inside <mark>.
+
+    Whitespace and case may differ between quote and context. If the quote cannot be
+    found at all, the context is shown unmarked and the quote marked below it, so the
+    reader still sees exactly what was cited.
+    """
+    span = _find_span(context, quote)
+    if span is None:
+        if not context.strip():
+            return _passage(f"<mark>{escape(quote)}</mark>")
+        return _passage(escape(context)) + (
+            f'<div class="card-quote-only">Citat: <mark>{escape(quote)}</mark></div>'
+        )
+    start, end = span
+    return _passage(
+        f"{escape(context[:start])}<mark>{escape(context[start:end])}</mark>{escape(context[end:])}"
+    )
+
+
+def _passage(inner_html: str) -> str:
+    return f'<blockquote class="card-passage">{inner_html}</blockquote>'
+
+
+def _find_span(context: str, quote: str) -> tuple[int, int] | None:
+    """Exact match first, then a match that treats any whitespace run as equal."""
+    if not quote.strip():
+        return None
+    at = context.find(quote)
+    if at >= 0:
+        return at, at + len(quote)
+    pattern = r"\s+".join(re.escape(word) for word in quote.split())
+    match = re.search(pattern, context) or re.search(pattern, context, re.IGNORECASE)
+    return match.span() if match else None
+
+
+def _meta_line(municipality: str, doc_type: str, year: int | None, location: Location) -> str:
+    lines = (
+        f"rad {location.start_line}"
+        if location.start_line == location.end_line
+        else f"rad {location.start_line}–{location.end_line}"
+    )
+    parts = [municipality, doc_type, str(year) if year is not None else "utan årtal", lines]
+    if location.page is not None:
+        parts.append(f"sid. {location.page}")
+    return " · ".join(escape(p) for p in parts)
+
+
+def badges_html(municipality: str, ocr: bool) -> str:
+    badges = []
+    if municipality != HOME_MUNICIPALITY:
+        badges.append(
+            '<span class="badge badge-other-municipality">'
+            f"Annan kommun: {escape(municipality)}</span>"
+        )
+    if ocr:
+        badges.append('<span class="badge badge-ocr">OCR-text</span>')
+    return f'<div class="badges">{"".join(badges)}</div>' if badges else ""
+
+
+def _card(
+    css_class: str, head: str, *, municipality: str, doc_type: str, year: int | None,
+    section: str, location: Location, doc_id: str, passage_html: str, ocr: bool,
+    extra_attrs: str = "",
+) -> str:  # fmt: skip
+    section_html = f'<div class="card-section">{escape(section)}</div>' if section else ""
+    return (
+        f'<article class="{css_class}" data-doc-id="{escape(doc_id)}"{extra_attrs}>'
+        f"<div>{head}</div>"
+        f'<div class="card-meta">{_meta_line(municipality, doc_type, year, location)}</div>'
+        f"{section_html}{badges_html(municipality, ocr)}"
+        f"{passage_html}"
+        f'<a class="card-link" href="{escape(document_url(doc_id, location))}" '
+        'target="_blank" rel="noopener">Öppna dokumentet här</a>'
+        "</article>"
+    )
+
+
+def citation_card(c: Citation) -> str:
+    head = f'<span class="card-n">[{c.n}]</span><span class="card-title">{escape(c.title)}</span>'
+    return _card(
+        "citation-card", head, municipality=c.municipality, doc_type=c.doc_type,
+        year=c.year, section=c.section, location=c.location, doc_id=c.doc_id,
+        passage_html=highlight_quote(c.context, c.quote), ocr=c.ocr,
+        extra_attrs=f' id="kalla-{c.n}"',
+    )  # fmt: skip
+
+
+def nearest_card(r: SearchResult) -> str:
+    head = f'<span class="card-title">{escape(r.title)}</span>'
+    return _card(
+        "nearest-card", head, municipality=r.municipality, doc_type=r.doc_type,
+        year=r.year, section=r.section, location=r.location, doc_id=r.doc_id,
+        passage_html=_passage(escape(r.text)), ocr=False,
+    )  # fmt: skip
+
+
+def render_sources(answer: Answer) -> str:
+    """The sources panel for one answer: citation cards, or the not-answerable state."""
+    if not answer.answerable:
+        parts = [
+            '<div class="not-answerable" role="status">'
+            f"<strong>{NOT_IN_DOCUMENTS}</strong>"
+            "<p>Inget avsnitt i dokumenten besvarar frågan. "
+            "Kontrollera gärna de närliggande avsnitten själv.</p></div>"
+        ]
+        if answer.nearest:
+            parts.append('<div class="sources-heading">Närliggande avsnitt</div>')
+            parts.extend(nearest_card(r) for r in answer.nearest)
+        return "".join(parts)
+    if not answer.citations:
+        return '<p class="sources-empty">Svaret har inga källhänvisningar.</p>'
+    cards = "".join(citation_card(c) for c in answer.citations)
+    return f'<div class="sources-heading">Källor</div>{cards}'
+
+
+def render_placeholder() -> str:
+    return (
+        '<p class="sources-empty">Här visas citaten som svaret bygger på, '
+        "med länk till rätt ställe i dokumentet.</p>"
+    )
+
+
+def render_error(message: str) -> str:
+    return f'<div class="ui-error" role="alert">{escape(message)}</div>'

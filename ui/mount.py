@@ -1,0 +1,51 @@
+"""Put the chat page and the document pages on a FastAPI app, in the order that works."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import FastAPI
+
+from service.facade import KnowledgeBase
+from service.models import Answer, DocumentDetail, DocumentInfo, Filters, SearchResult
+from ui.chat import build_ui, gr  # gr via ui.chat: it turns analytics off first
+from ui.document_view import document_router
+
+
+class DeferredKnowledgeBase:
+    """A KnowledgeBase that asks `kb_getter` on every call.
+
+    The app builds its real KnowledgeBase in the lifespan, after Gradio has been mounted;
+    this stand-in lets the UI be built first and reach the real one once it exists.
+    """
+
+    def __init__(self, kb_getter: Callable[[], KnowledgeBase]) -> None:
+        self._get = kb_getter
+
+    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+        return self._get().ask(question, filters)
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchResult]:
+        return self._get().search(query, k, filters)
+
+    def documents(self) -> list[DocumentInfo]:
+        return self._get().documents()
+
+    def document(self, doc_id: str) -> DocumentDetail:
+        return self._get().document(doc_id)
+
+    def filter_options(self) -> dict[str, list[str | int]]:
+        return self._get().filter_options()
+
+
+def mount_ui(app: FastAPI, kb_getter: Callable[[], KnowledgeBase], examples: list[str]) -> FastAPI:
+    """Add `/dokument/{doc_id}` and the chat page at "/" to `app`.
+
+    The router goes first: a mount at "/" matches every path, so anything added after it
+    is never reached.
+    """
+    app.include_router(document_router(kb_getter))
+    blocks = build_ui(DeferredKnowledgeBase(kb_getter), examples)
+    # No run history: questions to a municipality can be personal; don't keep them in
+    # the browser. The footer links (API docs, "built with Gradio") are noise here.
+    return gr.mount_gradio_app(app, blocks, path="/", footer_links=[], run_history=False)
