@@ -46,6 +46,8 @@ def build_where(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
 def filter_values(key: str, value: Any) -> list[str | int]:
     """A filter value (or list of alternatives) as stored in chunk metadata (year None → -1)."""
     values = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
+    if not values:
+        raise ValueError(f"filter {key!r} has no values")
     if key == "year":
         return [NO_YEAR if v is None else int(v) for v in values]
     return [str(v) for v in values]

@@ -37,9 +37,7 @@ def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
                 continue
-            warnings = (
-                f"not valid UTF-8 (byte {err.start}); decoded as {encoding}, check å/ä/ö",
-            )
+            warnings = (f"not valid UTF-8 (byte {err.start}); decoded as {encoding}, check å/ä/ö",)
             break
     if _control_share(text) > _MAX_CONTROL_SHARE:
         raise DecodeError("the file is mostly unprintable characters; binary data, not text")

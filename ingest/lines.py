@@ -9,11 +9,10 @@ LineKind = Literal["blank", "noise", "toc", "table", "item", "goal", "text", "he
 
 # Swedish (and a few English) words that do not end a heading or a list item; OCR-damaged
 # forms ("fran", "pa", "for") are listed because the raw OCR text is parsed too.
-FUNCTION_WORDS = frozenset(
-    """och att av i på pa för for till med om som från fran genom eller samt men den det de
-    en ett är ar vid under över over mot hos inom utan efter när nar där dar vilka vilket vars
-    både bade inte kan ska skall har blir bl the and of to in for with or by""".split()
-)
+_FUNCTION_WORDS_TEXT = """och att av i på pa för for till med om som från fran genom eller samt
+men den det de en ett är ar vid under över over mot hos inom utan efter när nar där dar vilka
+vilket vars både bade inte kan ska skall har blir bl the and of to in for with or by"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 # Bullet glyphs, including what OCR makes of "•" ("e", "o", "¢"); the letters count only
 # before an upper-case word (or "|", OCR's capital I) so ordinary words are never eaten.
 _BULLET = re.compile(

@@ -111,7 +111,7 @@ def load_document(path: Path, meta: DocumentMeta) -> Document:
 
 
 def infer_meta(path: Path, text: str | None = None) -> DocumentMeta:
-    """Metadata for a file without a catalog entry: title from its first line, year from its name."""
+    """Metadata for a file without catalog entry: title from its first line, year from its name."""
     title = path.stem
     for line in (text or "").split("\n"):
         if line.strip():

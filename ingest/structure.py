@@ -153,9 +153,9 @@ def _section_levels(lines: _Lines, heading_levels: Mapping[int, int] | None) -> 
         levels = {i: heading_levels[i + 1] for i in heads}
         first = lines.next_content(-1)
         top = min(levels.values(), default=0)
-        if first in levels and list(levels.values()).count(levels[first]) == 1:
-            if levels[first] == top:
-                levels[first] = 0
+        unique = first in levels and list(levels.values()).count(levels[first]) == 1
+        if unique and levels[first] == top:
+            levels[first] = 0  # a lone top heading on the first line is the title
         return levels
     return _guess_levels(lines, heads)
 
@@ -246,9 +246,9 @@ def _mark_intros(blocks: list[Block]) -> list[Block]:
     out = list(blocks)
     for n, block in enumerate(blocks[:-1]):
         following = blocks[n + 1]
-        if block.kind == "paragraph" and following.kind in ITEM_KINDS:
-            if following.section == block.section and introduces_list(block.text):
-                out[n] = replace(block, intro=True)
+        is_before_list = block.kind == "paragraph" and following.kind in ITEM_KINDS
+        if is_before_list and following.section == block.section and introduces_list(block.text):
+            out[n] = replace(block, intro=True)
     return out
 
 

@@ -15,7 +15,7 @@ from service.evidence import (
     question_terms,
 )
 from service.models import Answer, Citation, Location, SearchResult
-from service.query import QueryPlan
+from service.query import QueryPlan, term_alternatives
 from service.sentences import collapse_whitespace, split_units
 
 NOT_ANSWERED_SV = "Det framgår inte av dokumenten."
@@ -31,7 +31,9 @@ class AnswerConfig:
     # of the question's IDF weight, or a little less with a strong dense match.
     min_coverage: float = 0.6
     min_coverage_with_dense: float = 0.4
-    min_dense: float = 0.84
+    min_dense: float = 0.88
+    # ... and says something about what is asked, not only about the names in the question
+    min_topic_coverage: float = 0.3
     # extra sentences must score at least this share of the best one
     follow_up_ratio: float = 0.7
 
@@ -76,25 +78,40 @@ class ExtractiveAnswerer:
         self.documents = documents
         self.config = config
 
-    def support(self, plan: QueryPlan, hits: list[ScoredChunk]) -> list[Support]:
-        """How well each retrieved passage supports the question."""
+    def terms(self, plan: QueryPlan) -> tuple[list[str], list[str]]:
+        """The question's content stems and the names among them; years are handled apart."""
         query_text = f"{plan.text} {plan.lexical_extra}" if plan.language == "en" else plan.text
-        terms = question_terms(query_text)
+        years = {str(y) for y in plan.years}
+        terms = [t for t in question_terms(query_text) if t not in years]
         if plan.language == "en":
             terms = [t for t in terms if t in self.stats.df]  # English words cannot match
         ignore = [*self.municipalities(), "Falun"]
         entities = [e for e in question_entities(plan.text, ignore) if e in terms]
+        return terms, entities
+
+    def support(self, plan: QueryPlan, hits: list[ScoredChunk]) -> list[Support]:
+        """How well each retrieved passage supports the question."""
+        terms, entities = self.terms(plan)
+        topic = [t for t in terms if t not in entities]
+        synonyms = term_alternatives(plan.text)
         cfg = self.config
         out = []
         for rank, hit in enumerate(hits):
-            tokens = set(tokenize(context_text(hit.chunk, self.documents[hit.chunk.doc_id])))
-            cov = coverage(terms, tokens, self.stats)
+            doc = self.documents[hit.chunk.doc_id]
+            tokens = set(tokenize(context_text(hit.chunk, doc)))
+            cov = coverage(terms, tokens, self.stats, synonyms)
+            topic_ok = (
+                not topic or coverage(topic, tokens, self.stats, synonyms) >= cfg.min_topic_coverage
+            )
+            # a question about a named year is answered from that year's documents
+            year_ok = not plan.years or doc.meta.year is None or doc.meta.year in plan.years
             missing = tuple(missing_entities(entities, tokens))
             dense = hit.dense_similarity or 0.0
             strong = cov >= cfg.min_coverage or (
                 cov >= cfg.min_coverage_with_dense and dense >= cfg.min_dense
             )
-            out.append(Support(hit, rank, cov, missing, strong and not missing))
+            ok = strong and topic_ok and year_ok and not missing
+            out.append(Support(hit, rank, cov, missing, ok))
         return out
 
     def municipalities(self) -> list[str]:
@@ -116,8 +133,8 @@ class ExtractiveAnswerer:
         )
 
     def score_units(self, plan: QueryPlan, supported: list[Support]) -> list[Unit]:
-        query_text = f"{plan.text} {plan.lexical_extra}"
-        terms = [t for t in question_terms(query_text) if t in self.stats.df]
+        terms, _ = self.terms(plan)
+        synonyms = term_alternatives(plan.text)
         units = []
         for s in supported:
             chunk = s.hit.chunk
@@ -127,12 +144,10 @@ class ExtractiveAnswerer:
             penalty = 0.15 if foreign and plan.municipality != doc.meta.municipality else 0.0
             for a, b in split_units(chunk.text):
                 tokens = set(tokenize(chunk.text[a:b]))
-                cov = coverage(terms, tokens | section_tokens, self.stats)
+                cov = coverage(terms, tokens | section_tokens, self.stats, synonyms)
                 score = cov + 0.3 * s.coverage + 0.1 / (1 + s.rank) - penalty
                 covered = frozenset(t for t in terms if t in tokens)
-                units.append(
-                    Unit(s.hit, s.rank, chunk.start + a, chunk.start + b, score, covered)
-                )
+                units.append(Unit(s.hit, s.rank, chunk.start + a, chunk.start + b, score, covered))
         return sorted(units, key=lambda u: -u.score)
 
     def select_units(self, plan: QueryPlan, supported: list[Support]) -> list[Unit]:
@@ -148,8 +163,8 @@ class ExtractiveAnswerer:
             if unit.score < self.config.follow_up_ratio * best.score:
                 break
             adds = unit.new_terms - seen_terms
-            other_doc = all(unit.hit.chunk.doc_id != c.hit.chunk.doc_id for c in chosen)
-            if adds or other_doc:
+            other_chunk = all(unit.hit.chunk.chunk_id != c.hit.chunk.chunk_id for c in chosen)
+            if adds or other_chunk:
                 chosen.append(unit)
                 seen_terms |= unit.new_terms
         return sorted(chosen, key=self.newest_first)

@@ -31,7 +31,9 @@ def _explain(errors: list[dict]) -> str:
     return "; ".join(parts)
 
 
-def create_app(settings: Settings | None = None, *, kb: KnowledgeBaseService | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, kb: KnowledgeBaseService | None = None
+) -> FastAPI:
     """The whole service. The knowledge base is opened once here, not per request or at import."""
     settings = settings or Settings()
     kb = kb or KnowledgeBaseService.open(settings)

@@ -28,7 +28,11 @@ def _progress(label: str):
     def report(done: int, total: int) -> None:
         width = 30
         filled = int(width * done / total) if total else width
-        print(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr)
+        print(
+            f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+            end="",
+            file=sys.stderr,
+        )
         if done >= total:
             print(file=sys.stderr)
 
@@ -70,7 +74,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(settings, kb=_open_kb(settings))
     host = args.host or settings.host
     port = args.port or settings.port
-    print(f"Chatten: http://{host}:{port}/   API-dokumentation: http://{host}:{port}/docs", flush=True)
+    print(
+        f"Chatten: http://{host}:{port}/   API-dokumentation: http://{host}:{port}/docs", flush=True
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 
@@ -83,9 +89,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     print(answer.answer)
     for c in answer.citations:
-        print(f"\n[{c.n}] {c.title} ({c.municipality}) › {c.section}, rad {c.location.start_line}-{c.location.end_line}")
+        print(
+            f"\n[{c.n}] {c.title} ({c.municipality}) › {c.section}, rad {c.location.start_line}-{c.location.end_line}"
+        )
     for r in answer.nearest:
-        print(f"\nNärliggande: {r.title} › {r.section}, rad {r.location.start_line}: {r.text[:160]}")
+        print(
+            f"\nNärliggande: {r.title} › {r.section}, rad {r.location.start_line}: {r.text[:160]}"
+        )
     return 0
 
 
@@ -93,7 +103,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     kb = _open_kb(_settings(args))
     for r in kb.search(args.query, k=args.k):
         text = " ".join(r.text.split())
-        print(f"{r.score:.4f}  {r.doc_id} › {r.section} [{r.location.start_line}-{r.location.end_line}]\n        {text[:200]}")
+        print(
+            f"{r.score:.4f}  {r.doc_id} › {r.section} [{r.location.start_line}-{r.location.end_line}]\n        {text[:200]}"
+        )
     return 0
 
 

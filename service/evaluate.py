@@ -79,7 +79,9 @@ class EvalReport:
             )
         rows.append("")
         for key, value in self.summary().items():
-            rows.append(f"{key:28} {value:.3f}" if isinstance(value, float) else f"{key:28} {value}")
+            rows.append(
+                f"{key:28} {value:.3f}" if isinstance(value, float) else f"{key:28} {value}"
+            )
         return "\n".join(rows)
 
 

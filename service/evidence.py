@@ -47,19 +47,37 @@ def question_entities(text: str, ignore: Iterable[str] = ()) -> list[str]:
     return [t for t in dict.fromkeys(stems) if t not in ignored and t not in QUESTION_WORDS]
 
 
+def _same_word(term: str, token: str) -> bool:
+    """Equal, or one an inflection of the other (shared stem, short differing ending)."""
+    if term == token:
+        return True
+    if len(term) < 4 or len(token) < 4:
+        return False
+    return (token.startswith(term) or term.startswith(token)) and abs(len(token) - len(term)) <= 4
+
+
+def _compound_of(term: str, tokens: set[str]) -> bool:
+    """The term is a Swedish compound of two passage words ("vänortsgruppering" = "vänort" +
+    "gruppering"), with or without the linking "s"."""
+    for head in tokens:
+        if len(head) >= 3 and term.startswith(head) and len(term) - len(head) >= 4:
+            rest = term[len(head) :]
+            for tail in (rest, rest[1:] if rest.startswith("s") else None):
+                if tail and any(_same_word(tail, t) for t in tokens):
+                    return True
+    return False
+
+
 def term_matches(term: str, tokens: set[str]) -> bool:
-    """A query stem matches a passage token exactly, by inflection prefix or inside a compound."""
+    """A query stem matches a passage token exactly, by inflection, or as/inside a compound."""
     if term in tokens:
         return True
     if len(term) < 4:
         return False
     for token in tokens:
-        if len(token) >= 4 and (token.startswith(term) or term.startswith(token)):
-            if abs(len(token) - len(term)) <= 4:
-                return True
-        if len(term) >= 5 and term in token:
+        if _same_word(term, token) or (len(term) >= 5 and term in token):
             return True
-    return False
+    return _compound_of(term, tokens)
 
 
 @dataclass(frozen=True)
@@ -83,13 +101,24 @@ class TermStats:
         return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))
 
 
-def coverage(terms: list[str], tokens: set[str], stats: TermStats) -> float:
+def covered(term: str, tokens: set[str], synonyms: dict[str, list[str]] | None = None) -> bool:
+    """The term, or one of its synonyms, is in the tokens."""
+    alternatives = [term, *((synonyms or {}).get(term, []))]
+    return any(term_matches(t, tokens) for t in alternatives)
+
+
+def coverage(
+    terms: list[str],
+    tokens: set[str],
+    stats: TermStats,
+    synonyms: dict[str, list[str]] | None = None,
+) -> float:
     """Share of the question's IDF weight that the tokens cover (0..1)."""
     if not terms:
         return 0.0
     total = sum(stats.idf(t) for t in terms)
-    covered = sum(stats.idf(t) for t in terms if term_matches(t, tokens))
-    return covered / total if total else 0.0
+    hit = sum(stats.idf(t) for t in terms if covered(t, tokens, synonyms))
+    return hit / total if total else 0.0
 
 
 def missing_entities(entities: list[str], tokens: set[str]) -> list[str]:

@@ -32,9 +32,7 @@ class KnowledgeBaseService:
         self.index = index
         self.settings = settings
         self.docs = index.documents
-        texts = [
-            " ".join([c.text, *c.section]) for c in index.chunks.values()
-        ]
+        texts = [" ".join([c.text, *c.section]) for c in index.chunks.values()]
         self.answerer = ExtractiveAnswerer(
             TermStats.from_texts(texts),
             self.docs,
@@ -101,12 +99,17 @@ class KnowledgeBaseService:
             where = {**where, "municipality": plan.municipality}
         k = self.settings.answer_passages
         retriever = self.index.retriever
-        hits = retriever.retrieve(plan.text, k=k, filters=where or None, lexical_extra=plan.lexical_extra)
+        hits = retriever.retrieve(
+            plan.text, k=k, filters=where or None, lexical_extra=plan.lexical_extra
+        )
         known_years = set(self.filter_options()["year"])
         for year in plan.years:
             if year in known_years and "year" not in where:
                 extra = retriever.retrieve(
-                    plan.text, k=3, filters={**where, "year": year}, lexical_extra=plan.lexical_extra
+                    plan.text,
+                    k=3,
+                    filters={**where, "year": year},
+                    lexical_extra=plan.lexical_extra,
                 )
                 seen = {h.chunk.chunk_id for h in hits}
                 hits += [h for h in extra if h.chunk.chunk_id not in seen]

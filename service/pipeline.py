@@ -77,7 +77,9 @@ def load_and_chunk(
         reports.append(FileReport(doc.doc_id, path, status, len(doc_chunks), messages))
     for path, messages in problems.items():
         status = "error" if path in errors else "warning"
-        reports.append(FileReport(errors.get(path, Path(path).stem), path, status, 0, tuple(messages)))
+        reports.append(
+            FileReport(errors.get(path, Path(path).stem), path, status, 0, tuple(messages))
+        )
     return loaded.documents, chunks, reports
 
 

@@ -24,6 +24,30 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "dnr": ("diarienummer",),
 }
 
+# Swedish words staff use for what the documents say otherwise. Used for lexical search and
+# to decide whether a passage covers the question.
+DOMAIN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "sammansättning": ("ledamöter", "medlemmar", "består"),
+    "ledamöter": ("medlemmar", "ledamot"),
+    "medlemmar": ("ledamöter",),
+    "ordförande": ("ordf",),
+    "budget": ("finansiella medel", "ekonomi"),
+    "budgeten": ("finansiella medel", "ekonomi"),
+    "pengar": ("medel", "budget", "finansiering"),
+    "kostar": ("budget", "medel", "finansieras"),
+    "bidrag": ("medel", "finansiering", "stöd"),
+    "skola": ("elevutbyte", "skolans", "Erasmus+"),
+    "skolor": ("elevutbyten", "skolans", "Erasmus+"),
+    "söka": ("ansöka", "ansökan"),
+    "vänstad": ("vänort",),
+    "vänstäder": ("vänorter",),
+    "systerstad": ("vänort",),
+    "ansvarar": ("ansvarig", "ansvar"),
+    "ansvarig": ("ansvarar", "ansvar"),
+    "mål": ("verksamhetsmål", "målsättning"),
+    "bistånd": ("solidaritetsarbete", "utvecklingsländer"),
+}
+
 # A small English-to-Swedish glossary of the domain, so an English question also finds
 # its Swedish passages lexically (dense retrieval is multilingual on its own).
 ENGLISH_GLOSSARY: dict[str, str] = {
@@ -105,11 +129,56 @@ ENGLISH_GLOSSARY: dict[str, str] = {
 }
 
 _ENGLISH_MARKERS = frozenset(
-    "the what who which when where how does do is are was were of in for and to with "
-    "our has have can should".split()
+    [
+        "the",
+        "what",
+        "who",
+        "which",
+        "when",
+        "where",
+        "how",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+        "of",
+        "in",
+        "for",
+        "and",
+        "to",
+        "with",
+        "our",
+        "has",
+        "have",
+        "can",
+        "should",
+    ]
 )
 _SWEDISH_MARKERS = frozenset(
-    "vad vem vilka vilken när var hur är och att det som för med har kan ska skall en ett".split()
+    [
+        "vad",
+        "vem",
+        "vilka",
+        "vilken",
+        "när",
+        "var",
+        "hur",
+        "är",
+        "och",
+        "att",
+        "det",
+        "som",
+        "för",
+        "med",
+        "har",
+        "kan",
+        "ska",
+        "skall",
+        "en",
+        "ett",
+    ]
 )
 
 _WORD = re.compile(r"[\wåäöÅÄÖéü+\-]+", re.UNICODE)
@@ -151,6 +220,26 @@ def expand_abbreviations(text: str) -> list[str]:
     return list(dict.fromkeys(extra))
 
 
+def synonyms_of(text: str) -> list[str]:
+    """Domain synonyms of the words of a question."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    return list(dict.fromkeys(s for w in words for s in DOMAIN_SYNONYMS.get(w, ())))
+
+
+def term_alternatives(text: str) -> dict[str, list[str]]:
+    """For each question stem, the stems of its one-word synonyms and abbreviation expansions."""
+    from index.lexical import tokenize  # the one tokenizer, shared with the index
+
+    alternatives: dict[str, list[str]] = {}
+    for word in (w.lower() for w in _WORD.findall(text)):
+        related = [*DOMAIN_SYNONYMS.get(word, ()), *ABBREVIATIONS.get(word, ())]
+        stems = [t for r in related if " " not in r for t in tokenize(r)]
+        for term in tokenize(word):
+            if stems:
+                alternatives.setdefault(term, []).extend(stems)
+    return alternatives
+
+
 def translate_english(text: str) -> list[str]:
     """Swedish domain words for the English words of a question (lexical search only)."""
     words = [w.lower() for w in _WORD.findall(text)]
@@ -171,7 +260,7 @@ def named_municipality(text: str, municipalities: list[str]) -> str | None:
 
 def plan_query(text: str, municipalities: list[str]) -> QueryPlan:
     language = detect_language(text)
-    expansions = expand_abbreviations(text)
+    expansions = expand_abbreviations(text) + synonyms_of(text)
     if language == "en":
         expansions += translate_english(text)
     named = named_municipality(text, municipalities)
