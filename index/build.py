@@ -18,12 +18,12 @@ from index.cache import EmbeddingCache, embed_passages_cached
 from index.hybrid import HybridRetriever
 from index.lexical import SwedishBM25
 from index.store import open_chroma
-from ingest.schema import Chunk, Document
+from ingest.schema import Chunk, Document, DocumentMeta
 
 if TYPE_CHECKING:  # llama-index takes ~3 s to import; only the embedder module needs it
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-INDEX_FORMAT_VERSION = 1
+INDEX_FORMAT_VERSION = 2  # 2: chunks indexed under their title and section path
 MANIFEST = "manifest.json"
 DOCUMENTS = "documents.jsonl"
 CHUNKS = "chunks.jsonl"
@@ -94,6 +94,13 @@ def read_manifest(data_dir: Path) -> IndexManifest | None:
     return IndexManifest.model_validate_json(path.read_text("utf-8"))
 
 
+def indexed_text(chunk: Chunk, meta: DocumentMeta) -> str:
+    """What is embedded and BM25-indexed for a chunk: its text under its document title and
+    section path, so a passage like a bare list of names is found by what it is a list of."""
+    heading = " › ".join([meta.title, *chunk.section])
+    return f"{heading}\n{chunk.text}"
+
+
 def _ordered_chunks(documents: Sequence[Document], chunks: Sequence[Chunk]) -> list[Chunk]:
     position = {d.doc_id: i for i, d in enumerate(documents)}
     if len(position) != len(documents):
@@ -123,8 +130,10 @@ def build_index(
     # No manifest while building: an interrupted build is refused instead of half-used.
     (data_dir / MANIFEST).unlink(missing_ok=True)
 
+    metas = {d.doc_id: d.meta for d in documents}
+    texts = [indexed_text(c, metas[c.doc_id]) for c in ordered]
     with EmbeddingCache(data_dir / EMBEDDING_CACHE) as cache:
-        vectors = embed_passages_cached(embed_model, [c.text for c in ordered], cache, progress)
+        vectors = embed_passages_cached(embed_model, texts, cache, progress)
     dim = (
         int(vectors.shape[1])
         if len(ordered)
@@ -139,7 +148,7 @@ def build_index(
     store.upsert(ordered, vectors, {d.doc_id: d.meta for d in documents})
 
     shutil.rmtree(data_dir / BM25_DIR, ignore_errors=True)
-    bm25 = SwedishBM25().build([c.chunk_id for c in ordered], [c.text for c in ordered])
+    bm25 = SwedishBM25().build([c.chunk_id for c in ordered], texts)
     bm25.save(data_dir / BM25_DIR)
 
     _write_jsonl(data_dir / DOCUMENTS, list(documents))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from index.hybrid import ScoredChunk
@@ -10,6 +11,7 @@ from ingest.schema import Chunk, Document
 from service.evidence import (
     TermStats,
     coverage,
+    covered,
     missing_entities,
     question_entities,
     question_terms,
@@ -29,13 +31,12 @@ class AnswerConfig:
     nearest: int = 3
     # A passage supports the question when no named entity is missing and it covers enough
     # of the question's IDF weight, or a little less with a strong dense match.
-    min_coverage: float = 0.6
+    min_coverage: float = 0.5
     min_coverage_with_dense: float = 0.4
     min_dense: float = 0.88
-    # ... and says something about what is asked, not only about the names in the question
-    min_topic_coverage: float = 0.3
+    # ... and it must say something about what is asked, not only name the names in it
     # extra sentences must score at least this share of the best one
-    follow_up_ratio: float = 0.7
+    follow_up_ratio: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,31 @@ class Support:
     coverage: float
     missing: tuple[str, ...]
     supported: bool
+
+
+# What a question word asks for, as a pattern a good answer sentence contains.
+_ANSWER_KINDS = [
+    (re.compile(r"^\s*(när|vilket år|what year|when)\b", re.I), re.compile(r"\b(1[89]|20)\d\d\b")),
+    (
+        re.compile(r"\b(hur mycket|hur stor|budget\w*|kostar|how much)\b", re.I),
+        re.compile(r"\d[\d\s]*(kr|tkr|kronor|%)"),
+    ),
+    (
+        re.compile(r"^\s*(vem|vilka personer|who)\b", re.I),
+        re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ]"),
+    ),
+]
+
+
+def answer_kind(question: str) -> re.Pattern[str] | None:
+    for asks, looks_like in _ANSWER_KINDS:
+        if asks.search(question):
+            return looks_like
+    return None
+
+
+def overlaps(a: Unit, b: Unit) -> bool:
+    return a.hit.chunk.doc_id == b.hit.chunk.doc_id and a.start < b.end and b.start < a.end
 
 
 def line_of(text: str, offset: int) -> int:
@@ -100,12 +126,10 @@ class ExtractiveAnswerer:
             doc = self.documents[hit.chunk.doc_id]
             tokens = set(tokenize(context_text(hit.chunk, doc)))
             cov = coverage(terms, tokens, self.stats, synonyms)
-            topic_ok = (
-                not topic or coverage(topic, tokens, self.stats, synonyms) >= cfg.min_topic_coverage
-            )
+            topic_ok = not topic or any(covered(t, tokens, synonyms) for t in topic)
             # a question about a named year is answered from that year's documents
             year_ok = not plan.years or doc.meta.year is None or doc.meta.year in plan.years
-            missing = tuple(missing_entities(entities, tokens))
+            missing = tuple(missing_entities(entities, tokens, synonyms))
             dense = hit.dense_similarity or 0.0
             strong = cov >= cfg.min_coverage or (
                 cov >= cfg.min_coverage_with_dense and dense >= cfg.min_dense
@@ -135,6 +159,7 @@ class ExtractiveAnswerer:
     def score_units(self, plan: QueryPlan, supported: list[Support]) -> list[Unit]:
         terms, _ = self.terms(plan)
         synonyms = term_alternatives(plan.text)
+        wants = answer_kind(plan.text)
         units = []
         for s in supported:
             chunk = s.hit.chunk
@@ -142,12 +167,22 @@ class ExtractiveAnswerer:
             section_tokens = set(tokenize(" ".join(chunk.section)))
             foreign = doc.meta.municipality != self.config.home_municipality
             penalty = 0.15 if foreign and plan.municipality != doc.meta.municipality else 0.0
-            for a, b in split_units(chunk.text):
-                tokens = set(tokenize(chunk.text[a:b]))
+            spans = split_units(chunk.text)
+            token_sets = [set(tokenize(chunk.text[a:b])) for a, b in spans]
+            candidates = list(zip(spans, token_sets, strict=True))
+            # A short next sentence that supplies a missing term ("Den senare bildades 1994.")
+            # is quoted together with the one before it.
+            for i in range(len(spans) - 1):
+                (a, _), (c, d) = spans[i], spans[i + 1]
+                missing = [t for t in terms if not covered(t, token_sets[i], synonyms)]
+                if d - c <= 160 and any(covered(t, token_sets[i + 1], synonyms) for t in missing):
+                    candidates.append(((a, d), token_sets[i] | token_sets[i + 1]))
+            for (a, b), tokens in candidates:
                 cov = coverage(terms, tokens | section_tokens, self.stats, synonyms)
-                score = cov + 0.3 * s.coverage + 0.1 / (1 + s.rank) - penalty
-                covered = frozenset(t for t in terms if t in tokens)
-                units.append(Unit(s.hit, s.rank, chunk.start + a, chunk.start + b, score, covered))
+                bonus = 0.15 if wants and wants.search(chunk.text[a:b]) else 0.0
+                score = cov + bonus + 0.3 * s.coverage + 0.1 / (1 + s.rank) - penalty
+                got = frozenset(t for t in terms if covered(t, tokens, synonyms))
+                units.append(Unit(s.hit, s.rank, chunk.start + a, chunk.start + b, score, got))
         return sorted(units, key=lambda u: -u.score)
 
     def select_units(self, plan: QueryPlan, supported: list[Support]) -> list[Unit]:
@@ -163,6 +198,8 @@ class ExtractiveAnswerer:
             if unit.score < self.config.follow_up_ratio * best.score:
                 break
             adds = unit.new_terms - seen_terms
+            if any(overlaps(unit, c) for c in chosen):
+                continue
             other_chunk = all(unit.hit.chunk.chunk_id != c.hit.chunk.chunk_id for c in chosen)
             if adds or other_chunk:
                 chosen.append(unit)

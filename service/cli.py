@@ -89,9 +89,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     print(answer.answer)
     for c in answer.citations:
-        print(
-            f"\n[{c.n}] {c.title} ({c.municipality}) › {c.section}, rad {c.location.start_line}-{c.location.end_line}"
-        )
+        lines = f"rad {c.location.start_line}-{c.location.end_line}"
+        print(f"\n[{c.n}] {c.title} ({c.municipality}) › {c.section}, {lines}")
     for r in answer.nearest:
         print(
             f"\nNärliggande: {r.title} › {r.section}, rad {r.location.start_line}: {r.text[:160]}"
@@ -103,9 +102,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     kb = _open_kb(_settings(args))
     for r in kb.search(args.query, k=args.k):
         text = " ".join(r.text.split())
-        print(
-            f"{r.score:.4f}  {r.doc_id} › {r.section} [{r.location.start_line}-{r.location.end_line}]\n        {text[:200]}"
-        )
+        lines = f"{r.location.start_line}-{r.location.end_line}"
+        print(f"{r.score:.4f}  {r.doc_id} › {r.section} [{lines}]\n        {text[:200]}")
     return 0
 
 

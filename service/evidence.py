@@ -17,7 +17,8 @@ QUESTION_WORDS = frozenset(
     for w in tokenize(
         "gör görs göra händer hände finns fanns står stod säger sade sa betyder innebär "
         "menas gäller enligt ändrats förändrats förändring förändringar ändring ändringar "
-        "skillnad skillnader jämfört jämför jämförelse mellan egentligen ungefär"
+        "skillnad skillnader jämfört jämför jämförelse mellan egentligen ungefär "
+        "stor stort många mycket länge ofta"
     )
 )
 
@@ -121,5 +122,8 @@ def coverage(
     return hit / total if total else 0.0
 
 
-def missing_entities(entities: list[str], tokens: set[str]) -> list[str]:
-    return [e for e in entities if not term_matches(e, tokens)]
+def missing_entities(
+    entities: list[str], tokens: set[str], synonyms: dict[str, list[str]] | None = None
+) -> list[str]:
+    """Names of the question the passage does not mention (an expansion of "KS" counts)."""
+    return [e for e in entities if not covered(e, tokens, synonyms)]

@@ -43,7 +43,7 @@ def search(body: SearchRequest, kb: KB) -> SearchResponse:
 
 @router.post("/api/ask", response_model=Answer, tags=["fråga"])
 def ask(body: AskRequest, kb: KB) -> Answer:
-    """An answer quoting the documents with numbered citations, or a plain 'not in the documents'."""
+    """An answer quoting the documents with numbered citations, or 'not in the documents'."""
     return kb.ask(body.question, filters=body.filters)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 # A unit ends at sentence-final punctuation followed by space and a capital/digit/bullet.
@@ -44,7 +45,7 @@ def split_units(text: str) -> list[tuple[int, int]]:
     the whole stays short, because the intro alone answers nothing.
     """
     bounds = [0, *_cut_points(text), len(text)]
-    pieces = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+    pieces = [(a, b) for a, b in itertools.pairwise(bounds)]
     spans: list[tuple[int, int]] = []
     bulleted: list[bool] = []
     for a, b in pieces:

@@ -17,7 +17,15 @@ def test_search_returns_the_contract_fields(client):
     results = r.json()["results"]
     assert 1 <= len(results) <= 5
     first = results[0]
-    assert {"doc_id", "title", "municipality", "section", "text", "score", "location"} <= first.keys()
+    assert {
+        "doc_id",
+        "title",
+        "municipality",
+        "section",
+        "text",
+        "score",
+        "location",
+    } <= first.keys()
     assert {"start_line", "end_line"} <= first["location"].keys()
     assert any("Hamina" in x["text"] for x in results)
 
@@ -25,7 +33,11 @@ def test_search_returns_the_contract_fields(client):
 def test_search_filters_restrict_results(client):
     r = client.post(
         "/api/search",
-        json={"query": "internationell policy", "k": 10, "filters": {"municipality": "Falköpings kommun"}},
+        json={
+            "query": "internationell policy",
+            "k": 10,
+            "filters": {"municipality": "Falköpings kommun"},
+        },
     )
     assert r.status_code == 200
     assert {x["municipality"] for x in r.json()["results"]} == {"Falköpings kommun"}
@@ -60,7 +72,10 @@ def test_unanswerable_question_says_so_and_offers_nearest_passages(client):
 
 def test_falkoping_is_answered_from_and_named_as_falkoping(client):
     body = client.post(
-        "/api/ask", json={"question": "Vem är ytterst ansvarig för att Falköpings internationella policy får genomslag?"}
+        "/api/ask",
+        json={
+            "question": "Vem är ytterst ansvarig för att Falköpings internationella policy får genomslag?"
+        },
     ).json()
     assert body["answerable"] is True
     assert {c["municipality"] for c in body["citations"]} == {"Falköpings kommun"}
@@ -76,7 +91,9 @@ def test_no_falkoping_quote_is_presented_as_faluns(client):
 
 
 def test_english_question_gets_english_framing_and_swedish_quotes(client):
-    body = client.post("/api/ask", json={"question": "Which twin town does Falun have in Finland?"}).json()
+    body = client.post(
+        "/api/ask", json={"question": "Which twin town does Falun have in Finland?"}
+    ).json()
     assert body["answerable"] is True
     assert "According to" in body["answer"]
     assert "Hamina" in body["answer"]
@@ -96,7 +113,11 @@ def test_abbreviation_finds_spelled_out_name(client):
         ("/api/search", {"query": ""}, "tom"),
         ("/api/search", {"query": "vänort", "k": 0}, "k"),
         ("/api/search", {"query": "vänort", "k": 500}, "k"),
-        ("/api/ask", {"question": "vänort", "filters": {"municipality": "Borlänge kommun"}}, "okänt värde"),
+        (
+            "/api/ask",
+            {"question": "vänort", "filters": {"municipality": "Borlänge kommun"}},
+            "okänt värde",
+        ),
         ("/api/ask", {"question": "vänort", "filters": {"year": 1999}}, "okänt värde"),
         ("/api/ask", {"question": "vänort", "filters": {"colour": "red"}}, "colour"),
     ],

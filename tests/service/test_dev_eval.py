@@ -24,7 +24,9 @@ def test_every_quote_is_verbatim_in_its_document(report, real_kb):
 
 
 def test_answerable_flags_are_all_right(report):
-    wrong = [(q.id, q.question) for q in report.questions if q.answerable_given != q.answerable_expected]
+    wrong = [
+        (q.id, q.question) for q in report.questions if q.answerable_given != q.answerable_expected
+    ]
     assert wrong == []
 
 

@@ -1,5 +1,12 @@
 from index.lexical import tokenize
-from service.evidence import TermStats, coverage, missing_entities, question_entities, question_terms, term_matches
+from service.evidence import (
+    TermStats,
+    coverage,
+    missing_entities,
+    question_entities,
+    question_terms,
+    term_matches,
+)
 
 CORPUS = [
     "Falu kommun har sedan lång tid fyra vänorter: Röros, Hamina, Gütersloh och Grudziadz.",

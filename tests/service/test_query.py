@@ -19,7 +19,10 @@ def test_abbreviations_expand_both_ways():
 
 
 def test_named_municipality_is_recognised_in_its_inflections():
-    assert named_municipality("Vad ska Falköpings kommun bevaka?", MUNICIPALITIES) == "Falköpings kommun"
+    assert (
+        named_municipality("Vad ska Falköpings kommun bevaka?", MUNICIPALITIES)
+        == "Falköpings kommun"
+    )
     assert named_municipality("Vad är Faluns skattesats?", MUNICIPALITIES) == "Falu kommun"
     assert named_municipality("Vem är koordinator?", MUNICIPALITIES) is None
 

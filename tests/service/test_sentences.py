@@ -1,3 +1,5 @@
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,11 +13,16 @@ def texts(spans, text):
 def test_sentences_split_at_full_stops_and_keep_exact_spans():
     text = "Internationell koordinator är Karin Perérs.\n\nTill gruppen kan knytas politiker."
     units = texts(split_units(text), text)
-    assert units == ["Internationell koordinator är Karin Perérs.", "Till gruppen kan knytas politiker."]
+    assert units == [
+        "Internationell koordinator är Karin Perérs.",
+        "Till gruppen kan knytas politiker.",
+    ]
 
 
 def test_wrapped_lines_continue_a_sentence():
-    text = "Strategin är vägledande för kommunens arbete att bidra till \n\nuppfyllandet av visionen."
+    text = (
+        "Strategin är vägledande för kommunens arbete att bidra till \n\nuppfyllandet av visionen."
+    )
     assert len(split_units(text)) == 1
 
 
@@ -25,7 +32,9 @@ def test_list_intro_is_joined_with_its_items_but_not_the_next_sentence():
         "Jan E Fors (M)\n\nInternationell koordinator är Karin Perérs."
     )
     units = texts(split_units(text), text)
-    assert units[0].startswith("Internationella rådet består av:") and units[0].endswith("Jan E Fors (M)")
+    assert units[0].startswith("Internationella rådet består av:") and units[0].endswith(
+        "Jan E Fors (M)"
+    )
     assert units[1] == "Internationell koordinator är Karin Perérs."
 
 
@@ -42,7 +51,7 @@ def test_bullet_glyphs_are_not_part_of_the_quote():
 @given(st.text(alphabet="abcåäö ABC.\n:-•1", max_size=300))
 def test_units_are_ordered_non_overlapping_substrings(text):
     spans = split_units(text)
-    for (a, b), (c, _) in zip(spans, spans[1:], strict=False):
+    for (a, b), (c, _) in itertools.pairwise(spans):
         assert a < b <= c
     for a, b in spans:
         assert 0 <= a < b <= len(text)

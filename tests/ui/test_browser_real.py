@@ -14,7 +14,9 @@ from ui.screenshot import CHROMIUM, ask_in_page, launch_chromium
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"Chromium not installed at {CHROMIUM}"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason=f"Chromium not installed at {CHROMIUM}"
+    ),
 ]
 
 
@@ -23,7 +25,9 @@ def real_url(real_app):
     import uvicorn
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(real_app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(real_app, host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60

