@@ -136,7 +136,7 @@ class Lexicon:
 
     def score(self, word: str) -> float:
         """Log-frequency of a spelling: wordfreq, plus clean-corpus evidence, less unknown words."""
-        corpus = _CORPUS_WEIGHT * math.log1p(self.unigrams[word.lower()])
+        corpus = min(1.0, _CORPUS_WEIGHT * math.log1p(self.unigrams[word.lower()]))
         return self.zipf(word) + corpus - (0.0 if self.valid(word) else _INVALID_PENALTY)
 
     def context(self, prev: str, word: str, nxt: str) -> float:
