@@ -149,11 +149,15 @@ class HybridRetriever:
         k: int = 10,
         filters: Mapping[str, Any] | None = None,
         lexical_extra: str = "",
+        lexical_query: str | None = None,
     ) -> list[ScoredChunk]:
-        """Fused top-k. `lexical_extra` (e.g. expanded abbreviations) only feeds BM25."""
+        """Fused top-k. `lexical_extra` (e.g. expanded abbreviations) only feeds BM25, and
+        `lexical_query`, when given, replaces the query on the BM25 side (e.g. without a
+        municipality name that has become a filter)."""
         qvec = self._query_vector(query)
         dense_hits = self._dense(qvec, self.dense_k, filters)
-        lexical_query = f"{query} {lexical_extra}".strip()
+        lexical_query = f"{query if lexical_query is None else lexical_query} {lexical_extra}"
+        lexical_query = lexical_query.strip()
         lexical_hits = self._lexical(lexical_query, self.lexical_k, filters)
         fused = reciprocal_rank_fusion(
             [[cid for cid, _ in dense_hits], [cid for cid, _ in lexical_hits]],

@@ -97,22 +97,24 @@ class KnowledgeBaseService:
         """Passages for answering: the named municipality, and each named year's documents."""
         if plan.municipality and "municipality" not in where:
             where = {**where, "municipality": plan.municipality}
-        k = self.settings.answer_passages
-        retriever = self.index.retriever
-        hits = retriever.retrieve(
-            plan.text, k=k, filters=where or None, lexical_extra=plan.lexical_extra
-        )
+
+        def retrieve(k: int, filters: dict[str, Any]) -> list[ScoredChunk]:
+            return self.index.retriever.retrieve(
+                plan.text,
+                k=k,
+                filters=filters or None,
+                lexical_extra=plan.lexical_extra,
+                lexical_query=plan.lexical_text,
+            )
+
+        hits = retrieve(self.settings.answer_passages, where)
         known_years = set(self.filter_options()["year"])
         for year in plan.years:
             if year in known_years and "year" not in where:
-                extra = retriever.retrieve(
-                    plan.text,
-                    k=3,
-                    filters={**where, "year": year},
-                    lexical_extra=plan.lexical_extra,
-                )
                 seen = {h.chunk.chunk_id for h in hits}
-                hits += [h for h in extra if h.chunk.chunk_id not in seen]
+                hits += [
+                    h for h in retrieve(3, {**where, "year": year}) if h.chunk.chunk_id not in seen
+                ]
         return hits
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:

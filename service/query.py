@@ -195,6 +195,8 @@ class QueryPlan:
     municipality: str | None = None  # municipality the question names, if any
     years: tuple[int, ...] = ()
     expansions: tuple[str, ...] = field(default_factory=tuple)
+    # the question without the named municipality, which retrieval applies as a filter
+    lexical_text: str = ""
 
 
 def detect_language(text: str) -> str:
@@ -246,16 +248,24 @@ def translate_english(text: str) -> list[str]:
     return list(dict.fromkeys(ENGLISH_GLOSSARY[w] for w in words if w in ENGLISH_GLOSSARY))
 
 
+def _municipality_pattern(municipality: str) -> re.Pattern[str]:
+    """ "Falu kommun" is named "Falun", "Falu", "Faluns", "Falu kommun(s)" in questions."""
+    stem = municipality.lower().removesuffix(" kommun").removesuffix("s")
+    return re.compile(rf"\b{re.escape(stem)}(?:n|s|ns)?(?:\s+kommuns?)?\b", re.IGNORECASE)
+
+
 def named_municipality(text: str, municipalities: list[str]) -> str | None:
     """The catalog municipality the question names ("Falköping", "Falköpings kommun")."""
-    lowered = text.lower()
     for municipality in municipalities:
-        stem = municipality.lower().removesuffix(" kommun").removesuffix("s")
-        # "Falu kommun" is named as "Falun"/"Falu"/"Faluns" in questions
-        variants = {stem, stem + "n", stem + "s", stem + "ns"}
-        if any(re.search(rf"\b{re.escape(v)}\b", lowered) for v in variants):
+        if _municipality_pattern(municipality).search(text):
             return municipality
     return None
+
+
+def without_municipality(text: str, municipality: str | None) -> str:
+    if municipality is None:
+        return text
+    return _municipality_pattern(municipality).sub(" ", text)
 
 
 def plan_query(text: str, municipalities: list[str]) -> QueryPlan:
@@ -272,4 +282,5 @@ def plan_query(text: str, municipalities: list[str]) -> QueryPlan:
         municipality=named,
         years=years,
         expansions=tuple(expansions),
+        lexical_text=without_municipality(text, named),
     )

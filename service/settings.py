@@ -29,14 +29,15 @@ class Settings(BaseSettings):
     # retrieval
     dense_k: int = 30
     lexical_k: int = 30
-    rrf_k: int = 60
+    # Measured on the dev questions (dense alone R@5 .967 MRR .789; BM25 with expansions
+    # R@5 .967 MRR .967; RRF k=60 R@5 .967 MRR .922; RRF k=20 R@5 1.0 MRR .922).
+    rrf_k: int = 20
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
 
     # answering
     answer_passages: int = 6
     answer_max_sentences: int = 3
-    answerable_threshold: float = 0.5
 
     # serving
     host: str = "127.0.0.1"
