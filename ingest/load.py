@@ -136,6 +136,24 @@ def _first_heading(doc: Document) -> str | None:
     return None
 
 
+def repair_damaged(documents: list[Document]) -> list[Document]:
+    """Documents whose text looks like damaged OCR get a repaired `text`; `raw_text` stays.
+
+    The clean documents of the same corpus are the context that settles ambiguous words.
+    """
+    from ingest.repair import Lexicon, repair_document_text  # loads a dictionary: only here
+
+    lexicon = Lexicon.build(d.raw_text for d in documents)
+    repaired = []
+    for doc in documents:
+        result = repair_document_text(doc.raw_text, lexicon)
+        if result.changed:
+            note = f"OCR text repaired: {len(result.changes)} words changed (raw text kept)"
+            doc = doc.model_copy(update={"text": result.text, "warnings": (*doc.warnings, note)})
+        repaired.append(doc)
+    return repaired
+
+
 def load_corpus(corpus_dir: Path, catalog: dict[str, DocumentMeta] | None = None) -> LoadResult:
     """Load every supported file; a bad file becomes a problem and the rest still load."""
     result = LoadResult()
@@ -175,6 +193,7 @@ def load_corpus(corpus_dir: Path, catalog: dict[str, DocumentMeta] | None = None
         )
         seen.add(doc_id)
         result.documents.append(doc)
+    result.documents[:] = repair_damaged(result.documents)
     for meta in catalog.values():
         if meta.doc_id not in seen and not (corpus_dir / meta.file).exists():
             message = f"{meta.file}: listed in the catalog as {meta.doc_id!r} but not found"

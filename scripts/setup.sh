@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 what="${1:-runtime}"
 
 apt_packages=()
+# the hunspell binding compiles against libhunspell at pip-install time
+dpkg -s libhunspell-dev >/dev/null 2>&1 || apt_packages+=(libhunspell-dev)
+# scanned PDFs are OCR'd with Tesseract's Swedish model
+dpkg -s tesseract-ocr-swe >/dev/null 2>&1 || apt_packages+=(tesseract-ocr tesseract-ocr-swe)
 if [ "$what" = test ]; then
   command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium chromium-driver)
 fi

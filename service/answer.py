@@ -81,6 +81,10 @@ def answer_kind(question: str) -> re.Pattern[str] | None:
     return None
 
 
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
 def overlaps(a: Unit, b: Unit) -> bool:
     return a.hit.chunk.doc_id == b.hit.chunk.doc_id and a.start < b.end and b.start < a.end
 
@@ -207,14 +211,42 @@ class ExtractiveAnswerer:
         return sorted(chosen, key=self.newest_first)
 
     def select_per_year(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
-        """A comparison question gets the best quote of each year it names, side by side."""
-        chosen = []
+        """A comparison question gets one quote per named year, side by side: the best one
+        overall, and in each other year the best one from the corresponding section."""
+        anchor = next((u for u in ranked if self.year_of(u) in plan.years), ranked[0])
+        anchor_section = self.section_tokens(anchor)
+        anchor_words = self.quote_tokens(anchor)
+        chosen = [anchor]
         for year in plan.years:
-            for unit in ranked:
-                if self.documents[unit.hit.chunk.doc_id].meta.year == year:
-                    chosen.append(unit)
-                    break
-        return chosen or ranked[:1]
+            if year == self.year_of(anchor):
+                continue
+            candidates = [u for u in ranked if self.year_of(u) == year]
+            if candidates:
+                chosen.append(
+                    max(
+                        candidates,
+                        key=lambda u: (
+                            u.score
+                            + 0.5 * jaccard(self.section_tokens(u), anchor_section)
+                            + jaccard(self.quote_tokens(u), anchor_words)
+                        ),
+                    )
+                )
+        return sorted(chosen, key=lambda u: self.year_of(u) or 0)
+
+    def year_of(self, unit: Unit) -> int | None:
+        return self.documents[unit.hit.chunk.doc_id].meta.year
+
+    def quote_tokens(self, unit: Unit) -> set[str]:
+        return set(tokenize(self.documents[unit.hit.chunk.doc_id].text[unit.start : unit.end]))
+
+    def section_tokens(self, unit: Unit) -> set[str]:
+        """Section words, with synonyms mapped together ("medlemmar" ~ "ledamöter")."""
+        section = " ".join(unit.hit.chunk.section)
+        tokens = set(tokenize(section))
+        for alternatives in term_alternatives(section).values():
+            tokens |= set(alternatives)
+        return {t for t in tokens if not t.isdigit()}
 
     def newest_first(self, unit: Unit) -> tuple[int, float]:
         year = self.documents[unit.hit.chunk.doc_id].meta.year or 0
@@ -224,6 +256,10 @@ class ExtractiveAnswerer:
         chunk = unit.hit.chunk
         doc = self.documents[chunk.doc_id]
         meta = doc.meta
+        start_line, end_line = line_of(doc.text, unit.start), line_of(doc.text, unit.end - 1)
+        raw_lines = None
+        if doc.repaired:
+            raw_lines = "\n".join(doc.raw_text.split("\n")[start_line - 1 : end_line])
         return Citation(
             n=n,
             doc_id=chunk.doc_id,
@@ -233,14 +269,12 @@ class ExtractiveAnswerer:
             year=meta.year,
             section=chunk.section_path,
             quote=doc.text[unit.start : unit.end],
-            location=Location(
-                start_line=line_of(doc.text, unit.start),
-                end_line=line_of(doc.text, unit.end - 1),
-                page=chunk.page,
-            ),
+            location=Location(start_line=start_line, end_line=end_line, page=chunk.page),
             chunk_id=chunk.chunk_id,
             context=chunk.text,
             ocr=meta.ocr,
+            repaired=doc.repaired,
+            raw_lines=raw_lines,
         )
 
     def source_phrase(self, c: Citation, language: str) -> str:

@@ -118,6 +118,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_repair(args: argparse.Namespace) -> int:
+    from ingest.repair import repair_file
+
+    result = repair_file(Path(args.file))
+    sys.stdout.write(result.text)  # line for line with the input
+    for change in result.changes:
+        print(f"{change.line}\t{change.before}\t→\t{change.after}", file=sys.stderr)
+    print(f"{len(result.changes)} ändringar / changes", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="falun-kb", description=__doc__)
     parser.add_argument("--data-dir", help="index and data directory (FALUN_KB_DATA_DIR)")
@@ -141,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("-k", type=int, default=10)
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("repair", help="print the OCR-repaired text; the changes go to stderr")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_repair)
 
     p = sub.add_parser("eval", help="score a question file (dev_questions.jsonl format)")
     p.add_argument("file")

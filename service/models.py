@@ -96,6 +96,10 @@ class Citation(BaseModel):
     chunk_id: str
     context: str = Field(description="the whole passage (chunk) the quote was taken from")
     ocr: bool = False
+    repaired: bool = Field(False, description="the quote is from OCR text repaired at ingest")
+    raw_lines: str | None = Field(
+        None, description="the cited lines as the OCR read them, before repair"
+    )
 
 
 class Answer(BaseModel):

@@ -59,7 +59,12 @@ def split_units(text: str) -> list[tuple[int, int]]:
     i = 0
     while i < len(spans):
         start, end = spans[i]
-        if text[start:end].endswith(":"):
+        run = _short_item_run(text, spans, bulleted, i)
+        if run > i + 1:
+            # a list of short lines without an intro line (names under a heading)
+            merged.append((start, spans[run - 1][1]))
+            i = run
+        elif text[start:end].endswith(":"):
             j = i + 1
             # list items follow the intro; a plain sentence after them ends the list
             while j < len(spans) and spans[j][1] - start <= MAX_UNIT_CHARS:
@@ -74,6 +79,26 @@ def split_units(text: str) -> list[tuple[int, int]]:
             merged.append((start, end))
             i += 1
     return merged
+
+
+SHORT_ITEM_CHARS = 80
+
+
+def _short_item_run(text: str, spans: list[tuple[int, int]], bulleted: list[bool], i: int) -> int:
+    """End index of the run of short, unpunctuated, unbulleted lines starting at spans[i]."""
+    j = i
+    while j < len(spans) and not bulleted[j]:
+        item = text[spans[j][0] : spans[j][1]]
+        if (
+            len(item) > SHORT_ITEM_CHARS
+            or "\n" in item.strip()
+            or item.endswith((".", "!", "?", ":", ";"))
+        ):
+            break
+        if j > i and (spans[j][1] - spans[i][0]) > MAX_UNIT_CHARS:
+            break
+        j += 1
+    return j
 
 
 def collapse_whitespace(text: str) -> str:

@@ -112,14 +112,16 @@ def _meta_line(municipality: str, doc_type: str, year: int | None, location: Loc
     return " · ".join(escape(p) for p in parts)
 
 
-def badges_html(municipality: str, ocr: bool) -> str:
+def badges_html(municipality: str, ocr: bool, repaired: bool = False) -> str:
     badges = []
     if municipality != HOME_MUNICIPALITY:
         badges.append(
             '<span class="badge badge-other-municipality">'
             f"Annan kommun: {escape(municipality)}</span>"
         )
-    if ocr:
+    if repaired:
+        badges.append('<span class="badge badge-ocr">OCR-reparerad text</span>')
+    elif ocr:
         badges.append('<span class="badge badge-ocr">OCR-text</span>')
     return f'<div class="badges">{"".join(badges)}</div>' if badges else ""
 
@@ -127,18 +129,28 @@ def badges_html(municipality: str, ocr: bool) -> str:
 def _card(
     css_class: str, head: str, *, municipality: str, doc_type: str, year: int | None,
     section: str, location: Location, doc_id: str, passage_html: str, ocr: bool,
-    extra_attrs: str = "",
+    extra_attrs: str = "", repaired: bool = False, raw_lines: str | None = None,
 ) -> str:  # fmt: skip
     section_html = f'<div class="card-section">{escape(section)}</div>' if section else ""
     return (
         f'<article class="{css_class}" data-doc-id="{escape(doc_id)}"{extra_attrs}>'
         f"<div>{head}</div>"
         f'<div class="card-meta">{_meta_line(municipality, doc_type, year, location)}</div>'
-        f"{section_html}{badges_html(municipality, ocr)}"
-        f"{passage_html}"
+        f"{section_html}{badges_html(municipality, ocr, repaired)}"
+        f"{passage_html}{_raw_lines_html(raw_lines)}"
         f'<a class="card-link" href="{escape(document_url(doc_id, location))}" '
         'target="_blank" rel="noopener">Öppna dokumentet här</a>'
         "</article>"
+    )
+
+
+def _raw_lines_html(raw_lines: str | None) -> str:
+    """The cited lines as OCR read them, beside the repaired quote, for checking the repair."""
+    if not raw_lines:
+        return ""
+    return (
+        '<details class="raw-ocr"><summary>Visa raderna som OCR läste dem</summary>'
+        f"<pre>{escape(raw_lines)}</pre></details>"
     )
 
 
@@ -148,7 +160,7 @@ def citation_card(c: Citation) -> str:
         "citation-card", head, municipality=c.municipality, doc_type=c.doc_type,
         year=c.year, section=c.section, location=c.location, doc_id=c.doc_id,
         passage_html=highlight_quote(c.context, c.quote), ocr=c.ocr,
-        extra_attrs=f' id="kalla-{c.n}"',
+        extra_attrs=f' id="kalla-{c.n}"', repaired=c.repaired, raw_lines=c.raw_lines,
     )  # fmt: skip
 
 

@@ -45,9 +45,10 @@ def test_member_list_is_one_chunk(docs) -> None:
 
 def test_ocr_plan_has_goal_chunk_under_mal_norden(docs) -> None:
     chunks = chunk_document(docs["falun-verksamhetsplan-2023"])
-    norden = [c for c in chunks if c.section == ("Verksamhetsmal 2023", "Mal Norden")]
+    # the scan's text is repaired at load, so its headings read as correct Swedish
+    norden = [c for c in chunks if c.section == ("Verksamhetsmål 2023", "Mål Norden")]
     assert norden and norden[0].kind == "goal"
-    assert norden[0].text.startswith("1. Fordjupa samarbeten")
+    assert norden[0].text.startswith("1. Fördjupa samarbeten")
 
 
 def test_falkoping_arrow_bullets_are_a_list_without_glyphs(docs) -> None:

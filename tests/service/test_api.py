@@ -149,3 +149,14 @@ def test_health_and_openapi_docs(client):
     assert health["status"] == "ok" and health["chunks"] > 0
     assert client.get("/docs").status_code == 200
     assert "/api/ask" in client.get("/openapi.json").json()["paths"]
+
+
+def test_citation_from_the_repaired_scan_says_so_and_shows_the_raw_line(client):
+    body = client.post("/api/ask", json={"question": "Vilka aktiviteter planeras med Hamina 2023?"}).json()
+    scan = [c for c in body["citations"] if c["doc_id"] == "falun-verksamhetsplan-2023"]
+    assert scan, body
+    assert all(c["repaired"] and c["raw_lines"] for c in scan)
+    assert "junibesöket" in " ".join(c["quote"] for c in scan)
+    assert "junibesoket" in " ".join(c["raw_lines"] for c in scan)
+    raw = client.get("/api/documents/falun-verksamhetsplan-2023").json()["raw_text"]
+    assert "junibesoket" in raw

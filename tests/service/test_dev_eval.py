@@ -35,3 +35,17 @@ def test_retrieval_and_answer_quality_meet_the_bar(report):
     assert summary["evidence_recall@5"] >= 0.95, report.render()
     assert summary["facts_present"] >= 0.9, report.render()
     assert summary["quotes_verbatim"] == 1.0
+
+
+def test_scan_evidence_is_retrieved_in_correct_swedish(real_kb):
+    """The scan's passages are given in corrected Swedish: they must be found verbatim."""
+    scan = "falun-verksamhetsplan-2023"
+    items = [i for i in load_questions(DEV_QUESTIONS) if scan in i.get("docs", [])]
+    scan_text = " ".join(real_kb.document_text(scan).split())
+    checked = 0
+    for item in items:
+        texts = [" ".join(r.text.split()) for r in real_kb.search(item["question"], k=5)]
+        for evidence in [e for e in item["evidence"] if e in scan_text]:
+            assert any(evidence in t for t in texts), (item["id"], evidence)
+            checked += 1
+    assert checked >= 2  # the scan's own evidence, exact and in correct Swedish

@@ -1,0 +1,367 @@
+"""Plan-year comparison: align two documents by structure and meaning, not by lines."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ingest.schema import Chunk, Document
+from service.align import (
+    _AMOUNT,
+    Token,
+    amounts,
+    folds,
+    is_content,
+    line_of,
+    member,
+    places,
+    soft_jaccard,
+    soft_match,
+    stem,
+    token_sim,
+    tokens_of,
+    unit_spans,
+)
+
+Status = Literal["same", "changed", "only_a", "only_b"]
+PAIR_SCORE = 0.3
+_GOAL_NUMBER = re.compile(
+    r"^(?:Mål|Mal)\s+\d+\s*[:.]"
+)  # below this two passages are not "the same item in another year"
+
+
+class Side(BaseModel):
+    """One side of a compared item; `quote` is an exact substring of the document text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str
+    section: str
+    start_line: int
+    end_line: int
+    quote: str
+
+
+class ComparedItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    status: Status
+    topic: str
+    a: Side | None = None
+    b: Side | None = None
+    differences: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, eq=False)  # identity: units are compared by position
+class _Unit:
+    doc: Document
+    section: tuple[str, ...]
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.doc.text[self.start : self.end]
+
+    @property
+    def words(self) -> list[str]:
+        return [w for w in folds(self.text) if is_content(w)]
+
+    def side(self) -> Side:
+        return Side(
+            doc_id=self.doc.doc_id,
+            section=" › ".join(self.section),
+            start_line=line_of(self.doc.text, self.start),
+            end_line=line_of(self.doc.text, self.end - 1),
+            quote=self.text,
+        )
+
+
+def _units(doc: Document, chunks: Sequence[Chunk]) -> list[_Unit]:
+    return [
+        _Unit(doc, c.section, a, b)
+        for c in chunks
+        if c.doc_id == doc.doc_id
+        for a, b in unit_spans(doc.text, c.start, c.end, c.kind == "list")
+    ]
+
+
+def _section_words(unit: _Unit) -> list[str]:
+    return [w for s in unit.section for w in folds(s) if is_content(w)]
+
+
+def _word_diff(a: _Unit, b: _Unit) -> list[str]:
+    """The content words only one side has (its own spelling), and changed amounts."""
+
+    def words(u: _Unit) -> list[Token]:
+        money = [m.span() for m in _AMOUNT.finditer(u.text)]
+        money += [m.span() for m in _GOAL_NUMBER.finditer(u.text)]  # "Mål 3:" is no wording
+        return [
+            t
+            for t in tokens_of(u.text)
+            if is_content(t.fold) and not any(s <= t.start < e for s, e in money)
+        ]
+
+    ta, tb = words(a), words(b)
+    pairs = soft_match([t.fold for t in ta], [t.fold for t in tb], floor=0.85)
+    gone = [a.text[t.start : t.end] for i, t in enumerate(ta) if i not in {p[0] for p in pairs}]
+    new = [b.text[t.start : t.end] for j, t in enumerate(tb) if j not in {p[1] for p in pairs}]
+    out = []
+    money_a, money_b = amounts(a.text), amounts(b.text)
+    if money_a and money_b and [v for v, _ in money_a] != [v for v, _ in money_b]:
+        out.append(f"{money_a[0][1]} → {money_b[0][1]}")
+    if gone:
+        out.append("− " + ", ".join(dict.fromkeys(gone)))
+    if new:
+        out.append("+ " + ", ".join(dict.fromkeys(new)))
+    return out
+
+
+def _pair(
+    topic: str, a: _Unit | None, b: _Unit | None, diff: list[str] | None = None
+) -> ComparedItem:
+    if a is None or b is None:
+        status: Status = "only_a" if b is None else "only_b"
+        diff = []
+    else:
+        diff = _word_diff(a, b) if diff is None else diff
+        status = "changed" if diff else "same"
+    return ComparedItem(
+        status=status,
+        topic=topic,
+        a=a.side() if a else None,
+        b=b.side() if b else None,
+        differences=diff,
+    )
+
+
+def _members(ua: list[_Unit], ub: list[_Unit]) -> tuple[list[ComparedItem], set[_Unit]]:
+    """Per-person items and who chairs; returns the units they used up."""
+    found = [{}, {}]  # type: list[dict[str, tuple[_Unit, str, str, str]]]
+    used: set[_Unit] = set()
+    for side, units in enumerate((ua, ub)):
+        for k, u in enumerate(units):
+            person = member(u.text)
+            if person is None:
+                continue
+            name, party, role = person
+            found[side]["".join(folds(name))] = (u, name, party, role)
+            used.add(u)
+            if k and units[k - 1].text.endswith(":") and member(units[k - 1].text) is None:
+                used.add(units[k - 1])  # "Internationella rådet består av:"
+    fa, fb = found
+    items = []
+    chairs = [next((v for v in f.values() if v[3] == "ordförande"), None) for f in found]
+    if chairs[0] and chairs[1]:
+        ca, cb = chairs
+        diff = [] if ca[1] == cb[1] else [f"{ca[1]} ({ca[2]}) → {cb[1]} ({cb[2]})"]
+        items.append(_pair("Ordförande", ca[0], cb[0], diff))
+    for key in [*fa, *(k for k in fb if k not in fa)]:
+        a, b = fa.get(key), fb.get(key)
+        who = b or a
+        assert who is not None
+        diff = []
+        if a and b:
+            diff += [f"({a[2]}) → ({b[2]})"] if a[2] != b[2] else []
+            diff += [f"{a[3]} → {b[3]}"] if a[3] != b[3] else []
+        items.append(
+            _pair(f"Ledamöter: {who[1]} ({who[2]})", a[0] if a else None, b[0] if b else None, diff)
+        )
+    return items, used
+
+
+def _budget(ua: list[_Unit], ub: list[_Unit]) -> tuple[list[ComparedItem], set[_Unit]]:
+    def find(units: list[_Unit]) -> _Unit | None:
+        return next(
+            (u for u in units if amounts(u.text) and any(stem(w) == "budget" for w in u.words)),
+            None,
+        )
+
+    a, b = find(ua), find(ub)
+    if a is None and b is None:
+        return [], set()
+    return [_pair("Budget", a, b)], {u for u in (a, b) if u}
+
+
+def _score(a: _Unit, b: _Unit, novel_a: set[str], novel_b: set[str]) -> float:
+    content = soft_jaccard(a.words, b.words)
+    section = soft_jaccard(_section_words(a), _section_words(b))
+    pa, pb = places(a.text), places(b.text)
+    score = 0.7 * content + 0.3 * section + (0.25 if (pa & pb) - {"ICLD"} else 0.0)
+    if (pa & novel_a) or (pb & novel_b):  # a place the other year never mentions: new topic
+        score -= 0.5
+    return score if content >= 0.12 or pa & pb else 0.0
+
+
+def _label(a: _Unit | None, b: _Unit | None) -> str:
+    unit = b or a
+    assert unit is not None
+    where = (b.section if b and b.section else unit.section) or ("",)
+    named = sorted(places(unit.text) | (places(a.text) if a else set()))
+    if named:
+        return f"{where[-1]}: {', '.join(named)}"
+    head = " ".join(unit.text.split()[:4])
+    return f"{where[-1]}: {head}…" if len(unit.text.split()) > 4 else f"{where[-1]}: {head}"
+
+
+def _focus_summary(items: list[tuple[float, ComparedItem]]) -> ComparedItem | None:
+    """The focus areas as one row: which were added, dropped or reworded."""
+    rows = [i for _, i in items if "fokus" in " ".join(folds(i.topic.split(":")[0]))]
+    if not rows:
+        return None
+    diff = [f"+ {r.b.quote}" for r in rows if r.status == "only_b" and r.b]
+    diff += [f"− {r.a.quote}" for r in rows if r.status == "only_a" and r.a]
+    diff += [
+        f"{r.a.quote!r} → {r.b.quote!r}" for r in rows if r.status == "changed" and r.a and r.b
+    ]
+    sides = [[s for r in rows if (s := getattr(r, k))] for k in ("a", "b")]
+
+    def whole(side: list[Side]) -> Side | None:
+        return side[0].model_copy(update={"end_line": side[-1].end_line}) if side else None
+
+    return ComparedItem(
+        status="changed" if diff else "same",
+        topic="Fokus och prioriteringar",
+        a=whole(sides[0]),
+        b=whole(sides[1]),
+        differences=[" ".join(d.split()) for d in diff],
+    )
+
+
+def compare_documents(
+    doc_a: Document,
+    chunks_a: Sequence[Chunk],
+    doc_b: Document,
+    chunks_b: Sequence[Chunk],
+    topic: str | None = None,
+) -> list[ComparedItem]:
+    """Aligned items of two plans: members, chair, budget, focus, then goals and the rest."""
+    ua, ub = _units(doc_a, chunks_a), _units(doc_b, chunks_b)
+    members, used_m = _members(ua, ub)
+    budget, used_b = _budget(ua, ub)
+    ua = [u for u in ua if u not in used_m | used_b]
+    ub = [u for u in ub if u not in used_m | used_b]
+    in_a, in_b = places(doc_a.text), places(doc_b.text)
+    novel_a, novel_b = in_a - in_b, in_b - in_a
+    scored = sorted(
+        (
+            (_score(a, b, novel_a, novel_b), i, j)
+            for i, a in enumerate(ua)
+            for j, b in enumerate(ub)
+        ),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    match_a: dict[int, int] = {}
+    match_b: dict[int, int] = {}
+    extra: dict[int, int] = {}
+    for score, i, j in scored:
+        if score < PAIR_SCORE:
+            break
+        if i not in match_a and j not in match_b:
+            match_a[i], match_b[j] = j, i
+    for score, i, j in scored:  # the same place's other new passages: "Danmark" x2
+        shared = places(ua[i].text) & places(ub[j].text) - {"ICLD"}
+        if j not in match_b and i in match_a and score >= PAIR_SCORE and shared:
+            extra[j] = i
+    generic: list[tuple[float, ComparedItem]] = []
+    for i, a in enumerate(ua):
+        b = ub[match_a[i]] if i in match_a else None
+        generic.append((i, _pair(_label(a, b), a, b)))
+    last_a = -0.5
+    for j, b in enumerate(ub):
+        if j in extra:
+            last_a = extra[j] + 0.5
+            generic.append((last_a, _pair(_label(ua[extra[j]], b), ua[extra[j]], b)))
+        elif j in match_b:
+            last_a = match_b[j]
+        else:
+            last_a += 0.001  # after the A-item its predecessor in B was paired with
+            generic.append((last_a, _pair(_label(None, b), None, b)))
+    generic.sort(key=lambda t: t[0])
+    focus = _focus_summary(generic)
+    items = [*members, *budget, *([focus] if focus else []), *(i for _, i in generic)]
+    return [i for i in items if topic is None or matches_topic(i, topic)]
+
+
+# --- topics ---------------------------------------------------------------------------
+
+_SYNONYMS = {
+    "budget": ["budget", "ekonomi", "finansiella medel", "tkr", "kr"],
+    "ekonomi": ["budget", "ekonomi", "finansiella medel", "tkr", "kr"],
+    "ledamot": ["ledamöter", "medlemmar", "ordförande", "rådet består"],
+    "medlemm": ["ledamöter", "medlemmar", "ordförande", "rådet består"],
+    "ordforand": ["ordförande"],
+    "fokus": ["fokus", "prioriteringar"],
+}
+
+
+def matches_topic(item: ComparedItem, topic: str) -> bool:
+    """The item's label, sections, quotes or differences speak of the topic (or a synonym)."""
+    phrases = [[w] for w in folds(topic) if is_content(w)]
+    for w in list(phrases):
+        phrases += [folds(s) for s in _SYNONYMS.get(stem(w[0]), [])]
+    sides = [s for s in (item.a, item.b) if s]
+    text = " ".join([item.topic, *item.differences, *(f"{s.section} {s.quote}" for s in sides)])
+    words = set(folds(text))
+    return any(all(any(token_sim(p, w) >= 0.85 for w in words) for p in ph) for ph in phrases)
+
+
+# --- questions and rendering ------------------------------------------------------------
+
+_COMPARE_CUE = re.compile(
+    r"förändr|skillnad|skiljer|jämför|jämfört|ändrat|ändrats|ändring|skilde|"
+    r"\bchang|\bdiffer|\bcompar|\bversus\b|\bvs\.?\s",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+
+
+def compare_question(question: str) -> tuple[int, int] | None:
+    """The two years a question asks to compare ("... mellan 2020 och 2023?"), oldest first."""
+    years = sorted({int(y) for y in _YEAR.findall(question)})
+    if len(years) != 2 or not _COMPARE_CUE.search(question):
+        return None
+    return years[0], years[1]
+
+
+def _cell(side: Side | None) -> str:
+    if side is None:
+        return "—"
+    quote = " ".join(side.quote.split())
+    lines = (
+        f"{side.start_line}"
+        if side.start_line == side.end_line
+        else f"{side.start_line}–{side.end_line}"
+    )
+    short = textwrap.shorten(quote, 90, placeholder="…")
+    return f"{side.section.split(' › ')[-1]} r.{lines}: “{short}”"
+
+
+def render_comparison(items: Sequence[ComparedItem]) -> str:
+    """A plain-text table: status | topic | A | B, with the differing words under a row."""
+    widths = (8, 30, 44, 44)
+    head = ("status", "ämne", "A", "B")
+    rule = "-+-".join("-" * w for w in widths)
+
+    def row(cells: Sequence[str]) -> list[str]:
+        wrapped = [textwrap.wrap(c, w) or [""] for c, w in zip(cells, widths, strict=True)]
+        height = max(len(c) for c in wrapped)
+        return [
+            " | ".join(
+                (c[k] if k < len(c) else "").ljust(w) for c, w in zip(wrapped, widths, strict=True)
+            ).rstrip()
+            for k in range(height)
+        ]
+
+    out = [*row(head), rule]
+    for item in items:
+        out += row((item.status, item.topic, _cell(item.a), _cell(item.b)))
+        for diff in item.differences:
+            out += [f"{'':8} | {'':30} | Δ " + line for line in textwrap.wrap(diff, 86)]
+        out.append(rule)
+    return "\n".join(out)
