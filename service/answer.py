@@ -208,7 +208,27 @@ class ExtractiveAnswerer:
             if adds or other_chunk:
                 chosen.append(unit)
                 seen_terms |= unit.new_terms
+        chosen += self.other_year_statement(chosen, ranked)
         return sorted(chosen, key=self.newest_first)
+
+    def other_year_statement(self, chosen: list[Unit], ranked: list[Unit]) -> list[Unit]:
+        """When the answer comes from a dated plan, what another year's plan says on the same
+        point, so a changed fact (chair, budget, a goal) is shown with its year."""
+        best = chosen[0]
+        year = self.year_of(best)
+        if year is None or any(self.year_of(c) not in (None, year) for c in chosen):
+            return []
+        doc_type = self.documents[best.hit.chunk.doc_id].meta.doc_type
+        best_words = self.quote_tokens(best)
+        for unit in ranked:
+            other = self.year_of(unit)
+            same_kind = self.documents[unit.hit.chunk.doc_id].meta.doc_type == doc_type
+            if other is None or other == year or not (same_kind or unit.score >= best.score):
+                continue
+            similar = jaccard(self.quote_tokens(unit), best_words)
+            if unit.score + similar >= self.config.follow_up_ratio * best.score:
+                return [unit]
+        return []
 
     def select_per_year(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
         """A comparison question gets one quote per named year, side by side: the best one
@@ -290,14 +310,24 @@ class ExtractiveAnswerer:
             where += f", som gäller {c.municipality} och inte {home}"
         return f"Enligt {where}"
 
+    def older_phrase(self, c: Citation, language: str) -> str:
+        """An older plan's statement is shown as such, with its year."""
+        if language == "en":
+            return f"Earlier, in {c.year}, «{c.title}» said"
+        return f"Tidigare, {c.year}, stod det i «{c.title}»"
+
     def compose(self, plan: QueryPlan, citations: list[Citation]) -> str:
         """Each sentence is a verbatim quote framed by where it comes from, marked [n]."""
         lines = []
         previous_doc = None
+        newest = max((c.year for c in citations if c.year), default=None)
+        comparing = len(plan.years) >= 2
         for c in citations:
             quote = collapse_whitespace(c.quote)
             if c.doc_id == previous_doc:
                 lead = "The same document also says" if plan.language == "en" else "Där står också"
+            elif c.year and newest and c.year < newest and not comparing:
+                lead = self.older_phrase(c, plan.language)
             else:
                 lead = self.source_phrase(c, plan.language)
             lines.append(f'{lead}: "{quote}" [{c.n}]')

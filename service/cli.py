@@ -118,6 +118,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from service.compare import render_comparison
+
+    kb = _open_kb(_settings(args))
+    try:
+        items = kb.compare(args.doc_a, args.doc_b, topic=args.topic)
+    except KeyError as exc:
+        known = ", ".join(d.doc_id for d in kb.documents())
+        raise SystemExit(f"falun-kb: okänt dokument {exc.args[0]!r} (kända: {known})") from None
+    print(render_comparison(items))
+    return 0
+
+
+def cmd_wording(args: argparse.Namespace) -> int:
+    kb = _open_kb(_settings(args))
+    result = kb.wording(args.text)
+    if not result.found:
+        print("Formuleringen finns inte i dokumenten. Närmast:")
+    for m in result.matches or result.nearest:
+        kind = "exakt" if m.exact else f"likhet {m.score:.2f}"
+        where = f"{m.doc_id} › {m.section}, rad {m.start_line}-{m.end_line}"
+        print(f"[{kind}] {where}\n        {' '.join(m.text.split())}")
+    return 0
+
+
 def cmd_repair(args: argparse.Namespace) -> int:
     from ingest.repair import repair_file
 
@@ -152,6 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("-k", type=int, default=10)
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("compare", help="compare two documents (e.g. plan years) item by item")
+    p.add_argument("doc_a")
+    p.add_argument("doc_b")
+    p.add_argument("--topic", help="only items about this, e.g. budget, Danmark, ledamöter")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("wording", help="find where a wording occurs, exactly or approximately")
+    p.add_argument("text")
+    p.set_defaults(func=cmd_wording)
 
     p = sub.add_parser("repair", help="print the OCR-repaired text; the changes go to stderr")
     p.add_argument("file")

@@ -52,9 +52,11 @@ def _same_word(term: str, token: str) -> bool:
     """Equal, or one an inflection of the other (shared stem, short differing ending)."""
     if term == token:
         return True
-    if len(term) < 4 or len(token) < 4:
+    short, long = sorted((term, token), key=len)
+    if len(short) < 3 or not long.startswith(short):
         return False
-    return (token.startswith(term) or term.startswith(token)) and abs(len(token) - len(term)) <= 4
+    # "mål"/"målet": a three-letter stem takes only a short ending; longer stems more
+    return len(long) - len(short) <= (2 if len(short) == 3 else 4)
 
 
 def _compound_of(term: str, tokens: set[str]) -> bool:
@@ -73,7 +75,7 @@ def term_matches(term: str, tokens: set[str]) -> bool:
     """A query stem matches a passage token exactly, by inflection, or as/inside a compound."""
     if term in tokens:
         return True
-    if len(term) < 4:
+    if len(term) < 3:
         return False
     for token in tokens:
         if _same_word(term, token) or (len(term) >= 5 and term in token):

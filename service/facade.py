@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from service.compare import ComparedItem
 from service.models import Answer, DocumentDetail, DocumentInfo, Filters, SearchResult
+from service.wording import WordingResult
 
 
 class KnowledgeBase(Protocol):
@@ -24,4 +26,12 @@ class KnowledgeBase(Protocol):
 
     def filter_options(self) -> dict[str, list[str | int]]:
         """Known values per filter field: municipality, doc_type, year."""
+        ...
+
+    def wording(self, text: str, filters: Filters | None = None) -> WordingResult:
+        """Passages holding this wording, exactly or approximately; exact ones first."""
+        ...
+
+    def compare(self, doc_a: str, doc_b: str, topic: str | None = None) -> list[ComparedItem]:
+        """Aligned items of two documents; raises KeyError for an unknown doc_id."""
         ...

@@ -7,7 +7,9 @@ from typing import Any
 from index.build import KnowledgeIndex, open_index
 from index.embed import make_embedder
 from index.hybrid import ScoredChunk
+from ingest.schema import Chunk
 from service.answer import AnswerConfig, ExtractiveAnswerer
+from service.compare import ComparedItem, compare_documents
 from service.evidence import TermStats
 from service.models import (
     Answer,
@@ -19,6 +21,7 @@ from service.models import (
 from service.pipeline import chunker_settings
 from service.query import QueryPlan, plan_query
 from service.settings import Settings
+from service.wording import WordingResult, find_wording
 
 
 class UnknownFilterValue(ValueError):
@@ -149,3 +152,15 @@ class KnowledgeBaseService:
     def document_text(self, doc_id: str) -> str:
         """The indexed text that citation quotes and line numbers refer to."""
         return self.docs[doc_id].text
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        return [c for c in self.index.chunks.values() if c.doc_id == doc_id]
+
+    def wording(self, text: str, filters: Filters | None = None, limit: int = 10) -> WordingResult:
+        where = self.check_filters(filters)
+        chunks = list(self.index.chunks.values())
+        return find_wording(text, self.docs, chunks, filters=where or None, limit=limit)
+
+    def compare(self, doc_a: str, doc_b: str, topic: str | None = None) -> list[ComparedItem]:
+        a, b = self.docs[doc_a], self.docs[doc_b]  # KeyError for unknown ids, by contract
+        return compare_documents(a, self.chunks_of(doc_a), b, self.chunks_of(doc_b), topic=topic)

@@ -130,3 +130,24 @@ class DocumentInfo(BaseModel):
 class DocumentDetail(DocumentInfo):
     text: str
     raw_text: str | None = None
+
+
+class WordingRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    filters: Filters = Field(default_factory=Filters)
+    limit: int = Field(10, ge=1, le=50)
+
+    @field_validator("text")
+    @classmethod
+    def _text_not_blank(cls, v: str) -> str:
+        return _not_blank(v, "Formuleringen / text")
+
+
+class CompareRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc_a: str
+    doc_b: str
+    topic: str | None = Field(None, max_length=200)

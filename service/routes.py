@@ -7,19 +7,30 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel
 
+from service.compare import ComparedItem
 from service.kb import KnowledgeBaseService
 from service.models import (
     Answer,
     AskRequest,
+    CompareRequest,
     DocumentDetail,
     DocumentInfo,
     SearchRequest,
     SearchResult,
+    WordingRequest,
 )
+from service.wording import WordingResult
 
 
 class SearchResponse(BaseModel):
     results: list[SearchResult]
+
+
+class CompareResponse(BaseModel):
+    doc_a: str
+    doc_b: str
+    topic: str | None
+    items: list[ComparedItem]
 
 
 class DocumentsResponse(BaseModel):
@@ -45,6 +56,25 @@ def search(body: SearchRequest, kb: KB) -> SearchResponse:
 def ask(body: AskRequest, kb: KB) -> Answer:
     """An answer quoting the documents with numbered citations, or 'not in the documents'."""
     return kb.ask(body.question, filters=body.filters)
+
+
+@router.post("/api/wording", response_model=WordingResult, tags=["formulering"])
+def wording(body: WordingRequest, kb: KB) -> WordingResult:
+    """Where a wording occurs, exactly or approximately (case, diacritics, OCR damage,
+    line breaks, small inflection or word-order changes); exact matches first."""
+    return kb.wording(body.text, filters=body.filters, limit=body.limit)
+
+
+@router.post("/api/compare", response_model=CompareResponse, tags=["jämför"])
+def compare(body: CompareRequest, kb: KB) -> CompareResponse:
+    """Two documents aligned by meaning and structure: same, changed, only_a, only_b."""
+    try:
+        items = kb.compare(body.doc_a, body.doc_b, topic=body.topic)
+    except KeyError as exc:
+        raise HTTPException(
+            status_code=404, detail=f"Okänt dokument / unknown document: {exc.args[0]!r}"
+        ) from None
+    return CompareResponse(doc_a=body.doc_a, doc_b=body.doc_b, topic=body.topic, items=items)
 
 
 @router.get("/api/documents", response_model=DocumentsResponse, tags=["dokument"])
