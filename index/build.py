@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import secrets
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +32,8 @@ CHUNKS = "chunks.jsonl"
 BM25_DIR = "bm25"
 CHROMA_DIR = "chroma"
 EMBEDDING_CACHE = "embeddings.sqlite"
+GENERATIONS = "generations"
+CURRENT = "CURRENT"
 
 Progress = Callable[[int, int], None]
 M = TypeVar("M", bound=BaseModel)
@@ -48,6 +52,19 @@ class IndexManifest(BaseModel):
     versions: dict[str, str]
     created_at: datetime
     doc_hashes: dict[str, str]
+    doc_texts: dict[str, str] = {}  # sha256 of each indexed text (repair changes it)
+    collection: str = "falun-kb-chunks"
+
+
+class DiskFullError(OSError):
+    """The data directory's disk filled up while a new index generation was written."""
+
+    errno = 28
+
+
+def _disk_nearly_full(path: Path) -> bool:
+    usage = shutil.disk_usage(path)
+    return usage.free < max(1 << 20, usage.total // 100)
 
 
 class IndexMismatchError(RuntimeError):
@@ -87,11 +104,40 @@ def _write_jsonl(path: Path, models: Sequence[BaseModel]) -> None:
     _write_atomic(path, "".join(m.model_dump_json() + "\n" for m in models))
 
 
-def read_manifest(data_dir: Path) -> IndexManifest | None:
-    path = Path(data_dir) / MANIFEST
-    if not path.exists():
+def current_generation(data_dir: Path) -> Path | None:
+    """The generation directory the service reads, named by the CURRENT pointer file."""
+    pointer = Path(data_dir) / CURRENT
+    if not pointer.exists():
         return None
-    return IndexManifest.model_validate_json(path.read_text("utf-8"))
+    generation = Path(data_dir) / GENERATIONS / pointer.read_text("utf-8").strip()
+    return generation if generation.is_dir() else None
+
+
+def read_manifest(data_dir: Path) -> IndexManifest | None:
+    """The manifest of the live generation, or None when there is no complete index."""
+    generation = current_generation(data_dir)
+    if generation is None or not (generation / MANIFEST).exists():
+        return None
+    return IndexManifest.model_validate_json((generation / MANIFEST).read_text("utf-8"))
+
+
+def _switch_to(data_dir: Path, generation: Path) -> None:
+    """Make `generation` live in one atomic rename; readers see the old or the new, never half."""
+    _write_atomic(data_dir / CURRENT, generation.name)
+
+
+def _remove_old_generations(data_dir: Path, keep: set[str], chroma_url: str | None) -> None:
+    """Old generations go; the live one and the one before it (maybe still open) stay."""
+    for generation in sorted((data_dir / GENERATIONS).iterdir()):
+        if generation.name in keep:
+            continue
+        if chroma_url:
+            open_chroma(None, chroma_url, collection_for(generation.name)).drop()
+        shutil.rmtree(generation, ignore_errors=True)
+
+
+def collection_for(generation: str) -> str:
+    return f"falun-kb-{generation}"
 
 
 def indexed_text(chunk: Chunk, meta: DocumentMeta) -> str:
@@ -113,6 +159,24 @@ def _ordered_chunks(documents: Sequence[Document], chunks: Sequence[Chunk]) -> l
     return sorted(chunks, key=lambda c: (position[c.doc_id], c.ordinal))
 
 
+def index_is_current(
+    data_dir: Path, documents: Sequence[Document], embed_model: BaseEmbedding, chunker: dict
+) -> bool:
+    """True when the live index was built from these very files with these settings."""
+    manifest = read_manifest(data_dir)
+    return manifest is not None and (
+        manifest.format_version == INDEX_FORMAT_VERSION
+        and manifest.embedder == embed_model.model_name
+        and manifest.chunker == _normalized(chunker)
+        and manifest.doc_hashes == {d.doc_id: d.content_hash for d in documents}
+        and manifest.doc_texts == {d.doc_id: _text_hash(d) for d in documents}
+    )
+
+
+def _text_hash(doc: Document) -> str:
+    return hashlib.sha256(doc.text.encode()).hexdigest()
+
+
 def build_index(
     documents: Sequence[Document],
     chunks: Sequence[Chunk],
@@ -122,13 +186,13 @@ def build_index(
     chroma_url: str | None = None,
     progress: Progress | None = None,
 ) -> IndexManifest:
-    """(Re)build the index in `data_dir`; only texts not in the embedding cache are embedded."""
+    """Build a new index generation beside the live one and switch to it when it is complete
+    and verified. Only texts not in the shared embedding cache are embedded; a failed or
+    killed build leaves the previous generation serving."""
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / GENERATIONS).mkdir(parents=True, exist_ok=True)
     ordered = _ordered_chunks(documents, chunks)
-    previous = read_manifest(data_dir)
-    # No manifest while building: an interrupted build is refused instead of half-used.
-    (data_dir / MANIFEST).unlink(missing_ok=True)
+    previous = current_generation(data_dir)
 
     metas = {d.doc_id: d.meta for d in documents}
     texts = [indexed_text(c, metas[c.doc_id]) for c in ordered]
@@ -140,30 +204,62 @@ def build_index(
         else len(embed_model.get_query_embedding("dimension probe"))
     )
 
-    store = open_chroma(None if chroma_url else data_dir / CHROMA_DIR, chroma_url)
-    if previous is None or (previous.embedder, previous.dim) != (embed_model.model_name, dim):
-        store.reset()  # unknown content or another vector space: start from empty
-    else:
-        store.delete_ids(sorted(store.ids() - {c.chunk_id for c in ordered}))
-    store.upsert(ordered, vectors, {d.doc_id: d.meta for d in documents})
+    name = datetime.now(UTC).strftime("g%Y%m%dT%H%M%S") + f"-{os.getpid()}-{secrets.token_hex(2)}"
+    generation = data_dir / GENERATIONS / name
+    generation.mkdir()
+    try:
+        collection = collection_for(name)
+        store = open_chroma(None if chroma_url else generation / CHROMA_DIR, chroma_url, collection)
+        store.reset()
+        store.upsert(ordered, vectors, metas)
 
-    shutil.rmtree(data_dir / BM25_DIR, ignore_errors=True)
-    bm25 = SwedishBM25().build([c.chunk_id for c in ordered], texts)
-    bm25.save(data_dir / BM25_DIR)
-
-    _write_jsonl(data_dir / DOCUMENTS, list(documents))
-    _write_jsonl(data_dir / CHUNKS, ordered)
-    manifest = IndexManifest(
-        embedder=embed_model.model_name,
-        dim=dim,
-        chunker=_normalized(chunker_settings),
-        counts={"documents": len(documents), "chunks": len(ordered)},
-        versions=library_versions(),
-        created_at=datetime.now(UTC),
-        doc_hashes={d.doc_id: d.content_hash for d in documents},
-    )
-    _write_atomic(data_dir / MANIFEST, manifest.model_dump_json(indent=2))
+        bm25 = SwedishBM25().build([c.chunk_id for c in ordered], texts)
+        bm25.save(generation / BM25_DIR)
+        _write_jsonl(generation / DOCUMENTS, list(documents))
+        _write_jsonl(generation / CHUNKS, ordered)
+        manifest = IndexManifest(
+            embedder=embed_model.model_name,
+            dim=dim,
+            chunker=_normalized(chunker_settings),
+            counts={"documents": len(documents), "chunks": len(ordered)},
+            versions=library_versions(),
+            created_at=datetime.now(UTC),
+            doc_hashes={d.doc_id: d.content_hash for d in documents},
+            doc_texts={d.doc_id: _text_hash(d) for d in documents},
+            collection=collection,
+        )
+        _write_atomic(generation / MANIFEST, manifest.model_dump_json(indent=2))
+        _verify(generation, manifest, chroma_url)
+    except BaseException as exc:
+        # a half-written generation is never switched to; free its space at once
+        full = _disk_nearly_full(generation)
+        shutil.rmtree(generation, ignore_errors=True)
+        if chroma_url:
+            open_chroma(None, chroma_url, collection_for(name)).drop()
+        if full and isinstance(exc, Exception):
+            # Chroma reports a full disk as an internal compaction error: say what it is
+            raise DiskFullError(f"no space left on the disk of {data_dir}") from exc
+        raise
+    _switch_to(data_dir, generation)
+    keep = {name} | ({previous.name} if previous else set())
+    _remove_old_generations(data_dir, keep, chroma_url)
     return manifest
+
+
+def _verify(generation: Path, manifest: IndexManifest, chroma_url: str | None) -> None:
+    """A generation goes live only when every part holds every chunk."""
+    store = open_chroma(
+        None if chroma_url else generation / CHROMA_DIR, chroma_url, manifest.collection
+    )
+    expected = manifest.counts["chunks"]
+    counts = {
+        "chroma": store.count(),
+        "chunks.jsonl": len(_read_jsonl(generation / CHUNKS, Chunk)),
+        "bm25": len(SwedishBM25.load(generation / BM25_DIR)),
+    }
+    wrong = {part: n for part, n in counts.items() if n != expected}
+    if wrong:
+        raise RuntimeError(f"new index generation incomplete ({wrong}, expected {expected})")
 
 
 def _mismatch(data_dir: Path, problems: list[str]) -> IndexMismatchError:
@@ -180,7 +276,9 @@ def check_manifest(
     """The manifest, if the index was built with this embedder and chunker; else raise."""
     manifest = read_manifest(data_dir)
     if manifest is None:
-        raise _mismatch(data_dir, [f"no {MANIFEST} (index missing or its build did not finish)"])
+        raise _mismatch(
+            data_dir, ["no complete index generation (never built, or no build finished)"]
+        )
     problems = []
     if manifest.format_version != INDEX_FORMAT_VERSION:
         problems.append(
@@ -224,13 +322,17 @@ def open_index(
     """Open a built index, refusing (IndexMismatchError) one built with other settings."""
     data_dir = Path(data_dir)
     manifest = check_manifest(data_dir, embed_model, chunker_settings)
+    generation = current_generation(data_dir)
+    assert generation is not None  # check_manifest found its manifest
     try:
-        documents = _read_jsonl(data_dir / DOCUMENTS, Document)
-        chunks = _read_jsonl(data_dir / CHUNKS, Chunk)
-        bm25 = SwedishBM25.load(data_dir / BM25_DIR)
+        documents = _read_jsonl(generation / DOCUMENTS, Document)
+        chunks = _read_jsonl(generation / CHUNKS, Chunk)
+        bm25 = SwedishBM25.load(generation / BM25_DIR)
     except (OSError, ValueError) as exc:
         raise _mismatch(data_dir, [f"index files unreadable ({exc})"]) from exc
-    store = open_chroma(None if chroma_url else data_dir / CHROMA_DIR, chroma_url)
+    store = open_chroma(
+        None if chroma_url else generation / CHROMA_DIR, chroma_url, manifest.collection
+    )
     expected = manifest.counts.get("chunks")
     counts = {"chroma": store.count(), "chunks.jsonl": len(chunks), "bm25": len(bm25)}
     wrong = {name: n for name, n in counts.items() if n != expected}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -53,12 +54,29 @@ def filter_values(key: str, value: Any) -> list[str | int]:
     return [str(v) for v in values]
 
 
+class StoreUnavailable(RuntimeError):
+    """The Chroma server does not answer (down, restarting, network)."""
+
+
+@contextlib.contextmanager
+def _reachable(store: ChromaChunkStore) -> Iterator[None]:
+    """Turn a lost connection to a Chroma server into StoreUnavailable; the next call retries,
+    so the service recovers by itself when the server is back."""
+    import httpx  # chromadb's HttpClient speaks httpx
+
+    try:
+        yield
+    except (httpx.TransportError, ConnectionError) as exc:
+        raise StoreUnavailable(f"Chroma at {store.where} unreachable: {exc}") from exc
+
+
 class ChromaChunkStore:
     """One Chroma collection of chunk vectors; ids are chunk ids."""
 
-    def __init__(self, client: Any, collection_name: str = COLLECTION) -> None:
+    def __init__(self, client: Any, collection_name: str = COLLECTION, where: str = "") -> None:
         self.client = client
         self.collection_name = collection_name
+        self.where = where or "embedded store"
         self._collection = self._open()
 
     def _open(self) -> Any:
@@ -74,6 +92,12 @@ class ChromaChunkStore:
         """Drop and recreate the collection (e.g. when the embedding dimension changes)."""
         self.client.delete_collection(self.collection_name)
         self._collection = self._open()
+
+    def drop(self) -> None:
+        """Remove the collection for good (an old index generation on a Chroma server)."""
+        # already gone is fine; chromadb raises different types for that across versions
+        with contextlib.suppress(Exception):
+            self.client.delete_collection(self.collection_name)
 
     def upsert(
         self,
@@ -107,12 +131,13 @@ class ChromaChunkStore:
         """Top-k (chunk_id, cosine similarity), best first."""
         if k <= 0:
             return []
-        result = self._collection.query(
-            query_embeddings=[np.asarray(embedding, dtype=np.float32)],
-            n_results=k,
-            where=where,
-            include=["distances"],
-        )
+        with _reachable(self):
+            result = self._collection.query(
+                query_embeddings=[np.asarray(embedding, dtype=np.float32)],
+                n_results=k,
+                where=where,
+                include=["distances"],
+            )
         ids, distances = result["ids"][0], (result["distances"] or [[]])[0]
         # Chroma's cosine space returns distance = 1 - cosine similarity.
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
@@ -121,14 +146,16 @@ class ChromaChunkStore:
         """Stored vectors for those of `ids` that exist."""
         if not ids:
             return {}
-        got = self._collection.get(ids=list(ids), include=["embeddings"])
+        with _reachable(self):
+            got = self._collection.get(ids=list(ids), include=["embeddings"])
         vectors = got["embeddings"] if got["embeddings"] is not None else []
         return {
             i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], vectors, strict=True)
         }
 
     def count(self) -> int:
-        return int(self._collection.count())
+        with _reachable(self):
+            return int(self._collection.count())
 
     def ids(self) -> set[str]:
         return set(self._collection.get(include=[])["ids"])
@@ -155,4 +182,4 @@ def open_chroma(
         client = chromadb.PersistentClient(path=str(path), settings=settings)
     else:
         raise ValueError("open_chroma needs a path (embedded) or a url (server)")
-    return ChromaChunkStore(client, collection_name)
+    return ChromaChunkStore(client, collection_name, where=url or str(path))

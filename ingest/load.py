@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from ingest.decode import DecodeError, decode_text, split_pages
 from ingest.markup import strip_markup
-from ingest.pdf import PdfError, read_pdf
+from ingest.ocr import OcrOptions
+from ingest.pdf import DEFAULT_OCR, PdfError, read_pdf
 from ingest.schema import Document, DocumentMeta, content_hash
 
 log = logging.getLogger(__name__)
@@ -72,8 +73,12 @@ def load_catalog(corpus_dir: Path) -> dict[str, DocumentMeta]:
     return catalog
 
 
-def load_document(path: Path, meta: DocumentMeta) -> Document:
-    """Read one .txt/.md/.pdf file; raise IngestError with the reason if it cannot be used."""
+def load_document(path: Path, meta: DocumentMeta, ocr: OcrOptions | None = DEFAULT_OCR) -> Document:
+    """Read one .txt/.md/.pdf file; raise IngestError with the reason if it cannot be used.
+
+    Scanned PDF pages are OCR'd with `ocr` (None: not at all); such a document gets
+    `meta.ocr=True`, so its text is treated as OCR output.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
@@ -88,8 +93,10 @@ def load_document(path: Path, meta: DocumentMeta) -> Document:
     headings: tuple[tuple[int, int], ...] | None = None
     try:
         if suffix in PDF_SUFFIXES:
-            pdf = read_pdf(data)
+            pdf = read_pdf(data, ocr)
             text, pages, warnings = pdf.text, pdf.pages, pdf.warnings
+            if pdf.ocr_pages:
+                meta = meta.model_copy(update={"ocr": True})
         else:
             text, warnings = decode_text(data)
             text, pages = split_pages(text)
@@ -154,7 +161,11 @@ def repair_damaged(documents: list[Document]) -> list[Document]:
     return repaired
 
 
-def load_corpus(corpus_dir: Path, catalog: dict[str, DocumentMeta] | None = None) -> LoadResult:
+def load_corpus(
+    corpus_dir: Path,
+    catalog: dict[str, DocumentMeta] | None = None,
+    ocr: OcrOptions | None = DEFAULT_OCR,
+) -> LoadResult:
     """Load every supported file; a bad file becomes a problem and the rest still load."""
     result = LoadResult()
     problems = result.problems
@@ -178,13 +189,14 @@ def load_corpus(corpus_dir: Path, catalog: dict[str, DocumentMeta] | None = None
             problems.append(IngestProblem(path, doc_id, "error", message))
             continue
         try:
-            doc = load_document(path, meta or infer_meta(path))
+            doc = load_document(path, meta or infer_meta(path), ocr)
         except IngestError as err:
             problems.append(IngestProblem(path, doc_id, "error", f"{path.name}: {err.reason}"))
             log.warning("skipped %s: %s", path, err.reason)
             continue
         if meta is None:
             inferred = infer_meta(path, _first_heading(doc) or doc.text)
+            inferred = inferred.model_copy(update={"ocr": doc.meta.ocr})
             doc = doc.model_copy(update={"meta": inferred})
             message = f"{path.name}: no catalog entry; metadata inferred (title {inferred.title!r})"
             problems.append(IngestProblem(path, doc_id, "warning", message))

@@ -1,4 +1,7 @@
-"""Read the text layer of a PDF with pymupdf, one output line per text line, with its page."""
+"""Read the text of a PDF with pymupdf, one output line per text line, with its page.
+
+Pages without a text layer (scans) are OCR'd with Tesseract's Swedish model.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,9 @@ from dataclasses import dataclass
 import pymupdf
 
 from ingest.decode import normalize_breaks
+from ingest.ocr import OcrError, OcrOptions, OcrUnavailable, ocr_pdf_pages
+
+DEFAULT_OCR = OcrOptions()
 
 
 class PdfError(ValueError):
@@ -20,10 +26,19 @@ class PdfText:
     text: str
     pages: tuple[int, ...]
     warnings: tuple[str, ...]
+    ocr_pages: tuple[int, ...] = ()  # pages whose text is OCR output, not a text layer
 
 
-def read_pdf(data: bytes) -> PdfText:
-    """Extract the text layer; pages without text are warned about (they need OCR)."""
+def _lines(page_text: str) -> list[str]:
+    # A stray "\r" or "\f" inside a line must not become a line break of its own.
+    return [
+        normalize_breaks(line.replace("\r", " ").replace("\f", ""))
+        for line in page_text.rstrip("\n").split("\n")
+    ]
+
+
+def read_pdf(data: bytes, ocr: OcrOptions | None = DEFAULT_OCR) -> PdfText:
+    """Extract the text layer; pages without one are OCR'd (`ocr=None`: only warned about)."""
     if not data.lstrip()[:1024].startswith(b"%PDF-"):
         raise PdfError("not a PDF (no %PDF- header)")
     # pymupdf silently "repairs" a cut-off file into empty pages, so check the trailer first.
@@ -43,21 +58,50 @@ def read_pdf(data: bytes) -> PdfText:
         warnings: list[str] = []
         if doc.is_repaired:
             warnings.append("the PDF was damaged and repaired on opening; text may be incomplete")
+        texts: dict[int, str] = {}
         for number, page in enumerate(doc, start=1):
             try:
-                page_text = page.get_text("text")
+                texts[number] = page.get_text("text")
             except (RuntimeError, ValueError) as err:
                 raise PdfError(f"page {number} cannot be read: {err}") from err
-            if not page_text.strip():
+        scanned = [n for n, t in texts.items() if not t.strip()]
+        ocr_texts, ocr_problem = _ocr(doc, scanned, ocr)
+        engine = f"Tesseract {ocr.lang}" if ocr else ""
+        for number in scanned:
+            if ocr_texts.get(number, "").strip():
+                texts[number] = ocr_texts[number]
+                warnings.append(f"page {number} had no text layer: OCR ({engine})")
+            elif ocr_problem:
+                warnings.append(f"page {number} has no text layer (needs OCR): {ocr_problem}")
+            else:
+                # Blank page: OCR found nothing (wording kept from before OCR existed).
                 warnings.append(f"page {number} has no text layer (needs OCR)")
+        for number, page_text in texts.items():
+            if not page_text.strip():
                 continue
-            # A stray "\r" or "\f" inside a line must not become a line break of its own.
-            page_lines = [
-                normalize_breaks(line.replace("\r", " ").replace("\f", ""))
-                for line in page_text.rstrip("\n").split("\n")
-            ]
+            page_lines = _lines(page_text)
             lines.extend(page_lines)
             pages.extend([number] * len(page_lines))
     if not lines:
-        raise PdfError("no page has a text layer (needs OCR)")
-    return PdfText(text="\n".join(lines), pages=tuple(pages), warnings=tuple(warnings))
+        reason = f": {ocr_problem}" if ocr_problem else ", and OCR found no text"
+        raise PdfError(f"no page has a text layer (needs OCR){reason}")
+    return PdfText(
+        text="\n".join(lines),
+        pages=tuple(pages),
+        warnings=tuple(warnings),
+        ocr_pages=tuple(sorted(n for n in scanned if ocr_texts.get(n, "").strip())),
+    )
+
+
+def _ocr(
+    doc: pymupdf.Document, scanned: list[int], ocr: OcrOptions | None
+) -> tuple[dict[int, str], str | None]:
+    """OCR text of the scanned pages, or why there is none (a warning, not an error)."""
+    if not scanned:
+        return {}, None
+    if ocr is None:
+        return {}, "OCR is turned off"
+    try:
+        return ocr_pdf_pages(doc, scanned, ocr), None
+    except (OcrUnavailable, OcrError) as err:
+        return {}, str(err)

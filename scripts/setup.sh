@@ -13,6 +13,8 @@ dpkg -s libhunspell-dev >/dev/null 2>&1 || apt_packages+=(libhunspell-dev)
 dpkg -s tesseract-ocr-swe >/dev/null 2>&1 || apt_packages+=(tesseract-ocr tesseract-ocr-swe)
 if [ "$what" = test ]; then
   command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium chromium-driver)
+  # the synthetic-scan tests draw Swedish text with DejaVu Sans
+  dpkg -s fonts-dejavu-core >/dev/null 2>&1 || apt_packages+=(fonts-dejavu-core)
 fi
 if [ ${#apt_packages[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

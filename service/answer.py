@@ -289,7 +289,11 @@ class ExtractiveAnswerer:
             year=meta.year,
             section=chunk.section_path,
             quote=doc.text[unit.start : unit.end],
-            location=Location(start_line=start_line, end_line=end_line, page=chunk.page),
+            location=Location(
+                start_line=start_line,
+                end_line=end_line,
+                page=doc.pages[start_line - 1] if doc.pages else chunk.page,
+            ),
             chunk_id=chunk.chunk_id,
             context=chunk.text,
             ocr=meta.ocr,

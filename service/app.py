@@ -8,9 +8,17 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from index.store import StoreUnavailable
+from service.admin import router as admin_router
 from service.kb import KnowledgeBaseService, UnknownFilterValue
+from service.ratelimit import RateLimitMiddleware, TokenBuckets
 from service.routes import router
 from service.settings import Settings
+
+STORE_DOWN = (
+    "Dokumentlagret svarar inte just nu; försök igen om en stund. / "
+    "The document store is unreachable right now; please try again shortly."
+)
 
 EXAMPLE_QUESTIONS = [
     "Vilken vänort har Falun i Finland?",
@@ -52,12 +60,24 @@ def create_app(
             content={"detail": _explain(list(exc.errors())), "errors": jsonable(exc.errors())},
         )
 
+    @app.exception_handler(StoreUnavailable)
+    async def _store_down(_: Request, exc: StoreUnavailable) -> JSONResponse:
+        return JSONResponse(
+            status_code=503, content={"detail": STORE_DOWN}, headers={"Retry-After": "5"}
+        )
+
     @app.exception_handler(UnknownFilterValue)
     async def _unknown_filter(_: Request, exc: UnknownFilterValue) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": str(exc)})
 
     app.include_router(router)
-    _mount_ui(app, kb)
+    app.include_router(admin_router)
+    buckets = TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst)
+    # an upload may be as large as allowed plus its form fields; nothing else is big
+    app.add_middleware(
+        RateLimitMiddleware, buckets=buckets, max_body_bytes=settings.max_upload_bytes + 65536
+    )
+    _mount_ui(app)
     return app
 
 
@@ -67,8 +87,9 @@ def jsonable(errors: object) -> object:
     return jsonable_encoder(errors, custom_encoder={Exception: str})
 
 
-def _mount_ui(app: FastAPI, kb: KnowledgeBaseService) -> None:
+def _mount_ui(app: FastAPI) -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network here
     from ui.mount import mount_ui  # heavy (gradio): only when an app is built
 
-    mount_ui(app, lambda: kb, EXAMPLE_QUESTIONS)
+    # the UI asks app.state for the knowledge base on every call: a reindex swaps it
+    mount_ui(app, lambda: app.state.kb, EXAMPLE_QUESTIONS)

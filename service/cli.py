@@ -45,9 +45,44 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = _settings(args)
     corpus = Path(args.path) if args.path else settings.corpus_dir
     print(f"Läser in {corpus} → {settings.data_dir}", file=sys.stderr)
-    report = run_ingest(settings, corpus, progress=_progress("bäddar in"))
+    try:
+        report = run_ingest(settings, corpus, progress=_progress("bäddar in"))
+    except Exception as exc:  # any failure: explain it, and say what still serves
+        print(
+            f"\nfalun-kb: inläsningen misslyckades / ingest failed: {describe_failure(exc)}",
+            file=sys.stderr,
+        )
+        print(live_index_note(settings), file=sys.stderr)
+        return 1
     print(report.render())
     return 0 if report.ok else 1
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A person's description of why an ingest failed; a full disk is named as such."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    for e in chain:
+        text = str(e).lower()
+        if getattr(e, "errno", None) == 28 or "no space left" in text or "disk is full" in text:
+            return "disken för datakatalogen är full / no space left on the data directory's disk"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def live_index_note(settings) -> str:
+    from index.build import read_manifest
+
+    manifest = read_manifest(settings.data_dir)
+    if manifest is None:
+        return "Det finns inget tidigare index. / There is no previous index."
+    built = manifest.created_at.strftime("%Y-%m-%d %H:%M")
+    return (
+        f"Det tidigare indexet ({manifest.counts['documents']} dokument, byggt {built}) "
+        "används fortfarande. / The previous index is still the one served."
+    )
 
 
 def _open_kb(settings):

@@ -217,7 +217,7 @@ def _focus_summary(items: list[tuple[float, ComparedItem]]) -> ComparedItem | No
     diff = [f"+ {r.b.quote}" for r in rows if r.status == "only_b" and r.b]
     diff += [f"− {r.a.quote}" for r in rows if r.status == "only_a" and r.a]
     diff += [
-        f"{r.a.quote!r} → {r.b.quote!r}" for r in rows if r.status == "changed" and r.a and r.b
+        f"“{r.a.quote}” → “{r.b.quote}”" for r in rows if r.status == "changed" and r.a and r.b
     ]
     sides = [[s for r in rows if (s := getattr(r, k))] for k in ("a", "b")]
 

@@ -28,6 +28,7 @@ class IngestReport:
     files: list[FileReport] = field(default_factory=list)
     chunks: int = 0
     embedder: str = ""
+    unchanged: bool = False  # the live index was already built from these very files
 
     @property
     def ok(self) -> bool:
@@ -41,6 +42,8 @@ class IngestReport:
         lines.append("-" * 60)
         indexed = sum(f.status != "error" for f in self.files)
         lines.append(f"{indexed} documents, {self.chunks} chunks indexed with {self.embedder}")
+        if self.unchanged:
+            lines.append("Inga ändringar sedan förra inläsningen: indexet är oförändrat.")
         return "\n".join(lines)
 
 
@@ -87,7 +90,7 @@ def run_ingest(
     settings: Settings, corpus_dir: Path | None = None, progress: Progress | None = None
 ) -> IngestReport:
     """Build the index from the corpus directory; bad files are reported, the rest indexed."""
-    from index.build import build_index  # heavy (chromadb): only when ingesting
+    from index.build import build_index, index_is_current  # heavy (chromadb): only here
     from index.embed import make_embedder
 
     corpus = corpus_dir or settings.corpus_dir
@@ -95,12 +98,15 @@ def run_ingest(
     if not documents:
         raise RuntimeError(f"no loadable documents in {corpus}")
     embed_model = make_embedder(settings.embedder, settings.embed_batch_size)
+    chunker = chunker_settings(settings)
+    if index_is_current(settings.data_dir, documents, embed_model, chunker):
+        return IngestReport(reports, len(chunks), embed_model.model_name, unchanged=True)
     build_index(
         documents,
         chunks,
         embed_model,
         settings.data_dir,
-        chunker_settings(settings),
+        chunker,
         chroma_url=settings.chroma_url,
         progress=progress,
     )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from index.store import StoreUnavailable
 from service.compare import ComparedItem
 from service.kb import KnowledgeBaseService
 from service.models import (
@@ -94,12 +96,20 @@ def document(doc_id: str, kb: KB) -> DocumentDetail:
 
 
 @router.get("/healthz", tags=["drift"])
-def healthz(kb: KB) -> dict[str, object]:
+def healthz(kb: KB) -> JSONResponse:
+    """Liveness and the store's reachability: 503 while the Chroma server does not answer."""
     manifest = kb.index.manifest
-    return {
-        "status": "ok",
+    try:
+        kb.index.retriever.store.count()
+        store_ok = True
+    except StoreUnavailable:
+        store_ok = False
+    body = {
+        "status": "ok" if store_ok else "degraded",
+        "store_reachable": store_ok,
         "documents": manifest.counts.get("documents"),
         "chunks": manifest.counts.get("chunks"),
         "embedder": manifest.embedder,
         "store": "chroma-server" if kb.settings.chroma_url else "chroma-embedded",
     }
+    return JSONResponse(status_code=200 if store_ok else 503, content=body)

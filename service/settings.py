@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -43,3 +44,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_upload_bytes: int = 50 * 1024 * 1024
+    # corpus administration over the API is off unless a token is set
+    admin_token: SecretStr | None = None
+    # per-client limit on the open question endpoints (requests per second, burst)
+    rate_limit_per_second: float = 10.0
+    rate_limit_burst: int = 50

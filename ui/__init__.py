@@ -1,4 +1,4 @@
-"""Gradio chat UI and document pages over the service's KnowledgeBase facade."""
+"""Gradio page (chat, wording lookup, plan comparison) and document pages over the facade."""
 
 from ui.chat import build_ui
 from ui.document_view import document_router, render_document_page

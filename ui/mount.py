@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
+from service.compare import ComparedItem
 from service.facade import KnowledgeBase
 from service.models import Answer, DocumentDetail, DocumentInfo, Filters, SearchResult
+from service.wording import WordingResult
 from ui.chat import build_ui, gr  # gr via ui.chat: it turns analytics off first
 from ui.document_view import document_router
 
@@ -37,9 +39,15 @@ class DeferredKnowledgeBase:
     def filter_options(self) -> dict[str, list[str | int]]:
         return self._get().filter_options()
 
+    def wording(self, text: str, filters: Filters | None = None) -> WordingResult:
+        return self._get().wording(text, filters)
+
+    def compare(self, doc_a: str, doc_b: str, topic: str | None = None) -> list[ComparedItem]:
+        return self._get().compare(doc_a, doc_b, topic)
+
 
 def mount_ui(app: FastAPI, kb_getter: Callable[[], KnowledgeBase], examples: list[str]) -> FastAPI:
-    """Add `/dokument/{doc_id}` and the chat page at "/" to `app`.
+    """Add `/dokument/{doc_id}` and the page (chat, wording, compare tabs) at "/" to `app`.
 
     The router goes first: a mount at "/" matches every path, so anything added after it
     is never reached.

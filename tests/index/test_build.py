@@ -1,12 +1,13 @@
-import json
-
 import pytest
 
 from index.build import (
     IndexManifest,
     IndexMismatchError,
     build_index,
+    current_generation,
+    index_is_current,
     open_index,
+    read_manifest,
 )
 from index.embed import HashEmbedding
 from index.store import open_chroma
@@ -34,10 +35,13 @@ def test_build_then_open_round_trip(tmp_path, corpus, counting_embedder):
         manifest.versions
     )
     assert progress[-1] == (6, 6)
-    for name in ["documents.jsonl", "chunks.jsonl", "manifest.json", "embeddings.sqlite"]:
-        assert (tmp_path / name).is_file()
-    assert (tmp_path / "bm25").is_dir()
-    assert (tmp_path / "chroma").is_dir()
+    generation = current_generation(tmp_path)
+    assert generation is not None and generation.parent == tmp_path / "generations"
+    for name in ["documents.jsonl", "chunks.jsonl", "manifest.json"]:
+        assert (generation / name).is_file()
+    assert (generation / "bm25").is_dir()
+    assert (generation / "chroma").is_dir()
+    assert (tmp_path / "embeddings.sqlite").is_file()  # shared by all generations
 
     index = open_index(tmp_path, counting_embedder, dict(CHUNKER), dense_k=4)
     assert index.manifest == manifest
@@ -64,7 +68,7 @@ def test_rebuild_embeds_only_new_texts_and_drops_stale_chunks(tmp_path, corpus, 
 
 
 def test_missing_manifest_is_refused(tmp_path):
-    with pytest.raises(IndexMismatchError, match=r"no manifest\.json.*falun-kb ingest"):
+    with pytest.raises(IndexMismatchError, match=r"no complete index generation.*falun-kb ingest"):
         open_index(tmp_path, HashEmbedding(), CHUNKER)
 
 
@@ -84,8 +88,11 @@ def test_other_chunker_settings_are_refused(tmp_path, corpus):
 
 
 def test_chroma_count_mismatch_is_refused(tmp_path, corpus):
-    build_index(*corpus, HashEmbedding(), tmp_path, CHUNKER)
-    open_chroma(tmp_path / "chroma").delete_doc("falun-strategi")
+    manifest = build_index(*corpus, HashEmbedding(), tmp_path, CHUNKER)
+    generation = current_generation(tmp_path)
+    open_chroma(generation / "chroma", collection_name=manifest.collection).delete_doc(
+        "falun-strategi"
+    )
     with pytest.raises(IndexMismatchError, match=r"6 chunks but found \{'chroma': 3\}"):
         open_index(tmp_path, HashEmbedding(), CHUNKER)
 
@@ -106,7 +113,7 @@ def test_invalid_input_is_rejected_before_touching_the_index(tmp_path, corpus):
         build_index(documents, [*chunks, orphan], HashEmbedding(), tmp_path, CHUNKER)
     with pytest.raises(ValueError, match="duplicate chunk_id"):
         build_index(documents, [*chunks, chunks[0]], HashEmbedding(), tmp_path, CHUNKER)
-    assert json.loads((tmp_path / "manifest.json").read_text())["counts"]["chunks"] == 6
+    assert read_manifest(tmp_path).counts["chunks"] == 6
 
 
 class FailingEmbedding(HashEmbedding):
@@ -114,9 +121,21 @@ class FailingEmbedding(HashEmbedding):
         raise RuntimeError("killed mid-build")
 
 
-def test_interrupted_build_leaves_an_index_that_is_refused(tmp_path, corpus):
-    build_index(*corpus, HashEmbedding(), tmp_path, CHUNKER)
+def test_interrupted_build_leaves_the_previous_generation_serving(tmp_path, corpus):
+    before = build_index(*corpus, HashEmbedding(), tmp_path, CHUNKER)
     with pytest.raises(RuntimeError, match="killed"):
         build_index(*corpus, FailingEmbedding(dim=16), tmp_path, CHUNKER)
-    with pytest.raises(IndexMismatchError, match="did not finish"):
-        open_index(tmp_path, HashEmbedding(), CHUNKER)
+    index = open_index(tmp_path, HashEmbedding(), CHUNKER)
+    assert index.manifest == before
+    assert index.retriever.retrieve("vänorter", k=1)
+
+
+def test_unchanged_files_are_recognised_and_old_generations_are_removed(tmp_path, corpus):
+    documents, chunks = corpus
+    for _ in range(3):
+        build_index(documents, chunks, HashEmbedding(), tmp_path, CHUNKER)
+    assert len(list((tmp_path / "generations").iterdir())) == 2  # live + the one before
+    assert index_is_current(tmp_path, documents, HashEmbedding(), CHUNKER)
+    changed = [documents[0].model_copy(update={"content_hash": "0" * 64}), *documents[1:]]
+    assert not index_is_current(tmp_path, changed, HashEmbedding(), CHUNKER)
+    assert not index_is_current(tmp_path, documents, HashEmbedding(dim=16), CHUNKER)

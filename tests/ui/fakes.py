@@ -1,7 +1,8 @@
-"""A one-screen KnowledgeBase fake: two small documents and scripted answers."""
+"""A one-screen KnowledgeBase fake: small documents and scripted answers, lookups, comparisons."""
 
 from __future__ import annotations
 
+from service.compare import ComparedItem, Side
 from service.models import (
     Answer,
     Citation,
@@ -11,6 +12,7 @@ from service.models import (
     Location,
     SearchResult,
 )
+from service.wording import WordingMatch, WordingResult
 
 FALUN_TEXT = (
     "# Internationell strategi\n\n## Syfte\n"
@@ -21,10 +23,17 @@ FALKOPING_TEXT = "# Internationell policy\n\nFalköpings kommun ska bevaka möjl
 UNANSWERABLE = "månen"  # any question containing this word gets the "not in documents" answer
 
 
-def _doc(doc_id: str, title: str, municipality: str, text: str, ocr: bool = False):
+PLAN_2020 = "# Handlingsplan 2020\n\n## Budget\nBudgeten är 177 tkr.\n\n## Danmark\nUtreda vänort."
+PLAN_2023 = (
+    "# Verksamhetsplan 2023\n\n## Budget\nBudgeten är 180 000 kr.\n\n## Ukraina\nStödja Ukraina."
+)
+
+
+def _doc(doc_id: str, title: str, municipality: str, text: str, ocr: bool = False,
+         doc_type: str = "strategi", year: int = 2020):  # fmt: skip
     return DocumentDetail(
-        doc_id=doc_id, title=title, municipality=municipality, doc_type="strategi",
-        year=2020, ocr=ocr, chunks=1, text=text, raw_text=text,
+        doc_id=doc_id, title=title, municipality=municipality, doc_type=doc_type,
+        year=year, ocr=ocr, chunks=1, text=text, raw_text=text,
     )  # fmt: skip
 
 
@@ -38,6 +47,10 @@ class FakeKnowledgeBase:
                 _doc("falun-strategi", "Internationell strategi", "Falu kommun", FALUN_TEXT),
                 _doc("falkoping-policy", "Internationell policy", "Falköpings kommun",
                      FALKOPING_TEXT),
+                _doc("falun-plan-2020", "Handlingsplan 2020", "Falu kommun", PLAN_2020,
+                     doc_type="handlingsplan", year=2020),
+                _doc("falun-plan-2023", "Verksamhetsplan 2023", "Falu kommun", PLAN_2023,
+                     doc_type="verksamhetsplan", year=2023),
             )
         }  # fmt: skip
 
@@ -80,6 +93,45 @@ class FakeKnowledgeBase:
 
     def document(self, doc_id: str) -> DocumentDetail:
         return self.docs[doc_id]  # KeyError for an unknown id, as the Protocol says
+
+    def wording(self, text: str, filters: Filters | None = None) -> WordingResult:
+        self.history.append((text, filters))
+        if self.fail:
+            raise RuntimeError("index is gone")
+        phrase = "delta i\ninternationellt samarbete"
+        start = FALUN_TEXT.index(phrase)
+        context = FALUN_TEXT.split("\n", 3)[3]  # the "Syfte" passage, lines 4-6
+        at = context.index(phrase)
+        match = WordingMatch(
+            doc_id="falun-strategi", title="Internationell strategi", year=2020,
+            section="Internationell strategi › Syfte", start=start, end=start + len(phrase),
+            start_line=4, end_line=5, text=phrase, score=1.0, exact=True,
+            chunk_id="falun-strategi:0", context=context, context_start=start - at,
+            highlight_start=at, highlight_end=at + len(phrase),
+        )  # fmt: skip
+        if UNANSWERABLE in text.lower():
+            near = match.model_copy(update={"exact": False, "score": 0.41})
+            return WordingResult(query=text, found=False, matches=[], nearest=[near])
+        return WordingResult(query=text, found=True, matches=[match], nearest=[])
+
+    def compare(self, doc_a: str, doc_b: str, topic: str | None = None) -> list[ComparedItem]:
+        self.history.append((f"{doc_a} vs {doc_b}", None))
+        if self.fail:
+            raise RuntimeError("index is gone")
+        a, b = self.docs[doc_a], self.docs[doc_b]  # KeyError for an unknown id
+
+        def side(doc: DocumentDetail, line: int, section: str) -> Side:
+            return Side(doc_id=doc.doc_id, section=section, start_line=line, end_line=line,
+                        quote=doc.text.split("\n")[line - 1])  # fmt: skip
+
+        items = [
+            ComparedItem(status="changed", topic="Budget", a=side(a, 4, "Budget"),
+                         b=side(b, 4, "Budget"), differences=["177 tkr → 180 000 kr"]),
+            ComparedItem(status="same", topic="Rubrik", a=side(a, 1, ""), b=side(b, 1, "")),
+            ComparedItem(status="only_a", topic="Danmark", a=side(a, 7, "Danmark")),
+            ComparedItem(status="only_b", topic="Ukraina", b=side(b, 7, "Ukraina")),
+        ]  # fmt: skip
+        return [i for i in items if not topic or topic.lower() in i.topic.lower()]
 
     def filter_options(self) -> dict[str, list[str | int]]:
         return {"municipality": ["Falköpings kommun", "Falu kommun"],

@@ -72,3 +72,45 @@ def test_filter_dropdowns_are_filled_from_the_kb(page, ui_kb):
     question, filters = ui_kb.history[-1]
     assert question == "Vad gäller i Falköping?"
     assert filters.municipality == "Falköpings kommun" and filters.year is None
+
+
+def test_wording_tab_marks_the_match_in_a_card(page):
+    page.get_by_role("tab", name="Exakt formulering").click()
+    page.locator("#wording-text textarea").fill("delta i internationellt samarbete")
+    page.locator("#wording-search").click()
+    card = page.locator(".wording-card").first
+    card.wait_for()
+    assert " ".join(card.locator("mark").inner_text().split()) == (
+        "delta i internationellt samarbete"
+    )
+    assert "Exakt formulering" in card.locator(".wording-exact").inner_text()
+    href = card.get_by_text("Öppna dokumentet här").get_attribute("href")
+    assert href == "/dokument/falun-strategi?from=4&to=5#L4"
+
+
+def test_wording_tab_says_when_the_wording_is_not_there(page):
+    page.get_by_role("tab", name="Exakt formulering").click()
+    page.locator("#wording-text textarea").fill("Vi reser till månen")
+    page.locator("#wording-search").click()
+    notice = page.locator(".wording-none")
+    notice.wait_for()
+    assert "Formuleringen finns inte i dokumenten" in notice.inner_text()
+    assert page.locator(".wording-nearest").count() == 1
+    assert page.locator(".wording-card").count() == 0
+
+
+def test_compare_tab_shows_the_default_plans_side_by_side(page):
+    page.get_by_role("tab", name="Jämför planer").click()
+    # The dropdowns are filled by a page-load event: wait for the defaults to arrive.
+    page.wait_for_function(
+        "document.querySelector('#compare-b input')?.value === 'Verksamhetsplan 2023 (2023)'"
+    )
+    assert page.locator("#compare-a input").input_value() == "Handlingsplan 2020 (2020)"
+    page.locator("#compare-run").click()
+    table = page.locator(".compare-table")
+    table.wait_for()
+    changed = table.locator("tr.status-changed")
+    assert changed.count() == 1
+    assert "177 tkr" in changed.inner_text() and "180 000 kr" in changed.inner_text()
+    assert "177 tkr → 180 000 kr" in table.locator(".compare-differences").inner_text()
+    assert table.locator("tr.status-only_a, tr.status-only_b").count() == 2

@@ -1,0 +1,1 @@
+"""Benchmarks: quality against baselines, HTTP latency, ingest cost and scale (`falun-kb bench`)."""

@@ -1,0 +1,125 @@
+"""OCR of scanned PDF pages with Tesseract's Swedish model, called as a subprocess.
+
+The `tesseract` binary is called directly (pytesseract would only wrap the same call):
+no Python dependency, and the binary path is a parameter so a missing install can be
+tested. Debian packages: `tesseract-ocr` and `tesseract-ocr-swe`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+
+import pymupdf
+
+DEFAULT_DPI = 300  # Tesseract is trained on ~300 dpi text; lower renders lose accents
+TIMEOUT_S = 120.0  # per page; a stuck process must not hang the ingest
+
+
+class OcrUnavailable(RuntimeError):
+    """Tesseract or its language model is not installed."""
+
+
+class OcrError(RuntimeError):
+    """Tesseract ran but failed on a page."""
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    """How scanned pages are OCR'd: language model, render resolution, binary, parallelism."""
+
+    lang: str = "swe"
+    dpi: int = DEFAULT_DPI
+    tesseract: str = "tesseract"
+    workers: int = 2
+
+
+def _package(lang: str) -> str:
+    return f"tesseract-ocr-{lang.split('+')[0]}"
+
+
+@cache
+def _languages(tesseract: str) -> frozenset[str]:
+    try:
+        done = subprocess.run(
+            [tesseract, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise OcrUnavailable(
+            f"Tesseract cannot be run ({tesseract!r}: {err}); install the Debian packages "
+            "tesseract-ocr and tesseract-ocr-swe"
+        ) from err
+    # The list goes to stdout in Tesseract 5, to stderr in older versions; line 1 is a header.
+    out = (done.stdout or done.stderr).splitlines()[1:]
+    return frozenset(line.strip() for line in out if line.strip())
+
+
+def check_available(lang: str = "swe", tesseract: str = "tesseract") -> None:
+    """Raise OcrUnavailable naming the package to install if `lang` cannot be OCR'd."""
+    languages = _languages(tesseract)
+    missing = [part for part in lang.split("+") if part not in languages]
+    if missing:
+        raise OcrUnavailable(
+            f"Tesseract has no {'+'.join(missing)!r} language model (installed: "
+            f"{', '.join(sorted(languages)) or 'none'}); install the Debian package "
+            f"{_package('+'.join(missing))}"
+        )
+
+
+def ocr_page_image(
+    png_bytes: bytes, lang: str = "swe", dpi: int = DEFAULT_DPI, *, tesseract: str = "tesseract"
+) -> str:
+    """Text of one page image (PNG bytes), Tesseract's line layout kept, no trailing form feed."""
+    check_available(lang, tesseract)
+    # One thread per process: pages run in parallel, and OpenMP threads would only contend.
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    cmd = [tesseract, "stdin", "stdout", "-l", lang, "--dpi", str(dpi), "--psm", "3"]
+    try:
+        done = subprocess.run(
+            cmd, input=png_bytes, capture_output=True, timeout=TIMEOUT_S, env=env, check=False
+        )
+    except OSError as err:
+        raise OcrUnavailable(f"Tesseract cannot be run ({tesseract!r}: {err})") from err
+    except subprocess.TimeoutExpired as err:
+        raise OcrError(f"Tesseract took more than {TIMEOUT_S:.0f} s on a page") from err
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+        raise OcrError(f"Tesseract failed (exit {done.returncode}): {detail[0]}")
+    return done.stdout.decode("utf-8", "replace").replace("\f", "").strip("\n")
+
+
+def render_page(page: pymupdf.Page, dpi: int = DEFAULT_DPI) -> bytes | None:
+    """PNG of a page in grey, or None for a blank page (nothing for OCR to find)."""
+    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+    samples = pix.samples
+    # pymupdf's `is_unicolor` loops in Python (seconds per page); bytes.strip runs in C.
+    if not samples.strip(samples[:1]):
+        return None
+    return pix.tobytes("png")
+
+
+def ocr_pdf_pages(
+    doc: pymupdf.Document, pages: Iterable[int] | None = None, options: OcrOptions | None = None
+) -> dict[int, str]:
+    """OCR text of the given 1-based pages (default: those without a text layer).
+
+    Blank pages are left out of the result. Raises OcrUnavailable before rendering anything
+    if Tesseract or the language model is missing.
+    """
+    options = options or OcrOptions()
+    check_available(options.lang, options.tesseract)
+    if pages is None:
+        pages = [n for n, page in enumerate(doc, start=1) if not page.get_text("text").strip()]
+    # Rendering uses the (not thread-safe) document, so it stays in this thread.
+    images = {n: png for n in pages if (png := render_page(doc[n - 1], options.dpi)) is not None}
+
+    def run(number: int) -> tuple[int, str]:
+        png = images[number]
+        return number, ocr_page_image(png, options.lang, options.dpi, tesseract=options.tesseract)
+
+    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
+        return dict(pool.map(run, sorted(images)))

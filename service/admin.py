@@ -1,0 +1,171 @@
+"""Corpus administration over the API: upload, replace, delete, reindex; bearer-token only."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from pydantic import BaseModel
+
+from service.settings import Settings
+
+ALLOWED_SUFFIXES = {".txt", ".md", ".pdf"}
+_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+
+router = APIRouter(prefix="/api/admin", tags=["administration"])
+_reindex_lock = threading.Lock()
+
+
+class FileStatus(BaseModel):
+    doc_id: str
+    status: str
+    chunks: int
+    messages: list[str]
+
+
+class AdminResult(BaseModel):
+    action: str
+    doc_id: str | None = None
+    files: list[FileStatus]
+    unchanged: bool = False
+
+
+def require_admin(request: Request) -> None:
+    """A valid bearer token from FALUN_KB_ADMIN_TOKEN; without one configured, always 403."""
+    settings: Settings = request.app.state.settings
+    expected = settings.admin_token.get_secret_value() if settings.admin_token else ""
+    if not expected:
+        raise HTTPException(
+            403, "Administration är avstängd (FALUN_KB_ADMIN_TOKEN är inte satt) / admin disabled"
+        )
+    given = request.headers.get("authorization", "")
+    scheme, _, token = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise HTTPException(403, "Fel eller saknad behörighetstoken / missing or wrong token")
+
+
+Admin = Annotated[None, Depends(require_admin)]
+
+
+def safe_doc_id(name: str) -> str:
+    """A document id that cannot leave the corpus directory (no paths, no dots, no slashes)."""
+    doc_id = name.strip().lower()
+    if not _SAFE_ID.match(doc_id):
+        raise HTTPException(
+            422,
+            f"Ogiltigt dokument-id {name!r}: använd a-z, 0-9, - och _ / invalid document id",
+        )
+    return doc_id
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.uploading")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _catalog(settings: Settings) -> dict:
+    path = settings.corpus_dir / "catalog.json"
+    return json.loads(path.read_text("utf-8")) if path.exists() else {}
+
+
+def _save_catalog(settings: Settings, catalog: dict) -> None:
+    text = json.dumps(catalog, ensure_ascii=False, indent=2) + "\n"
+    _write_atomic(settings.corpus_dir / "catalog.json", text.encode("utf-8"))
+
+
+def reindex(request: Request, action: str, doc_id: str | None = None) -> AdminResult:
+    """Rebuild the index from the corpus directory and serve the new one; one at a time."""
+    from service.kb import KnowledgeBaseService
+    from service.pipeline import run_ingest
+
+    settings: Settings = request.app.state.settings
+    if not _reindex_lock.acquire(blocking=False):
+        raise HTTPException(409, "En inläsning pågår redan / a reindex is already running")
+    try:
+        report = run_ingest(settings)
+        request.app.state.kb = KnowledgeBaseService.open(settings)
+    finally:
+        _reindex_lock.release()
+    files = [
+        FileStatus(doc_id=f.doc_id, status=f.status, chunks=f.chunks, messages=list(f.messages))
+        for f in report.files
+    ]
+    return AdminResult(action=action, doc_id=doc_id, files=files, unchanged=report.unchanged)
+
+
+@router.post("/documents", response_model=AdminResult)
+async def upload_document(
+    request: Request,
+    _: Admin,
+    file: UploadFile,
+    title: Annotated[str, Form(min_length=1, max_length=300)],
+    municipality: Annotated[str, Form(min_length=1, max_length=120)] = "Falu kommun",
+    doc_type: Annotated[str, Form(min_length=1, max_length=60)] = "okänd",
+    year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
+    ocr: Annotated[bool, Form()] = False,
+    doc_id: Annotated[str | None, Form()] = None,
+) -> AdminResult:
+    """Upload or replace a document with its catalog metadata, then reindex."""
+    settings: Settings = request.app.state.settings
+    suffix = Path(file.filename or "").suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        allowed = ", ".join(sorted(ALLOWED_SUFFIXES))
+        raise HTTPException(415, f"Filtypen {suffix or '(ingen)'} stöds inte (tillåtna: {allowed})")
+    ident = safe_doc_id(doc_id or Path(file.filename or "").stem)
+    data = await file.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise HTTPException(413, f"Filen är större än {settings.max_upload_bytes} byte / too large")
+    if not data:
+        raise HTTPException(422, "Filen är tom / the file is empty")
+    catalog = _catalog(settings)
+    old = catalog.get(ident, {}).get("file")
+    name = f"{ident}{suffix}"
+    target = (settings.corpus_dir / name).resolve()
+    if target.parent != settings.corpus_dir.resolve():  # belt and braces: ids are already safe
+        raise HTTPException(422, "Ogiltigt filnamn / invalid file name")
+    _write_atomic(target, data)
+    if old and old != name:
+        (settings.corpus_dir / old).unlink(missing_ok=True)
+    catalog[ident] = {
+        "file": name,
+        "title": title,
+        "municipality": municipality,
+        "doc_type": doc_type,
+        "year": year,
+        "ocr": ocr,
+    }
+    _save_catalog(settings, catalog)
+    return await _reindex_async(request, "upload", ident)
+
+
+@router.delete("/documents/{doc_id}", response_model=AdminResult)
+async def delete_document(request: Request, doc_id: str, _: Admin) -> AdminResult:
+    """Remove a document and its catalog entry, then reindex (its chunks go)."""
+    settings: Settings = request.app.state.settings
+    ident = safe_doc_id(doc_id)
+    catalog = _catalog(settings)
+    entry = catalog.pop(ident, None)
+    if entry is None:
+        raise HTTPException(404, f"Okänt dokument / unknown document: {ident!r}")
+    (settings.corpus_dir / Path(entry["file"]).name).unlink(missing_ok=True)
+    _save_catalog(settings, catalog)
+    return await _reindex_async(request, "delete", ident)
+
+
+@router.post("/reindex", response_model=AdminResult)
+async def reindex_now(request: Request, _: Admin) -> AdminResult:
+    """Re-read the corpus directory; unchanged files cost nothing."""
+    return await _reindex_async(request, "reindex")
+
+
+async def _reindex_async(request: Request, action: str, doc_id: str | None = None) -> AdminResult:
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(reindex, request, action, doc_id)

@@ -1,0 +1,109 @@
+"""The comparison table from hand-built items: statuses, classes, links, escaping, defaults."""
+
+from __future__ import annotations
+
+from service.compare import ComparedItem, Side
+from service.models import DocumentInfo
+from ui.compare_view import default_pair, doc_choices, render_comparison
+
+
+def _side(doc_id: str, quote: str, start: int = 60, end: int = 60) -> Side:
+    return Side(doc_id=doc_id, section="Finansiella medel", start_line=start, end_line=end,
+                quote=quote)  # fmt: skip
+
+
+A, B = "falun-handlingsplan-2020", "falun-verksamhetsplan-2023"
+BUDGET = ComparedItem(
+    status="changed", topic="Budget", a=_side(A, "Budgeten 2020 är 177 tkr."),
+    b=_side(B, "Budgeten 2023 är 180 000 kr.", 171, 172),
+    differences=["177 tkr → 180 000 kr", "+ 50", "− politiker"],
+)  # fmt: skip
+ITEMS = [
+    BUDGET,
+    ComparedItem(status="same", topic="Koordinator", a=_side(A, "Karin"), b=_side(B, "Karin")),
+    ComparedItem(status="only_a", topic="Ledamöter: Catharina", a=_side(A, "Catharina (M)")),
+    ComparedItem(status="only_b", topic="Sydafrika", b=_side(B, "ICLD-projekt")),
+]
+
+
+def _rows(html: str) -> list[str]:
+    return html.split('<tr class="compare-row ')[1:]
+
+
+def test_one_row_per_item_with_its_status_class():
+    html = render_comparison(ITEMS, "Handlingsplan (2020)", "Verksamhetsplan (2023)")
+    assert 'class="compare-table"' in html
+    assert [r.split('"')[0] for r in _rows(html)] == [
+        "status-changed", "status-same", "status-only_a", "status-only_b",
+    ]  # fmt: skip
+    assert "A: Handlingsplan (2020)" in html and "B: Verksamhetsplan (2023)" in html
+
+
+def test_legend_names_every_status():
+    html = render_comparison(ITEMS, "a", "b")
+    for label in ("Oförändrat", "Ändrat", "Bara i A (borttaget)", "Bara i B (nytt)"):
+        assert label in html
+    assert "4 punkter: 1 oförändrade, 1 ändrade, 1 borttagna, 1 nya." in html
+
+
+def test_changed_row_lists_its_differences_under_it():
+    html = render_comparison([BUDGET], "a", "b")
+    row, diff = html.split('<tr class="compare-diff">')
+    assert "177 tkr" in row and "180 000 kr" in row
+    assert '<li class="diff-changed">177 tkr → 180 000 kr</li>' in diff
+    assert '<li class="diff-added">+ 50</li>' in diff
+    assert '<li class="diff-removed">− politiker</li>' in diff
+
+
+def test_same_rows_have_no_difference_list():
+    html = render_comparison(ITEMS[1:2], "a", "b")
+    assert "compare-diff" not in html
+
+
+def test_each_side_cites_section_lines_and_links_there():
+    row = _rows(render_comparison([BUDGET], "a", "b"))[0]
+    assert "Finansiella medel · rad 60<" in row and "Finansiella medel · rad 171–172<" in row
+    assert f'href="/dokument/{A}?from=60&amp;to=60#L60"' in row
+    assert f'href="/dokument/{B}?from=171&amp;to=172#L171"' in row
+
+
+def test_missing_side_says_so():
+    only_a, only_b = _rows(render_comparison(ITEMS[2:], "a", "b"))
+    assert "Finns inte i B" in only_a and "Finns inte i A" in only_b
+
+
+def test_everything_from_the_documents_is_escaped():
+    item = ComparedItem(
+        status="changed", topic="<b>Ämne</b>", a=_side(A, "<script>x</script>"),
+        b=_side(B, "a & b"), differences=["<i>ny</i>"],
+    )  # fmt: skip
+    html = render_comparison([item], "<A>", "B&")
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    assert "&lt;script&gt;" in html and "a &amp; b" in html and "&lt;A&gt;" in html
+
+
+def test_no_items_gives_a_notice_naming_the_topic():
+    html = render_comparison([], "a", "b", topic="<månen>")
+    assert "compare-table" not in html and "&lt;månen&gt;" in html
+
+
+def _info(doc_id: str, doc_type: str, year: int | None, title: str = "T") -> DocumentInfo:
+    return DocumentInfo(doc_id=doc_id, title=title, municipality="Falu kommun",
+                        doc_type=doc_type, year=year, ocr=False, chunks=1)  # fmt: skip
+
+
+def test_defaults_are_the_oldest_and_newest_plan():
+    docs = [
+        _info("strategi", "strategi", None),
+        _info("vp-2023", "verksamhetsplan", 2023),
+        _info("hp-2020", "handlingsplan", 2020),
+        _info("vp-2021", "verksamhetsplan", 2021),
+    ]
+    assert default_pair(docs) == ("hp-2020", "vp-2023")
+    assert default_pair(docs[:1]) == ("strategi", None)
+    assert default_pair([]) == (None, None)
+
+
+def test_choices_label_title_and_year_plans_first():
+    docs = [_info("s", "strategi", None, "Strategi"), _info("p", "handlingsplan", 2020, "Plan")]
+    assert doc_choices(docs) == [("Plan (2020)", "p"), ("Strategi", "s")]

@@ -1,0 +1,100 @@
+"""HTML for a wording lookup: one card per passage, the match marked in its context.
+
+Pure functions of `WordingResult`, unit-tested without a browser; document text is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from service.models import Location
+from service.wording import WordingMatch, WordingResult
+from ui.cards import CARDS_CSS, document_url
+
+NOT_FOUND = "Formuleringen finns inte i dokumenten"
+
+# The card look comes from CARDS_CSS: css_template is scoped to one gr.HTML component.
+WORDING_CSS = (
+    CARDS_CSS
+    + """
+.wording-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 0.7rem 0.9rem; margin: 0 0 0.8rem; background: var(--background-fill-secondary);
+  border-left: 4px solid #2f6fb3; }
+.wording-nearest { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 0.7rem 0.9rem; margin: 0 0 0.8rem; background: var(--background-fill-secondary);
+  border-left: 4px solid #9a9a9a; }
+.wording-exact { background: #d9f2dd; color: #14532d; border: 1px solid #6cbf7d; }
+.wording-similar { background: #fff1cc; color: #6b4a00; border: 1px solid #e0b54a; }
+.wording-none {
+  border: 2px solid #c0392b; background: #fdecea; color: #611a15; border-radius: 8px;
+  padding: 0.7rem 0.9rem; margin-bottom: 0.9rem;
+}
+.wording-none strong { font-size: 1.05rem; }
+"""
+)
+
+
+def _lines(start: int, end: int) -> str:
+    return f"rad {start}" if start == end else f"rad {start}–{end}"
+
+
+def similarity_badge(m: WordingMatch, nearest: bool = False) -> str:
+    if nearest:  # below the "contains the wording" bar: only say how close it came
+        return f'<span class="badge wording-similar">Likhet {m.score:.2f}</span>'
+    if m.exact:
+        return '<span class="badge wording-exact">Exakt formulering</span>'
+    return f'<span class="badge wording-similar">Liknande formulering (likhet {m.score:.2f})</span>'
+
+
+def marked_context(m: WordingMatch) -> str:
+    """The context, escaped, with `context[highlight_start:highlight_end]` inside <mark>."""
+    a = max(0, min(m.highlight_start, len(m.context)))
+    b = max(a, min(m.highlight_end, len(m.context)))
+    ctx = m.context
+    if a == b:  # no usable span: show the matched text itself, marked
+        return f'<blockquote class="card-passage"><mark>{escape(m.text)}</mark></blockquote>'
+    return (
+        '<blockquote class="card-passage">'
+        f"{escape(ctx[:a])}<mark>{escape(ctx[a:b])}</mark>{escape(ctx[b:])}</blockquote>"
+    )
+
+
+def wording_card(m: WordingMatch, nearest: bool = False) -> str:
+    css_class = "wording-nearest" if nearest else "wording-card"
+    year = str(m.year) if m.year is not None else "utan årtal"
+    section = f'<div class="card-section">{escape(m.section)}</div>' if m.section else ""
+    url = document_url(m.doc_id, Location(start_line=m.start_line, end_line=m.end_line))
+    return (
+        f'<article class="{css_class}" data-doc-id="{escape(m.doc_id)}">'
+        f'<div class="card-title">{escape(m.title)}</div>'
+        f'<div class="card-meta">{escape(year)} · {_lines(m.start_line, m.end_line)}</div>'
+        f'{section}<div class="badges">{similarity_badge(m, nearest)}</div>'
+        f"{marked_context(m)}"
+        f'<a class="card-link" href="{escape(url)}" target="_blank" rel="noopener">'
+        "Öppna dokumentet här</a></article>"
+    )
+
+
+def render_wording(result: WordingResult) -> str:
+    """The result panel: matching passages, or the not-found notice and the nearest ones."""
+    if result.found and result.matches:
+        n = len(result.matches)
+        heading = f"{n} ställe{'n' if n != 1 else ''} med formuleringen"
+        cards = "".join(wording_card(m) for m in result.matches)
+        return f'<div class="sources-heading">{heading}</div>{cards}'
+    parts = [
+        '<div class="wording-none" role="status">'
+        f"<strong>{NOT_FOUND}</strong>"
+        f"<p>Ingen text i dokumenten motsvarar ”{escape(result.query)}”.</p></div>"
+    ]
+    if result.nearest:
+        parts.append('<div class="sources-heading">Närmaste avsnitt</div>')
+        parts.extend(wording_card(m, nearest=True) for m in result.nearest)
+    return "".join(parts)
+
+
+def render_wording_placeholder() -> str:
+    return (
+        '<p class="sources-empty">Klistra in en formulering för att se var den står, '
+        "ordagrant eller nästan, med länk till rätt ställe i dokumentet.</p>"
+    )
