@@ -34,7 +34,9 @@ def admin(tmp_path):
 
 def upload(client, name, content, **fields):
     data = {"title": "Testdokument", "municipality": "Falu kommun", "doc_type": "notis", **fields}
-    return client.post("/api/admin/documents", files={"file": (name, content)}, data=data, headers=AUTH)
+    return client.post(
+        "/api/admin/documents", files={"file": (name, content)}, data=data, headers=AUTH
+    )
 
 
 def test_without_a_configured_token_admin_answers_403_and_does_nothing(tmp_path):
@@ -43,19 +45,27 @@ def test_without_a_configured_token_admin_answers_403_and_does_nothing(tmp_path)
     assert client.post("/api/admin/reindex", headers=AUTH).status_code == 403
     r = upload(client, "ny.txt", b"Text om vanorter.")
     assert r.status_code == 403 and "FALUN_KB_ADMIN_TOKEN" in r.json()["detail"]
-    assert client.delete("/api/admin/documents/falun-handlingsplan-2020", headers=AUTH).status_code == 403
+    assert (
+        client.delete("/api/admin/documents/falun-handlingsplan-2020", headers=AUTH).status_code
+        == 403
+    )
     assert sorted(p.name for p in settings.corpus_dir.iterdir()) == before
 
 
 def test_wrong_or_missing_token_is_refused(admin):
     client, _ = admin
     assert client.post("/api/admin/reindex").status_code == 403
-    assert client.post("/api/admin/reindex", headers={"Authorization": "Bearer nope"}).status_code == 403
+    assert (
+        client.post("/api/admin/reindex", headers={"Authorization": "Bearer nope"}).status_code
+        == 403
+    )
 
 
 def test_upload_replace_and_delete_a_document(admin):
     client, settings = admin
-    r = upload(client, "vanort-tartu.txt", "Falun inleder samarbete med Tartu i Estland.".encode(), year=2025)
+    r = upload(
+        client, "vanort-tartu.txt", b"Falun inleder samarbete med Tartu i Estland.", year=2025
+    )
     assert r.status_code == 200, r.text
     assert {"doc_id": "vanort-tartu", "status": "ok"}.items() <= next(
         f for f in r.json()["files"] if f["doc_id"] == "vanort-tartu"
@@ -65,7 +75,9 @@ def test_upload_replace_and_delete_a_document(admin):
     hits = client.post("/api/search", json={"query": "Tartu Estland", "k": 3}).json()["results"]
     assert hits[0]["doc_id"] == "vanort-tartu"
 
-    upload(client, "vanort-tartu.txt", "Samarbetet med Tartu gäller nu även Riga i Lettland.".encode())
+    upload(
+        client, "vanort-tartu.txt", "Samarbetet med Tartu gäller nu även Riga i Lettland.".encode()
+    )
     text = client.get("/api/documents/vanort-tartu").json()["text"]
     assert "Riga" in text and "inleder" not in text
 
@@ -82,7 +94,9 @@ def test_file_names_cannot_escape_the_corpus_directory(admin, tmp_path):
     r = upload(client, "../../utanfor.txt", b"Text om vanorter och samarbete.")
     assert r.status_code == 200  # only the file's own name counts: it lands in the corpus
     assert (settings.corpus_dir / "utanfor.txt").exists()
-    assert not (tmp_path / "utanfor.txt").exists() and not (tmp_path.parent / "utanfor.txt").exists()
+    assert (
+        not (tmp_path / "utanfor.txt").exists() and not (tmp_path.parent / "utanfor.txt").exists()
+    )
 
 
 def test_type_and_size_limits(admin):

@@ -152,7 +152,9 @@ def test_health_and_openapi_docs(client):
 
 
 def test_citation_from_the_repaired_scan_says_so_and_shows_the_raw_line(client):
-    body = client.post("/api/ask", json={"question": "Vilka aktiviteter planeras med Hamina 2023?"}).json()
+    body = client.post(
+        "/api/ask", json={"question": "Vilka aktiviteter planeras med Hamina 2023?"}
+    ).json()
     scan = [c for c in body["citations"] if c["doc_id"] == "falun-verksamhetsplan-2023"]
     assert scan, body
     assert all(c["repaired"] and c["raw_lines"] for c in scan)
@@ -162,7 +164,9 @@ def test_citation_from_the_repaired_scan_says_so_and_shows_the_raw_line(client):
     assert "junibesoket" in raw
 
 
-def test_ordinary_question_is_answered_from_the_newest_plan_first_with_the_older_shown_as_such(client):
+def test_ordinary_question_is_answered_from_the_newest_plan_first_with_the_older_shown_as_such(
+    client,
+):
     body = client.post("/api/ask", json={"question": "Hur stor är budgeten?"}).json()
     years = [c["year"] for c in body["citations"] if c["year"]]
     assert years[0] == 2023 and 2020 in years
@@ -180,7 +184,9 @@ def test_question_naming_a_year_is_answered_from_that_year(client):
 
 
 def test_comparison_question_is_answered_from_both_years_side_by_side(client):
-    body = client.post("/api/ask", json={"question": "Hur har budgeten förändrats mellan 2020 och 2023?"}).json()
+    body = client.post(
+        "/api/ask", json={"question": "Hur har budgeten förändrats mellan 2020 och 2023?"}
+    ).json()
     by_year = {c["year"]: c["quote"] for c in body["citations"]}
     assert "177 tkr" in by_year[2020] and "180 000 kr" in by_year[2023]
 
@@ -188,26 +194,45 @@ def test_comparison_question_is_answered_from_both_years_side_by_side(client):
 def test_compare_endpoint_aligns_the_two_plans(client):
     r = client.post(
         "/api/compare",
-        json={"doc_a": "falun-handlingsplan-2020", "doc_b": "falun-verksamhetsplan-2023", "topic": "budget"},
+        json={
+            "doc_a": "falun-handlingsplan-2020",
+            "doc_b": "falun-verksamhetsplan-2023",
+            "topic": "budget",
+        },
     )
     assert r.status_code == 200
     items = r.json()["items"]
-    budget = [i for i in items if i["status"] == "changed" and "177 tkr → 180 000 kr" in i["differences"]]
+    budget = [
+        i for i in items if i["status"] == "changed" and "177 tkr → 180 000 kr" in i["differences"]
+    ]
     assert budget and budget[0]["a"]["start_line"] == 60
     everything = client.post(
-        "/api/compare", json={"doc_a": "falun-handlingsplan-2020", "doc_b": "falun-verksamhetsplan-2023"}
+        "/api/compare",
+        json={"doc_a": "falun-handlingsplan-2020", "doc_b": "falun-verksamhetsplan-2023"},
     ).json()["items"]
     assert len(everything) > len(items)
     assert {"same", "changed", "only_a", "only_b"} <= {i["status"] for i in everything}
-    assert client.post("/api/compare", json={"doc_a": "finns-inte", "doc_b": "falun-handlingsplan-2020"}).status_code == 404
+    assert (
+        client.post(
+            "/api/compare", json={"doc_a": "finns-inte", "doc_b": "falun-handlingsplan-2020"}
+        ).status_code
+        == 404
+    )
 
 
 def test_wording_endpoint_finds_exact_and_approximate_wording(client):
-    exact = client.post("/api/wording", json={"text": "Extra stor vikt skall läggas på näringslivs- och utbildningsfrågor"}).json()
+    exact = client.post(
+        "/api/wording",
+        json={"text": "Extra stor vikt skall läggas på näringslivs- och utbildningsfrågor"},
+    ).json()
     assert exact["found"] and exact["matches"][0]["exact"]
     assert exact["matches"][0]["doc_id"] == "falun-policy-internationella-kontakter-och-eu"
-    scan = client.post("/api/wording", json={"text": "Fördjupa samarbeten med vänorterna Röros och Hamina"}).json()
+    scan = client.post(
+        "/api/wording", json={"text": "Fördjupa samarbeten med vänorterna Röros och Hamina"}
+    ).json()
     assert scan["found"] and scan["matches"][0]["doc_id"] == "falun-verksamhetsplan-2023"
-    none = client.post("/api/wording", json={"text": "Kommunen ska bygga en ny simhall vid sjön Runn"}).json()
+    none = client.post(
+        "/api/wording", json={"text": "Kommunen ska bygga en ny simhall vid sjön Runn"}
+    ).json()
     assert not none["found"] and none["nearest"]
     assert client.post("/api/wording", json={"text": " "}).status_code == 422

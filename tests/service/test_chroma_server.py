@@ -28,7 +28,16 @@ class ChromaServer:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
+            [
+                str(CHROMA),
+                "run",
+                "--path",
+                str(self.path),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -76,11 +85,15 @@ def server_client(chroma_server, tmp_path_factory):
 def test_service_answers_from_the_chroma_server(server_client):
     health = server_client.get("/healthz").json()
     assert health["store"] == "chroma-server" and health["store_reachable"]
-    body = server_client.post("/api/ask", json={"question": "Vilken vänort har Falun i Finland?"}).json()
+    body = server_client.post(
+        "/api/ask", json={"question": "Vilken vänort har Falun i Finland?"}
+    ).json()
     assert body["answerable"] and any("Hamina" in c["quote"] for c in body["citations"])
 
 
-def test_store_down_gives_503_and_the_service_recovers_when_it_returns(server_client, chroma_server):
+def test_store_down_gives_503_and_the_service_recovers_when_it_returns(
+    server_client, chroma_server
+):
     question = {"question": "Vem är internationell koordinator?"}
     chroma_server.stop()
     down = server_client.post("/api/ask", json=question)
