@@ -73,7 +73,15 @@ def load_catalog(corpus_dir: Path) -> dict[str, DocumentMeta]:
     return catalog
 
 
-def load_document(path: Path, meta: DocumentMeta, ocr: OcrOptions | None = DEFAULT_OCR) -> Document:
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+
+
+def load_document(
+    path: Path,
+    meta: DocumentMeta,
+    ocr: OcrOptions | None = DEFAULT_OCR,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
     """Read one .txt/.md/.pdf file; raise IngestError with the reason if it cannot be used.
 
     Scanned PDF pages are OCR'd with `ocr` (None: not at all); such a document gets
@@ -84,6 +92,13 @@ def load_document(path: Path, meta: DocumentMeta, ocr: OcrOptions | None = DEFAU
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise IngestError(path, f"unsupported file type {suffix or '(none)'!r} (use {supported})")
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(
+                path,
+                f"the file is {size / 1e6:.0f} MB, over the size limit of {max_bytes / 1e6:.0f} MB "
+                "(FALUN_KB_MAX_FILE_BYTES)",
+            )
         data = path.read_bytes()
     except OSError as err:
         raise IngestError(path, f"cannot read the file: {err.strerror or err}") from err
@@ -165,6 +180,7 @@ def load_corpus(
     corpus_dir: Path,
     catalog: dict[str, DocumentMeta] | None = None,
     ocr: OcrOptions | None = DEFAULT_OCR,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> LoadResult:
     """Load every supported file; a bad file becomes a problem and the rest still load."""
     result = LoadResult()
@@ -189,7 +205,7 @@ def load_corpus(
             problems.append(IngestProblem(path, doc_id, "error", message))
             continue
         try:
-            doc = load_document(path, meta or infer_meta(path), ocr)
+            doc = load_document(path, meta or infer_meta(path), ocr, max_bytes)
         except IngestError as err:
             problems.append(IngestProblem(path, doc_id, "error", f"{path.name}: {err.reason}"))
             log.warning("skipped %s: %s", path, err.reason)

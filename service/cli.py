@@ -178,6 +178,25 @@ def cmd_wording(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    from service.audit import AuditLog
+
+    settings = _settings(args)
+    log = AuditLog(
+        settings.data_dir / "audit.sqlite",
+        settings.audit_retention_days,
+        settings.audit_store_client,
+    )
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    try:
+        for item in log.export():
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+    finally:
+        if args.out:
+            out.close()
+    return 0
+
+
 def cmd_repair(args: argparse.Namespace) -> int:
     from ingest.repair import repair_file
 
@@ -222,6 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("wording", help="find where a wording occurs, exactly or approximately")
     p.add_argument("text")
     p.set_defaults(func=cmd_wording)
+
+    p = sub.add_parser("audit-export", help="write the audit log (questions, answers, feedback)")
+    p.add_argument("--out", help="JSONL file (default: standard output)")
+    p.set_defaults(func=cmd_audit_export)
 
     p = sub.add_parser("repair", help="print the OCR-repaired text; the changes go to stderr")
     p.add_argument("file")

@@ -35,3 +35,7 @@ class KnowledgeBase(Protocol):
     def compare(self, doc_a: str, doc_b: str, topic: str | None = None) -> list[ComparedItem]:
         """Aligned items of two documents; raises KeyError for an unknown doc_id."""
         ...
+
+    def feedback(self, answer_id: str, helpful: bool, comment: str | None = None) -> None:
+        """Record whether an answer helped ("Hjälpte svaret?"); KeyError for an unknown id."""
+        ...

@@ -9,6 +9,7 @@ from index.embed import make_embedder
 from index.hybrid import ScoredChunk
 from ingest.schema import Chunk
 from service.answer import AnswerConfig, ExtractiveAnswerer
+from service.audit import AuditLog
 from service.compare import ComparedItem, compare_documents
 from service.evidence import TermStats
 from service.models import (
@@ -31,9 +32,10 @@ class UnknownFilterValue(ValueError):
 class KnowledgeBaseService:
     """Search and answer over one opened index; built once per process."""
 
-    def __init__(self, index: KnowledgeIndex, settings: Settings):
+    def __init__(self, index: KnowledgeIndex, settings: Settings, audit: AuditLog | None = None):
         self.index = index
         self.settings = settings
+        self.audit = audit
         self.docs = index.documents
         texts = [" ".join([c.text, *c.section]) for c in index.chunks.values()]
         self.answerer = ExtractiveAnswerer(
@@ -59,7 +61,14 @@ class KnowledgeBaseService:
             dense_weight=settings.dense_weight,
             lexical_weight=settings.lexical_weight,
         )
-        return cls(index, settings)
+        audit = None
+        if settings.audit_enabled:
+            audit = AuditLog(
+                settings.data_dir / "audit.sqlite",
+                settings.audit_retention_days,
+                settings.audit_store_client,
+            )
+        return cls(index, settings, audit)
 
     # --- filters -------------------------------------------------------------------------
 
@@ -120,11 +129,22 @@ class KnowledgeBaseService:
                 ]
         return hits
 
-    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+    def ask(
+        self, question: str, filters: Filters | None = None, client: str | None = None
+    ) -> Answer:
         where = self.check_filters(filters)
         plan = plan_query(question, self.filter_options()["municipality"])  # type: ignore[arg-type]
         hits = self.retrieve_for(plan, where)
-        return self.answerer.answer(plan, hits)
+        answer = self.answerer.answer(plan, hits)
+        if self.audit is not None:
+            answer = answer.model_copy(update={"answer_id": self.audit.record(answer, client)})
+        return answer
+
+    def feedback(self, answer_id: str, helpful: bool, comment: str | None = None) -> None:
+        """Thumbs up/down for a logged answer; KeyError for an unknown id."""
+        if self.audit is None:
+            raise KeyError(answer_id)
+        self.audit.feedback(answer_id, helpful, comment)
 
     def documents(self) -> list[DocumentInfo]:
         return [self.info(doc_id) for doc_id in self.docs]

@@ -113,6 +113,7 @@ class Answer(BaseModel):
         default_factory=list, description="Närliggande avsnitt: shown when not answerable"
     )
     language: str = "sv"
+    answer_id: str | None = Field(None, description="for feedback (POST /api/feedback)")
 
 
 class DocumentInfo(BaseModel):
@@ -151,3 +152,11 @@ class CompareRequest(BaseModel):
     doc_a: str
     doc_b: str
     topic: str | None = Field(None, max_length=200)
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answer_id: str = Field(min_length=1, max_length=64)
+    helpful: bool
+    comment: str | None = Field(None, max_length=2000)

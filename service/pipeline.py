@@ -60,7 +60,7 @@ def load_and_chunk(
     corpus_dir: Path, settings: Settings
 ) -> tuple[list[Document], list[Chunk], list[FileReport]]:
     """Every loadable document and its chunks; one report line per file, bad ones included."""
-    loaded = load_corpus(corpus_dir)
+    loaded = load_corpus(corpus_dir, max_bytes=settings.max_file_bytes)
     config = chunker_config(settings)
     problems: dict[str, list[str]] = {}
     errors: dict[str, str] = {}

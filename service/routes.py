@@ -17,6 +17,7 @@ from service.models import (
     CompareRequest,
     DocumentDetail,
     DocumentInfo,
+    FeedbackRequest,
     SearchRequest,
     SearchResult,
     WordingRequest,
@@ -55,9 +56,20 @@ def search(body: SearchRequest, kb: KB) -> SearchResponse:
 
 
 @router.post("/api/ask", response_model=Answer, tags=["fråga"])
-def ask(body: AskRequest, kb: KB) -> Answer:
+def ask(body: AskRequest, kb: KB, request: Request) -> Answer:
     """An answer quoting the documents with numbered citations, or 'not in the documents'."""
-    return kb.ask(body.question, filters=body.filters)
+    client = request.client.host if request.client else None
+    return kb.ask(body.question, filters=body.filters, client=client)
+
+
+@router.post("/api/feedback", tags=["fråga"])
+def feedback(body: FeedbackRequest, kb: KB) -> dict[str, str]:
+    """Whether an answer helped ("Hjälpte svaret?"), kept with the answer in the audit log."""
+    try:
+        kb.feedback(body.answer_id, body.helpful, body.comment)
+    except KeyError:
+        raise HTTPException(404, f"Okänt svar / unknown answer: {body.answer_id!r}") from None
+    return {"status": "tack"}
 
 
 @router.post("/api/wording", response_model=WordingResult, tags=["formulering"])

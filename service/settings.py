@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     # Chroma: embedded (PersistentClient in data_dir) unless a server URL is given
     chroma_url: str | None = None
 
+    # ingest: larger files are refused with a message (the rest of the corpus still goes in)
+    max_file_bytes: int = 100 * 1024 * 1024
+
     # chunking
     chunk_max_chars: int = 700
     chunk_min_chars: int = 120
@@ -39,6 +42,12 @@ class Settings(BaseSettings):
     # answering
     answer_passages: int = 6
     answer_max_sentences: int = 3
+
+    # audit log of questions, answers and feedback (SQLite in data_dir); no IP addresses
+    # unless audit_store_client is set
+    audit_enabled: bool = True
+    audit_retention_days: int = 365
+    audit_store_client: bool = False
 
     # serving
     host: str = "127.0.0.1"

@@ -42,6 +42,18 @@ def _assistant_text(answer: Answer) -> str:
 
 def make_respond(kb: KnowledgeBase) -> Callable[..., tuple[list[Message], str, str]]:
     """The chat handler: (question, history, filters...) -> (history, sources HTML, box)."""
+    respond_with_id = make_respond_with_id(kb)
+
+    def respond(*args: Any) -> tuple[list[Message], str, str]:
+        history, sources, box, _ = respond_with_id(*args, {})
+        return history, sources, box
+
+    return respond
+
+
+def make_respond_with_id(kb: KnowledgeBase) -> Callable[..., tuple[list[Message], str, str, dict]]:
+    """As make_respond, also keeping which chat message holds which logged answer, so a
+    thumbs up/down on it reaches the audit log."""
 
     def respond(
         question: str | None,
@@ -49,32 +61,53 @@ def make_respond(kb: KnowledgeBase) -> Callable[..., tuple[list[Message], str, s
         municipality: str | None,
         doc_type: str | None,
         year: str | None,
-    ) -> tuple[list[Message], str, str]:
+        answer_ids: dict[str, str] | None,
+    ) -> tuple[list[Message], str, str, dict[str, str]]:
         history = list(history or [])
+        ids = dict(answer_ids or {})
         question = (question or "").strip()
         if not question:
-            return history, render_error("Skriv en fråga först."), ""
+            return history, render_error("Skriv en fråga först."), "", ids
         history.append({"role": "user", "content": question})
         if len(question) > MAX_QUESTION_CHARS:
             notice = f"Frågan är för lång ({len(question)} tecken, högst {MAX_QUESTION_CHARS})."
             history.append({"role": "assistant", "content": notice})
-            return history, render_error(notice), ""
+            return history, render_error(notice), "", ids
         try:
             answer = kb.ask(question, to_filters(municipality, doc_type, year))
         except Exception:
             # The reader gets a plain Swedish message; the details go to the server log.
             log.exception("kb.ask failed for question %r", question)
             history.append({"role": "assistant", "content": ERROR_MESSAGE})
-            return history, render_error(ERROR_MESSAGE), ""
+            return history, render_error(ERROR_MESSAGE), "", ids
         history.append({"role": "assistant", "content": _assistant_text(answer)})
-        return history, render_sources(answer), ""
+        if answer.answer_id:
+            ids[str(len(history) - 1)] = answer.answer_id
+        return history, render_sources(answer), "", ids
 
     return respond
 
 
+def make_feedback(kb: KnowledgeBase) -> Callable[..., None]:
+    """Thumbs up/down on an answer in the chat goes to the audit log with that answer."""
+
+    def on_like(answer_ids: dict[str, str] | None, like: gr.LikeData) -> None:
+        index = like.index[0] if isinstance(like.index, (list, tuple)) else like.index
+        answer_id = (answer_ids or {}).get(str(index))
+        if answer_id is None or like.liked is None:
+            return
+        try:
+            kb.feedback(answer_id, bool(like.liked))
+        except Exception:  # feedback is a courtesy: never break the chat over it
+            log.exception("feedback for answer %s failed", answer_id)
+
+    return on_like
+
+
 def _chat_tab(kb: KnowledgeBase, examples: list[str], demo: gr.Blocks) -> None:
     """The question box, examples, filters and the sources panel, wired to `kb.ask`."""
-    respond = make_respond(kb)
+    respond = make_respond_with_id(kb)
+    answer_ids = gr.State({})
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=360):
             chatbot = gr.Chatbot(
@@ -84,6 +117,10 @@ def _chat_tab(kb: KnowledgeBase, examples: list[str], demo: gr.Blocks) -> None:
                 placeholder="Ställ en fråga nedan eller välj en exempelfråga.",
                 feedback_options=None,
                 buttons=["copy"],
+            )
+            gr.Markdown(
+                "Hjälpte svaret? Svara med tummen upp eller ner under svaret.",
+                elem_id="feedback-hint",
             )
             with gr.Row():
                 question = gr.Textbox(
@@ -115,8 +152,9 @@ def _chat_tab(kb: KnowledgeBase, examples: list[str], demo: gr.Blocks) -> None:
                 elem_id="sources",
             )
 
-    inputs = [question, chatbot, municipality, doc_type, year]
-    outputs = [chatbot, sources, question]
+    inputs = [question, chatbot, municipality, doc_type, year, answer_ids]
+    outputs = [chatbot, sources, question, answer_ids]
+    chatbot.like(make_feedback(kb), [answer_ids], None, api_visibility="private")
     ask.click(respond, inputs, outputs, api_visibility="private")
     question.submit(respond, inputs, outputs, api_visibility="private")
     if example_set is not None:

@@ -39,6 +39,9 @@ class DeferredKnowledgeBase:
     def filter_options(self) -> dict[str, list[str | int]]:
         return self._get().filter_options()
 
+    def feedback(self, answer_id: str, helpful: bool, comment: str | None = None) -> None:
+        self._get().feedback(answer_id, helpful, comment)
+
     def wording(self, text: str, filters: Filters | None = None) -> WordingResult:
         return self._get().wording(text, filters)
 

@@ -236,3 +236,22 @@ def test_wording_endpoint_finds_exact_and_approximate_wording(client):
     ).json()
     assert not none["found"] and none["nearest"]
     assert client.post("/api/wording", json={"text": " "}).status_code == 422
+
+
+def test_feedback_is_logged_with_the_answer_and_exported(client, real_settings, capsys):
+    body = client.post("/api/ask", json={"question": "Vilken vänort har Falun i Finland?"}).json()
+    assert body["answer_id"]
+    r = client.post("/api/feedback", json={"answer_id": body["answer_id"], "helpful": True})
+    assert r.status_code == 200
+    assert client.post("/api/feedback", json={"answer_id": "finns-inte", "helpful": False}).status_code == 404
+
+    from service.cli import main
+
+    main(["--data-dir", str(real_settings.data_dir), "audit-export"])
+    import json
+
+    exported = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    mine = next(e for e in exported if e["id"] == body["answer_id"])
+    assert mine["question"] == "Vilken vänort har Falun i Finland?"
+    assert mine["feedback"][0]["helpful"] is True
+    assert mine["client"] is None

@@ -41,6 +41,7 @@ class FakeKnowledgeBase:
     def __init__(self, fail: bool = False) -> None:
         self.fail = fail
         self.history: list[tuple[str, Filters | None]] = []
+        self.feedbacks: list[tuple[str, bool]] = []
         self.docs = {
             d.doc_id: d
             for d in (
@@ -81,7 +82,11 @@ class FakeKnowledgeBase:
         return Answer(
             question=question, answerable=True, citations=[cite],
             answer="Falu kommun ska delta i internationellt samarbete [1].",
+            answer_id=f"svar-{len(self.history)}",
         )  # fmt: skip
+
+    def feedback(self, answer_id: str, helpful: bool, comment: str | None = None) -> None:
+        self.feedbacks.append((answer_id, helpful))
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None):
         return [self._result("falun-strategi", 4, 5)][:k]

@@ -1,0 +1,119 @@
+"""Audit log of questions and answers, with the users' feedback, in SQLite; no IPs by default."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from service.models import Answer
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    id TEXT PRIMARY KEY,
+    asked_at TEXT NOT NULL,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    answerable INTEGER NOT NULL,
+    citations TEXT NOT NULL,
+    client TEXT
+);
+CREATE INDEX IF NOT EXISTS answers_asked_at ON answers (asked_at);
+CREATE TABLE IF NOT EXISTS feedback (
+    answer_id TEXT NOT NULL REFERENCES answers (id) ON DELETE CASCADE,
+    given_at TEXT NOT NULL,
+    helpful INTEGER NOT NULL,
+    comment TEXT
+);
+"""
+
+
+class UnknownAnswer(KeyError):
+    """Feedback for an answer id the log does not hold (never given, or past retention)."""
+
+
+class AuditLog:
+    """Each question, its answer and cited passages, and thumbs up/down, kept `retention_days`."""
+
+    def __init__(self, path: Path, retention_days: int = 365, store_client: bool = False):
+        self.path = Path(path)
+        self.retention = timedelta(days=retention_days)
+        self.store_client = store_client
+        self._lock = threading.Lock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+        self.purge()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10)
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
+
+    def record(self, answer: Answer, client: str | None = None) -> str:
+        """Store one answered question; returns the id the UI sends feedback for."""
+        answer_id = uuid.uuid4().hex
+        citations = [
+            {"n": c.n, "doc_id": c.doc_id, "section": c.section, "quote": c.quote,
+             "start_line": c.location.start_line, "end_line": c.location.end_line}
+            for c in answer.citations
+        ]  # fmt: skip
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    answer_id,
+                    _now().isoformat(),
+                    answer.question,
+                    answer.answer,
+                    int(answer.answerable),
+                    json.dumps(citations, ensure_ascii=False),
+                    client if self.store_client else None,
+                ),
+            )
+        return answer_id
+
+    def feedback(self, answer_id: str, helpful: bool, comment: str | None = None) -> None:
+        with self._lock, self._connect() as db:
+            if db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone() is None:
+                raise UnknownAnswer(answer_id)
+            db.execute(
+                "INSERT INTO feedback VALUES (?, ?, ?, ?)",
+                (answer_id, _now().isoformat(), int(helpful), comment),
+            )
+
+    def purge(self, now: datetime | None = None) -> int:
+        """Delete what is older than the retention period; returns how many answers went."""
+        cutoff = ((now or _now()) - self.retention).isoformat()
+        with self._lock, self._connect() as db:
+            gone = db.execute("DELETE FROM answers WHERE asked_at < ?", (cutoff,)).rowcount
+        return gone
+
+    def export(self) -> Iterator[dict]:
+        """Every logged answer with its feedback, oldest first (for `falun-kb audit-export`)."""
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            rows = db.execute("SELECT * FROM answers ORDER BY asked_at").fetchall()
+            for row in rows:
+                item = dict(row)
+                item["answerable"] = bool(item["answerable"])
+                item["citations"] = json.loads(item["citations"])
+                item["feedback"] = [
+                    {
+                        "given_at": f["given_at"],
+                        "helpful": bool(f["helpful"]),
+                        "comment": f["comment"],
+                    }
+                    for f in db.execute(
+                        "SELECT * FROM feedback WHERE answer_id = ? ORDER BY given_at", (row["id"],)
+                    )
+                ]
+                yield item
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
