@@ -16,7 +16,7 @@ from service.evidence import (
     question_entities,
     question_terms,
 )
-from service.models import Answer, Citation, Location, SearchResult
+from service.models import Answer, Citation, Location, SearchResult, source_fields
 from service.query import QueryPlan, term_alternatives
 from service.sentences import collapse_whitespace, split_units
 
@@ -282,11 +282,7 @@ class ExtractiveAnswerer:
             raw_lines = "\n".join(doc.raw_text.split("\n")[start_line - 1 : end_line])
         return Citation(
             n=n,
-            doc_id=chunk.doc_id,
-            title=meta.title,
-            municipality=meta.municipality,
-            doc_type=meta.doc_type,
-            year=meta.year,
+            **source_fields(meta),
             section=chunk.section_path,
             quote=doc.text[unit.start : unit.end],
             location=Location(
@@ -360,11 +356,7 @@ class ExtractiveAnswerer:
         meta = self.documents[chunk.doc_id].meta
         return SearchResult(
             chunk_id=chunk.chunk_id,
-            doc_id=chunk.doc_id,
-            title=meta.title,
-            municipality=meta.municipality,
-            doc_type=meta.doc_type,
-            year=meta.year,
+            **source_fields(meta),
             section=chunk.section_path,
             text=chunk.text,
             score=hit.score,

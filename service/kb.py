@@ -18,6 +18,7 @@ from service.models import (
     DocumentInfo,
     Filters,
     SearchResult,
+    source_fields,
 )
 from service.pipeline import chunker_settings
 from service.query import QueryPlan, plan_query
@@ -152,11 +153,7 @@ class KnowledgeBaseService:
     def info(self, doc_id: str) -> DocumentInfo:
         meta = self.docs[doc_id].meta
         return DocumentInfo(
-            doc_id=doc_id,
-            title=meta.title,
-            municipality=meta.municipality,
-            doc_type=meta.doc_type,
-            year=meta.year,
+            **source_fields(meta),
             ocr=meta.ocr,
             chunks=self.chunk_counts.get(doc_id, 0),
         )

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from ingest.schema import DocumentMeta
 
 MAX_QUESTION_CHARS = 2000
 
@@ -20,40 +24,46 @@ class Filters(BaseModel):
         return self.municipality is None and self.doc_type is None and self.year is None
 
 
-def _not_blank(value: str, what: str) -> str:
-    if not value.strip():
-        raise ValueError(f"{what} får inte vara tom / must not be empty")
-    if len(value) > MAX_QUESTION_CHARS:
-        raise ValueError(
-            f"{what} är för lång ({len(value)} tecken, högst {MAX_QUESTION_CHARS}) / "
-            f"too long ({len(value)} characters, at most {MAX_QUESTION_CHARS})"
-        )
-    return value
+def text_field(what: str) -> AfterValidator:
+    """A text that is neither blank nor over MAX_QUESTION_CHARS, with a message naming it."""
+
+    def check(value: str) -> str:
+        if not value.strip():
+            raise ValueError(f"{what} får inte vara tom / must not be empty")
+        if len(value) > MAX_QUESTION_CHARS:
+            raise ValueError(
+                f"{what} är för lång ({len(value)} tecken, högst {MAX_QUESTION_CHARS}) / "
+                f"too long ({len(value)} characters, at most {MAX_QUESTION_CHARS})"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def source_fields(meta: DocumentMeta) -> dict[str, object]:
+    """The document fields every result, citation and listing carries."""
+    return {
+        "doc_id": meta.doc_id,
+        "title": meta.title,
+        "municipality": meta.municipality,
+        "doc_type": meta.doc_type,
+        "year": meta.year,
+    }
 
 
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: str
+    query: Annotated[str, text_field("Sökfrågan / query")]
     k: int = Field(10, ge=1, le=50)
     filters: Filters = Field(default_factory=Filters)
-
-    @field_validator("query")
-    @classmethod
-    def _query_not_blank(cls, v: str) -> str:
-        return _not_blank(v, "Sökfrågan / query")
 
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str
+    question: Annotated[str, text_field("Frågan / question")]
     filters: Filters = Field(default_factory=Filters)
-
-    @field_validator("question")
-    @classmethod
-    def _question_not_blank(cls, v: str) -> str:
-        return _not_blank(v, "Frågan / question")
 
 
 class Location(BaseModel):
@@ -136,14 +146,9 @@ class DocumentDetail(DocumentInfo):
 class WordingRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str
+    text: Annotated[str, text_field("Formuleringen / text")]
     filters: Filters = Field(default_factory=Filters)
     limit: int = Field(10, ge=1, le=50)
-
-    @field_validator("text")
-    @classmethod
-    def _text_not_blank(cls, v: str) -> str:
-        return _not_blank(v, "Formuleringen / text")
 
 
 class CompareRequest(BaseModel):
