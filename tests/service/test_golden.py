@@ -1,0 +1,25 @@
+"""Golden questions beyond the dev set, in English and paraphrased Swedish: the passage that
+answers must be among the top five of the real hybrid retrieval."""
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+GOLDEN = [
+    ("Which twin town does Falun have in Norway?", "Röros, Norge"),
+    ("Who chairs the international council?", "ordförande"),
+    ("What is the budget of the international council in 2023?", "180 000 kr"),
+    ("Which organisation funds the development cooperation?", "ICLD:s totalfinansiering"),
+    ("Hur mycket pengar får rådet?", "budget"),
+    ("Vilka länder har Falun vänorter i?", "Hamina, Finland"),
+    ("Can schools get money for student exchanges?", "Elevutbyten"),
+    ("Who is responsible for international issues in the municipality?", "Kommunstyrelsen ansvarar"),
+    ("Vem sköter kontakterna med EU i regionen?", "Region Dalarna"),
+    ("Vilka är målgrupperna för informationen?", "Valda politiker"),
+]
+
+
+@pytest.mark.parametrize(("question", "passage"), GOLDEN)
+def test_answering_passage_is_in_the_top_five(real_kb, question, passage):
+    texts = [r.text for r in real_kb.search(question, k=5)]
+    assert any(passage in t for t in texts), texts
