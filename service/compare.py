@@ -109,8 +109,12 @@ def _word_diff(a: _Unit, b: _Unit) -> list[str]:
 
     ta, tb = words(a), words(b)
     pairs = soft_match([t.fold for t in ta], [t.fold for t in tb], floor=0.85)
-    gone = [a.text[t.start : t.end] for i, t in enumerate(ta) if i not in {p[0] for p in pairs}]
-    new = [b.text[t.start : t.end] for j, t in enumerate(tb) if j not in {p[1] for p in pairs}]
+    def shown(u: _Unit, t: Token) -> str:
+        end = t.end + (u.text[t.end : t.end + 1] == "%")  # "50%", not a bare "50"
+        return u.text[t.start : end]
+
+    gone = [shown(a, t) for i, t in enumerate(ta) if i not in {p[0] for p in pairs}]
+    new = [shown(b, t) for j, t in enumerate(tb) if j not in {p[1] for p in pairs}]
     out = []
     money_a, money_b = amounts(a.text), amounts(b.text)
     if money_a and money_b and [v for v, _ in money_a] != [v for v, _ in money_b]:
