@@ -115,7 +115,7 @@ def _chat_tab(kb: KnowledgeBase, examples: list[str], demo: gr.Blocks) -> None:
                 height=460,
                 elem_id="chat",
                 placeholder="Ställ en fråga nedan eller välj en exempelfråga.",
-                feedback_options=None,
+                feedback_options=("Like", "Dislike"),
                 buttons=["copy"],
             )
             gr.Markdown(

@@ -114,3 +114,16 @@ def test_compare_tab_shows_the_default_plans_side_by_side(page):
     assert "177 tkr" in changed.inner_text() and "180 000 kr" in changed.inner_text()
     assert "177 tkr → 180 000 kr" in table.locator(".compare-differences").inner_text()
     assert table.locator("tr.status-only_a, tr.status-only_b").count() == 2
+
+
+def test_thumbs_on_an_answer_reach_the_kb_as_feedback(page, ui_kb):
+    ask_in_page(page, "Vad ska Falu kommun göra internationellt?", TIMEOUT_MS)
+    before = len(ui_kb.feedbacks)
+    page.locator("#chat").get_by_label("Dislike", exact=True).last.click()
+    for _ in range(75):  # the like event goes through Gradio's queue: poll the fake
+        if len(ui_kb.feedbacks) > before:
+            break
+        page.wait_for_timeout(200)
+    assert ui_kb.feedbacks[-1][1] is False
+    assert ui_kb.feedbacks[-1][0] == f"svar-{len(ui_kb.history)}"
+    assert "Hjälpte svaret?" in page.locator("#feedback-hint").inner_text()
