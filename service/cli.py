@@ -197,6 +197,14 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    try:
+        from bench.run import main as bench_main
+    except ImportError as exc:  # the bench extra is not installed
+        raise SystemExit(f"falun-kb bench: {exc}; run `bash scripts/bench.sh` instead") from None
+    return bench_main((["--quick"] if args.quick else []) + args.rest)
+
+
 def cmd_repair(args: argparse.Namespace) -> int:
     from ingest.repair import repair_file
 
@@ -245,6 +253,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit-export", help="write the audit log (questions, answers, feedback)")
     p.add_argument("--out", help="JSONL file (default: standard output)")
     p.set_defaults(func=cmd_audit_export)
+
+    p = sub.add_parser("bench", help="benchmarks: quality vs baselines, latency, ingest, scale")
+    p.add_argument("--quick", action="store_true", help="a smaller run, a few minutes")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="more options for bench.run")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("repair", help="print the OCR-repaired text; the changes go to stderr")
     p.add_argument("file")

