@@ -109,6 +109,7 @@ def _word_diff(a: _Unit, b: _Unit) -> list[str]:
 
     ta, tb = words(a), words(b)
     pairs = soft_match([t.fold for t in ta], [t.fold for t in tb], floor=0.85)
+
     def shown(u: _Unit, t: Token) -> str:
         end = t.end + (u.text[t.end : t.end + 1] == "%")  # "50%", not a bare "50"
         return u.text[t.start : end]

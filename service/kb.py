@@ -12,6 +12,7 @@ from service.answer import AnswerConfig, ExtractiveAnswerer
 from service.audit import AuditLog
 from service.compare import ComparedItem, compare_documents
 from service.evidence import TermStats
+from service.llm import LlmAnswerer, answer_with_llm
 from service.models import (
     Answer,
     DocumentDetail,
@@ -33,10 +34,17 @@ class UnknownFilterValue(ValueError):
 class KnowledgeBaseService:
     """Search and answer over one opened index; built once per process."""
 
-    def __init__(self, index: KnowledgeIndex, settings: Settings, audit: AuditLog | None = None):
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        settings: Settings,
+        audit: AuditLog | None = None,
+        llm: LlmAnswerer | None = None,
+    ):
         self.index = index
         self.settings = settings
         self.audit = audit
+        self.llm = llm
         self.docs = index.documents
         texts = [" ".join([c.text, *c.section]) for c in index.chunks.values()]
         self.answerer = ExtractiveAnswerer(
@@ -69,7 +77,13 @@ class KnowledgeBaseService:
                 settings.audit_retention_days,
                 settings.audit_store_client,
             )
-        return cls(index, settings, audit)
+        llm = None
+        if settings.llm_url:
+            key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+            llm = LlmAnswerer.connect(
+                settings.llm_url, settings.llm_model, key, settings.llm_timeout
+            )
+        return cls(index, settings, audit, llm)
 
     # --- filters -------------------------------------------------------------------------
 
@@ -137,6 +151,10 @@ class KnowledgeBaseService:
         plan = plan_query(question, self.filter_options()["municipality"])  # type: ignore[arg-type]
         hits = self.retrieve_for(plan, where)
         answer = self.answerer.answer(plan, hits)
+        if self.llm is not None:
+            # refusal stays with retrieval evidence; a failed or unverifiable generation
+            # falls back to this extractive answer, saying so
+            answer = answer_with_llm(plan, hits, answer, self.answerer, self.llm).answer
         if self.audit is not None:
             answer = answer.model_copy(update={"answer_id": self.audit.record(answer, client)})
         return answer

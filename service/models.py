@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -112,6 +112,15 @@ class Citation(BaseModel):
     )
 
 
+class RemovedSentence(BaseModel):
+    """A generated sentence that failed citation checking, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sentence: str
+    reason: str
+
+
 class Answer(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -124,6 +133,9 @@ class Answer(BaseModel):
     )
     language: str = "sv"
     answer_id: str | None = Field(None, description="for feedback (POST /api/feedback)")
+    mode: Literal["extractive", "llm"] = "extractive"
+    fallback_reason: str | None = Field(None, description="why an LLM answer was not used")
+    removed: list[RemovedSentence] = Field(default_factory=list)
 
 
 class DocumentInfo(BaseModel):

@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     audit_retention_days: int = 365
     audit_store_client: bool = False
 
+    # optional generative answers: an OpenAI-compatible server; unset = extractive answers
+    llm_url: str | None = None
+    llm_model: str = "qwen2.5-0.5b-instruct"
+    llm_api_key: SecretStr | None = None
+    llm_timeout: float = 60.0
+
     # serving
     host: str = "127.0.0.1"
     port: int = 8000

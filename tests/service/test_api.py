@@ -255,3 +255,21 @@ def test_feedback_is_logged_with_the_answer_and_exported(client, real_settings, 
     assert mine["question"] == "Vilken vänort har Falun i Finland?"
     assert mine["feedback"][0]["helpful"] is True
     assert mine["client"] is None
+
+
+def test_llm_mode_is_wired_and_never_asked_when_retrieval_refuses(real_kb):
+    """kb.ask with an LLM: a verified answer says mode 'llm'; a refusal never reaches it."""
+    from service.kb import KnowledgeBaseService
+    from service.llm import LlmAnswerer, ScriptedLLM
+
+    scripted = ScriptedLLM("Falun har vänorten Hamina i Finland [1].")
+    kb = KnowledgeBaseService(real_kb.index, real_kb.settings, llm=LlmAnswerer(scripted))
+    refused = kb.ask("Vad är Faluns skattesats?")
+    assert not refused.answerable and scripted.history == []
+    answer = kb.ask("Vilken vänort har Falun i Finland?")
+    assert len(scripted.history) == 1
+    assert answer.mode in {"llm", "extractive"}
+    if answer.mode == "llm":
+        assert all(c.quote in kb.document_text(c.doc_id) for c in answer.citations)
+    else:
+        assert answer.fallback_reason

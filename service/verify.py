@@ -1,0 +1,247 @@
+"""Checks a generated answer against the passages it cites: pure functions over strings.
+
+Every sentence of an LLM answer must carry labels [1]..[k] of retrieved passages, and the
+numbers and names it states must occur in a passage it cites. What fails is removed and
+reported; the caller falls back to the extractive answer when no cited sentence is left.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from index.lexical import fold_diacritics, tokenize
+
+# "[1]", "[1, 3]", "[1][2]", "[1;2]"
+_LABEL = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+_LEADING_LABELS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+[.,;:]?")
+# Sentence end: . ! ? then space. Abbreviations ("t.ex.", "bl.a.") do not end a sentence.
+_END = re.compile(r"[.!?]+[\"”»)]?(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])*\s+")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:t\.ex|bl\.a|m\.m|s\.k|d\.v\.s|dvs|osv|etc|ca|nr|kap|resp|e\.g|i\.e|st|jfr)|"
+    r"\b[A-ZÅÄÖa-zåäö])\.$",
+    re.I,
+)
+_MARKUP = re.compile(r"\*\*|__|^#+\s*|^\s*(?:[-*•]|\d+[.)])\s+", re.M)
+
+# A number: "180 000" (thousand groups with space/nbsp/dot), "2,5", "177", "12%".
+_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(\d+))?(?![\d])"
+    r"(?:\s*(tkr|tusen|mkr|mnkr|miljoner|miljon|mdr|miljarder))?",
+    re.I,
+)
+_SCALE = {"tkr": 1_000, "tusen": 1_000, "mkr": 10**6, "mnkr": 10**6, "miljon": 10**6}
+_SCALE |= {"miljoner": 10**6, "mdr": 10**9, "miljarder": 10**9}
+# A name: a capitalised word (or acronym, "ICLD", "i17") — judged only off sentence start.
+_WORD = re.compile(r"[^\W\d_][\w'’:-]*|\d+[^\W\d_]\w*", re.UNICODE)
+
+MAX_FRAMING_CHARS = 100
+MIN_SHARED_TERMS = 0.3
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # without its labels
+    labels: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Removed:
+    sentence: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Verified:
+    text: str  # the kept sentences with their (original) labels
+    kept_sentences: list[Sentence]
+    removed: list[Removed]
+    used_labels: list[int]  # 1-based labels of passages cited by kept sentences
+    dropped_labels: list[int] = field(default_factory=list)  # cited but never retrieved
+
+    @property
+    def cited(self) -> bool:
+        """Whether anything verifiable is left: at least one kept sentence with a source."""
+        return any(s.labels for s in self.kept_sentences)
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def clean_markup(text: str) -> str:
+    """Markdown a chat model adds (bold, bullets, headings) is not part of any claim."""
+    return _MARKUP.sub("", text).strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of generated text; a label written after the full stop stays with it."""
+    pieces: list[str] = []
+    for line in clean_markup(text).splitlines():
+        start = 0
+        for m in _END.finditer(line):
+            if _ABBREVIATION.search(line[: m.start() + 1]):
+                continue
+            pieces.append(line[start : m.end()])
+            start = m.end()
+        pieces.append(line[start:])
+    out: list[str] = []
+    for piece in (p.strip() for p in pieces):
+        lead = _LEADING_LABELS.match(piece)
+        if lead and out:
+            out[-1] = f"{out[-1]} {lead.group().rstrip('.,;:')}"
+            piece = piece[lead.end() :].strip()
+        if piece and any(ch.isalnum() for ch in _LABEL.sub("", piece)):
+            out.append(piece)
+        elif piece and out:
+            out[-1] = f"{out[-1]} {piece}"
+    return out
+
+
+def parse_labels(sentence: str) -> Sentence:
+    labels: list[int] = []
+    for m in _LABEL.finditer(sentence):
+        labels += [int(x) for x in re.split(r"[,;]", m.group(1))]
+    text = re.sub(r"\s+([.,;:!?])", r"\1", _LABEL.sub("", sentence))
+    return Sentence(re.sub(r"\s{2,}", " ", text).strip(), tuple(dict.fromkeys(labels)))
+
+
+def number_mentions(text: str) -> list[set[str]]:
+    """Each number in `text` as its normalised values ("180 000" → "180000", "2,5" → "2.5");
+    a scaled amount ("177 tkr") is also its value in kronor ("177000")."""
+    found: list[set[str]] = []
+    for m in _NUMBER.finditer(text):
+        whole = re.sub(r"[ \u00a0\u202f.]", "", m.group(1))
+        value = f"{int(whole)}.{m.group(2)}" if m.group(2) else str(int(whole))
+        values = {value}
+        if m.group(3):
+            scaled = float(value) * _SCALE[m.group(3).lower()]
+            values.add(str(int(scaled)) if scaled.is_integer() else str(scaled))
+        found.append(values)
+    return found
+
+
+def numbers(text: str) -> set[str]:
+    """Every value of every number in `text` (see number_mentions)."""
+    return {v for values in number_mentions(text) for v in values}
+
+
+def names(sentence: str) -> list[str]:
+    """Name-like words: capitalised words not at the sentence's start, and acronyms."""
+    out = []
+    for i, m in enumerate(_WORD.finditer(sentence)):
+        word = m.group().strip("'’:-")
+        word = re.sub(r"[:'’]s$", "", word)  # "ICLD:s", "SKR's"
+        if len(word) < 2:
+            continue
+        acronym = sum(ch.isupper() for ch in word) >= 2 or any(ch.isdigit() for ch in word)
+        if acronym or (i > 0 and word[0].isupper()):
+            out.append(word)
+    return out
+
+
+def _stems(word: str) -> set[str]:
+    folded = fold_diacritics(word.lower())
+    return {folded, *tokenize(word)}
+
+
+def name_in(name: str, passage_words: set[str]) -> bool:
+    """A name occurs in a passage, allowing Swedish inflection ("Faluns" ~ "Falun",
+    "Falun" ~ "Falu kommun", "Haminas" ~ "Hamina")."""
+    for stem in _stems(name):
+        if stem in passage_words:
+            return True
+        for word in passage_words:
+            short, long = sorted((stem, word), key=len)
+            if len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3:
+                return True
+    return False
+
+
+def passage_words(passage: str) -> set[str]:
+    words = set(tokenize(passage))
+    words |= {fold_diacritics(w.lower()) for w in _WORD.findall(passage)}
+    return words
+
+
+def check_sentence(
+    sentence: Sentence, passages: Sequence[str], check_terms: bool = True
+) -> str | None:
+    """Why the sentence is not supported by the passages it cites, or None when it is."""
+    cited = "\n".join(passages[n - 1] for n in sentence.labels)
+    known = numbers(cited)
+    missing_numbers = [min(v, key=len) for v in number_mentions(sentence.text) if not v & known]
+    if missing_numbers:
+        return f"talet {', '.join(dict.fromkeys(missing_numbers))} står inte i källan"
+    words = passage_words(cited)
+    missing_names = [n for n in names(sentence.text) if not name_in(n, words)]
+    if missing_names:
+        return f"namnet {', '.join(dict.fromkeys(missing_names))} står inte i källan"
+    if check_terms:
+        terms = [t for t in dict.fromkeys(tokenize(sentence.text)) if not t.isdigit()]
+        cited_terms = set(tokenize(cited))
+        shared = sum(t in cited_terms for t in terms)
+        if terms and shared < max(1, MIN_SHARED_TERMS * len(terms)):
+            return "för lite gemensamt med källan"
+    return None
+
+
+def makes_claim(text: str) -> bool:
+    return bool(numbers(text) or names(text)) or len(text) > MAX_FRAMING_CHARS
+
+
+def verify(
+    text: str, passages: Sequence[str], check_terms: bool = True, question: str = ""
+) -> Verified:
+    """Keep the sentences whose cited passages contain their numbers and names.
+
+    `passages[i]` is the text behind label [i+1] (the passage with its title, place, year and
+    section, since a sentence may name those). Labels outside 1..len(passages) are dropped.
+    An unlabelled sentence is kept only as short framing with no number or name in it.
+    `check_terms` also asks a cited sentence to share words with its passage (off for an
+    English answer over Swedish passages). A sentence that only repeats words of the
+    `question` ("[1] Finland") answers nothing and is removed.
+    """
+    asked = set(tokenize(question))
+    kept: list[tuple[str, Sentence]] = []
+    removed: list[Removed] = []
+    dropped: list[int] = []
+    for raw in split_sentences(text):
+        parsed = parse_labels(raw)
+        valid = tuple(n for n in parsed.labels if 1 <= n <= len(passages))
+        dropped += [n for n in parsed.labels if n not in valid]
+        sentence = Sentence(parsed.text, valid)
+        if not sentence.text:
+            continue
+        if not valid:
+            if parsed.labels:
+                removed.append(Removed(parsed.text, "hänvisar till en källa som inte hämtats"))
+            elif makes_claim(sentence.text):
+                removed.append(Removed(parsed.text, "påstående utan källhänvisning"))
+            else:
+                kept.append((raw, sentence))
+            continue
+        reason = check_sentence(sentence, passages, check_terms)
+        if not reason and question and set(tokenize(sentence.text)) <= asked:
+            reason = "upprepar bara frågan"
+        if reason:
+            removed.append(Removed(sentence.text, reason))
+        else:
+            kept.append((raw, sentence))
+    used = sorted({n for _, s in kept for n in s.labels})
+    body = " ".join(_LABEL.sub(lambda m: _keep_valid(m, len(passages)), r) for r, _ in kept)
+    return Verified(
+        text=re.sub(r"\s{2,}", " ", body).strip(),
+        kept_sentences=[s for _, s in kept],
+        removed=removed,
+        used_labels=used,
+        dropped_labels=sorted(set(dropped)),
+    )
+
+
+def _keep_valid(m: re.Match[str], k: int) -> str:
+    labels = [int(x) for x in re.split(r"[,;]", m.group(1)) if 1 <= int(x) <= k]
+    return "".join(f"[{n}]" for n in labels)
