@@ -16,6 +16,16 @@ CORPUS = ROOT / "corpus"
 DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 
 
+def add_to_catalog(corpus: Path, doc_id: str, **entry: object) -> None:
+    """Give a file dropped into a corpus copy its catalog entry, as a coordinator would."""
+    import json
+
+    path = corpus / "catalog.json"
+    catalog = json.loads(path.read_text(encoding="utf-8"))
+    catalog[doc_id] = entry
+    path.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes the developer's own data directory."""

@@ -243,7 +243,10 @@ def test_feedback_is_logged_with_the_answer_and_exported(client, real_settings, 
     assert body["answer_id"]
     r = client.post("/api/feedback", json={"answer_id": body["answer_id"], "helpful": True})
     assert r.status_code == 200
-    assert client.post("/api/feedback", json={"answer_id": "finns-inte", "helpful": False}).status_code == 404
+    assert (
+        client.post("/api/feedback", json={"answer_id": "finns-inte", "helpful": False}).status_code
+        == 404
+    )
 
     from service.cli import main
 

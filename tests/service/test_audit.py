@@ -15,7 +15,9 @@ def answer(question="Vem är koordinator?"):
         section="Organisationens medlemmar", quote="Internationell koordinator är Karin Perérs.",
         location=Location(start_line=31, end_line=31), chunk_id="x:1", context="…",
     )  # fmt: skip
-    return Answer(question=question, answer='Enligt ...: "..." [1]', answerable=True, citations=[cite])
+    return Answer(
+        question=question, answer='Enligt ...: "..." [1]', answerable=True, citations=[cite]
+    )
 
 
 def test_answers_and_feedback_are_exported_together(tmp_path):

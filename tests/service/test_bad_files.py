@@ -38,7 +38,9 @@ def ingested(tmp_path_factory):
     (corpus / "latin1-amal.txt").write_bytes(LATIN1.encode("latin-1"))
     with (corpus / "jattestor.txt").open("wb") as big:
         big.truncate(200 * 1024 * 1024)  # sparse: 200 MB by size, no disk used
-    (corpus / "utan-katalog.md").write_text("# Besök från Tartu\n\nEn delegation från Tartu besökte Falun.\n", encoding="utf-8")
+    (corpus / "utan-katalog.md").write_text(
+        "# Besök från Tartu\n\nEn delegation från Tartu besökte Falun.\n", encoding="utf-8"
+    )
     settings = Settings(data_dir=root / "data", corpus_dir=corpus, embedder="hash")
     report = run_ingest(settings)
     return report, KnowledgeBaseService.open(settings)

@@ -17,7 +17,7 @@ from index.build import current_generation, read_manifest
 from service.kb import KnowledgeBaseService
 from service.pipeline import run_ingest
 from service.settings import Settings
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, add_to_catalog
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -31,18 +31,16 @@ def _corpus_with_extra_document(target: Path, paragraphs: int) -> Path:
         for i in range(paragraphs)
     )
     (target / "bilaga-utbyten.txt").write_text("Bilaga om utbyten\n\n" + text, encoding="utf-8")
-    import json
-
-    catalog = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
-    catalog["bilaga-utbyten"] = {
-        "file": "bilaga-utbyten.txt",
-        "title": "Bilaga om utbyten",
-        "municipality": "Falu kommun",
-        "doc_type": "bilaga",
-        "year": 2023,
-        "ocr": False,
-    }
-    (target / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+    add_to_catalog(
+        target,
+        "bilaga-utbyten",
+        file="bilaga-utbyten.txt",
+        title="Bilaga om utbyten",
+        municipality="Falu kommun",
+        doc_type="bilaga",
+        year=2023,
+        ocr=False,
+    )
     return target
 
 

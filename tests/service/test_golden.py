@@ -13,7 +13,10 @@ GOLDEN = [
     ("Hur mycket pengar får rådet?", "budget"),
     ("Vilka länder har Falun vänorter i?", "Hamina, Finland"),
     ("Can schools get money for student exchanges?", "Elevutbyten"),
-    ("Who is responsible for international issues in the municipality?", "Kommunstyrelsen ansvarar"),
+    (
+        "Who is responsible for international issues in the municipality?",
+        "Kommunstyrelsen ansvarar",
+    ),
     ("Vem sköter kontakterna med EU i regionen?", "Region Dalarna"),
     ("Vilka är målgrupperna för informationen?", "Valda politiker"),
 ]

@@ -1,6 +1,5 @@
 """A scanned PDF dropped into the corpus is searchable and citable after ingest, with pages."""
 
-import json
 import shutil
 
 import pytest
@@ -9,7 +8,7 @@ from bench.ocr_scan import make_scanned_pdf
 from service.kb import KnowledgeBaseService
 from service.pipeline import run_ingest
 from service.settings import Settings
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, add_to_catalog
 
 pytestmark = pytest.mark.slow
 
@@ -31,16 +30,16 @@ def kb_with_scan(tmp_path_factory):
     corpus = root / "corpus"
     shutil.copytree(CORPUS, corpus)
     make_scanned_pdf(SCAN_TEXT, corpus / "vanortsavtal-arjang.pdf", dpi=200)
-    catalog = json.loads((corpus / "catalog.json").read_text(encoding="utf-8"))
-    catalog["vanortsavtal-arjang"] = {
-        "file": "vanortsavtal-arjang.pdf",
-        "title": "Vänortsavtal med Årjäng",
-        "municipality": "Falu kommun",
-        "doc_type": "avtal",
-        "year": 2025,
-        "ocr": True,
-    }
-    (corpus / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+    add_to_catalog(
+        corpus,
+        "vanortsavtal-arjang",
+        file="vanortsavtal-arjang.pdf",
+        title="Vänortsavtal med Årjäng",
+        municipality="Falu kommun",
+        doc_type="avtal",
+        year=2025,
+        ocr=True,
+    )
     settings = Settings(data_dir=root / "data", corpus_dir=corpus)
     report = run_ingest(settings)
     assert "vanortsavtal-arjang" in {f.doc_id for f in report.files if f.status != "error"}

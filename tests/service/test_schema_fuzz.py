@@ -43,6 +43,11 @@ def test_no_input_gives_a_server_error(api_schema):
         @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
         def no_server_error(case):
             response = case.call()
-            assert response.status_code < 500, (case.method, case.path, case.body, response.text[:300])
+            assert response.status_code < 500, (
+                case.method,
+                case.path,
+                case.body,
+                response.text[:300],
+            )
 
         no_server_error()

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests.ui.conftest import EXAMPLES
-from ui.screenshot import ANSWER_SELECTOR, CHROMIUM, ask_in_page, launch_chromium
+from ui.screenshot import ANSWER_SELECTOR, CHROMIUM, ask_in_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,15 +16,6 @@ pytestmark = [
     ),
 ]
 TIMEOUT_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.ui.conftest import _free_port
-from ui.screenshot import CHROMIUM, ask_in_page, launch_chromium
+from ui.screenshot import CHROMIUM, ask_in_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,15 +37,6 @@ def real_url(real_app):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
