@@ -357,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         "plan": QUICK if args.quick else FULL,
         "sizes": _ints(args.sizes, [1000] if args.quick else [1000, 5000, 20000]),
         "synthetic_sizes": _ints(
-            args.synthetic_sizes, [10_000, 100_000] if args.quick else [100_000, 1_000_000]
+            args.synthetic_sizes, [10_000, 50_000] if args.quick else [100_000, 1_000_000]
         ),
         "results": {},
     }
