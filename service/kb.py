@@ -52,6 +52,12 @@ class KnowledgeBaseService:
             self.docs,
             AnswerConfig(max_sentences=settings.answer_max_sentences),
         )
+        metas = [d.meta for d in self.docs.values()]
+        self._filter_options: dict[str, list[str | int]] = {
+            "municipality": sorted({m.municipality for m in metas}),
+            "doc_type": sorted({m.doc_type for m in metas}),
+            "year": sorted({m.year for m in metas if m.year is not None}),
+        }
         self.chunk_counts: dict[str, int] = {}
         for chunk in index.chunks.values():
             self.chunk_counts[chunk.doc_id] = self.chunk_counts.get(chunk.doc_id, 0) + 1
@@ -88,12 +94,8 @@ class KnowledgeBaseService:
     # --- filters -------------------------------------------------------------------------
 
     def filter_options(self) -> dict[str, list[str | int]]:
-        metas = [d.meta for d in self.docs.values()]
-        return {
-            "municipality": sorted({m.municipality for m in metas}),
-            "doc_type": sorted({m.doc_type for m in metas}),
-            "year": sorted({m.year for m in metas if m.year is not None}),
-        }
+        # the documents of an opened index never change: computed once, not per request
+        return {key: list(values) for key, values in self._filter_options.items()}
 
     def check_filters(self, filters: Filters | None) -> dict[str, Any]:
         """Filters as a retriever mapping; an unknown value is an error, not an empty result."""
