@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 from service.compare import ComparedItem
@@ -13,6 +14,11 @@ class KnowledgeBase(Protocol):
     """What a front end may ask of the service; never Chroma or the embedder directly."""
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer: ...
+
+    def ask_stream(self, question: str, filters: Filters | None = None) -> Iterator[str | Answer]:
+        """Draft text pieces as an LLM writes them (none in extractive mode), then the
+        final Answer as the last item."""
+        ...
 
     def search(
         self, query: str, k: int = 10, filters: Filters | None = None

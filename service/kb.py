@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from index.build import KnowledgeIndex, open_index
@@ -12,7 +13,7 @@ from service.answer import AnswerConfig, ExtractiveAnswerer
 from service.audit import AuditLog
 from service.compare import ComparedItem, compare_documents
 from service.evidence import TermStats
-from service.llm import LlmAnswerer, answer_with_llm
+from service.llm import LlmAnswerer, answer_with_llm, stream_answer_with_llm
 from service.models import (
     Answer,
     DocumentDetail,
@@ -149,17 +150,39 @@ class KnowledgeBaseService:
     def ask(
         self, question: str, filters: Filters | None = None, client: str | None = None
     ) -> Answer:
-        where = self.check_filters(filters)
-        plan = plan_query(question, self.filter_options()["municipality"])  # type: ignore[arg-type]
-        hits = self.retrieve_for(plan, where)
-        answer = self.answerer.answer(plan, hits)
+        plan, hits, answer = self._extractive(question, filters)
         if self.llm is not None:
             # refusal stays with retrieval evidence; a failed or unverifiable generation
             # falls back to this extractive answer, saying so
             answer = answer_with_llm(plan, hits, answer, self.answerer, self.llm).answer
-        if self.audit is not None:
-            answer = answer.model_copy(update={"answer_id": self.audit.record(answer, client)})
-        return answer
+        return self._logged(answer, client)
+
+    def ask_stream(
+        self, question: str, filters: Filters | None = None, client: str | None = None
+    ) -> Iterator[str | Answer]:
+        """As `ask`, for a chat that shows the answer as it is written: with an LLM, its
+        token deltas first (an unverified draft), then always the final, verified Answer."""
+        plan, hits, answer = self._extractive(question, filters)
+        if self.llm is not None:
+            for item in stream_answer_with_llm(plan, hits, answer, self.answerer, self.llm):
+                if isinstance(item, str):
+                    yield item
+                else:
+                    answer = item.answer
+        yield self._logged(answer, client)
+
+    def _extractive(
+        self, question: str, filters: Filters | None
+    ) -> tuple[QueryPlan, list[ScoredChunk], Answer]:
+        where = self.check_filters(filters)
+        plan = plan_query(question, self.filter_options()["municipality"])  # type: ignore[arg-type]
+        hits = self.retrieve_for(plan, where)
+        return plan, hits, self.answerer.answer(plan, hits)
+
+    def _logged(self, answer: Answer, client: str | None) -> Answer:
+        if self.audit is None:
+            return answer
+        return answer.model_copy(update={"answer_id": self.audit.record(answer, client)})
 
     def feedback(self, answer_id: str, helpful: bool, comment: str | None = None) -> None:
         """Thumbs up/down for a logged answer; KeyError for an unknown id."""

@@ -51,6 +51,14 @@ CARDS_CSS = """
   padding: 0.7rem 0.9rem; margin-bottom: 0.9rem;
 }
 .not-answerable strong { font-size: 1.05rem; }
+.mode-note {
+  border-radius: 8px; padding: 0.5rem 0.8rem; margin-bottom: 0.8rem; font-size: 0.9rem;
+  border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary);
+}
+.mode-llm { border-left: 4px solid #2f6fb3; }
+.mode-fallback { border-left: 4px solid #b36b00; }
+.mode-note ul { margin: 0.3rem 0 0 1.1rem; }
+.mode-note li s { color: var(--body-text-color-subdued); }
 .ui-error {
   border: 2px solid #b36b00; background: #fff4e0; color: #5c3700; border-radius: 8px;
   padding: 0.7rem 0.9rem;
@@ -173,8 +181,36 @@ def nearest_card(r: SearchResult) -> str:
     )  # fmt: skip
 
 
+def render_mode(answer: Answer) -> str:
+    """Who wrote the answer: the LLM (verified), or quotes after an LLM fallback, and any
+    sentence the verification removed. Nothing when no LLM is configured."""
+    removed = ""
+    if answer.removed:
+        items = "".join(
+            f"<li><s>{escape(r.sentence)}</s> – {escape(r.reason)}</li>" for r in answer.removed
+        )
+        removed = (
+            f'<details class="removed"><summary>Borttaget vid kontroll ({len(answer.removed)})'
+            f"</summary><ul>{items}</ul></details>"
+        )
+    if answer.mode == "llm":
+        return (
+            '<div class="mode-note mode-llm" role="note"><strong>Formulerat av språkmodellen'
+            "</strong> och kontrollerat: varje mening har stöd i källan den hänvisar till."
+            f"{removed}</div>"
+        )
+    if answer.fallback_reason:
+        return (
+            '<div class="mode-note mode-fallback" role="note"><strong>Citat ur dokumenten'
+            f"</strong> – språkmodellens svar visas inte: {escape(answer.fallback_reason)}."
+            f"{removed}</div>"
+        )
+    return ""
+
+
 def render_sources(answer: Answer) -> str:
     """The sources panel for one answer: citation cards, or the not-answerable state."""
+    mode = render_mode(answer)
     if not answer.answerable:
         parts = [
             '<div class="not-answerable" role="status">'
@@ -187,9 +223,17 @@ def render_sources(answer: Answer) -> str:
             parts.extend(nearest_card(r) for r in answer.nearest)
         return "".join(parts)
     if not answer.citations:
-        return '<p class="sources-empty">Svaret har inga källhänvisningar.</p>'
+        return f'{mode}<p class="sources-empty">Svaret har inga källhänvisningar.</p>'
     cards = "".join(citation_card(c) for c in answer.citations)
-    return f'<div class="sources-heading">Källor</div>{cards}'
+    return f'{mode}<div class="sources-heading">Källor</div>{cards}'
+
+
+def render_drafting() -> str:
+    """The sources panel while the LLM writes: the draft is checked before it stands."""
+    return (
+        '<p class="sources-empty" role="status">Språkmodellen skriver ett svar. Varje mening '
+        "kontrolleras mot källorna innan svaret och citaten visas här.</p>"
+    )
 
 
 def render_placeholder() -> str:

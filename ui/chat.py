@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from service.facade import KnowledgeBase
 from service.models import MAX_QUESTION_CHARS, Answer
 from ui.cards import (
     CARDS_CSS,
+    render_drafting,
     render_error,
     render_placeholder,
     render_sources,
@@ -40,6 +41,11 @@ def _assistant_text(answer: Answer) -> str:
     return answer.answer.strip() or "Det framgår inte av dokumenten."
 
 
+DRAFT_LABEL = "✎ Utkast – kontrolleras mot källorna …"
+
+Reply = tuple[list[Message], str, str, dict[str, str]]
+
+
 def make_respond(kb: KnowledgeBase) -> Callable[..., tuple[list[Message], str, str]]:
     """The chat handler: (question, history, filters...) -> (history, sources HTML, box)."""
     respond_with_id = make_respond_with_id(kb)
@@ -51,9 +57,21 @@ def make_respond(kb: KnowledgeBase) -> Callable[..., tuple[list[Message], str, s
     return respond
 
 
-def make_respond_with_id(kb: KnowledgeBase) -> Callable[..., tuple[list[Message], str, str, dict]]:
+def make_respond_with_id(kb: KnowledgeBase) -> Callable[..., Reply]:
     """As make_respond, also keeping which chat message holds which logged answer, so a
-    thumbs up/down on it reaches the audit log."""
+    thumbs up/down on it reaches the audit log. Returns only the final state."""
+    stream = make_respond_streaming(kb)
+
+    def respond(*args: Any) -> Reply:
+        *_, final = stream(*args)
+        return final
+
+    return respond
+
+
+def make_respond_streaming(kb: KnowledgeBase) -> Callable[..., Iterator[Reply]]:
+    """The chat handler as Gradio streams it: when an LLM writes the answer, its draft is
+    shown as it grows (marked as unchecked); the last state is the verified answer."""
 
     def respond(
         question: str | None,
@@ -62,28 +80,44 @@ def make_respond_with_id(kb: KnowledgeBase) -> Callable[..., tuple[list[Message]
         doc_type: str | None,
         year: str | None,
         answer_ids: dict[str, str] | None,
-    ) -> tuple[list[Message], str, str, dict[str, str]]:
+    ) -> Iterator[Reply]:
         history = list(history or [])
         ids = dict(answer_ids or {})
         question = (question or "").strip()
         if not question:
-            return history, render_error("Skriv en fråga först."), "", ids
+            yield history, render_error("Skriv en fråga först."), "", ids
+            return
         history.append({"role": "user", "content": question})
         if len(question) > MAX_QUESTION_CHARS:
             notice = f"Frågan är för lång ({len(question)} tecken, högst {MAX_QUESTION_CHARS})."
             history.append({"role": "assistant", "content": notice})
-            return history, render_error(notice), "", ids
+            yield history, render_error(notice), "", ids
+            return
+        draft = ""
+        answer: Answer | None = None
         try:
-            answer = kb.ask(question, to_filters(municipality, doc_type, year))
+            for item in kb.ask_stream(question, to_filters(municipality, doc_type, year)):
+                if isinstance(item, str):
+                    draft += item
+                    shown = [
+                        *history,
+                        {"role": "assistant", "content": f"*{DRAFT_LABEL}*\n\n{draft}"},
+                    ]
+                    yield shown, render_drafting(), "", ids
+                else:
+                    answer = item
+            if answer is None:
+                raise RuntimeError("ask_stream ended without an answer")
         except Exception:
             # The reader gets a plain Swedish message; the details go to the server log.
             log.exception("kb.ask failed for question %r", question)
             history.append({"role": "assistant", "content": ERROR_MESSAGE})
-            return history, render_error(ERROR_MESSAGE), "", ids
+            yield history, render_error(ERROR_MESSAGE), "", ids
+            return
         history.append({"role": "assistant", "content": _assistant_text(answer)})
         if answer.answer_id:
             ids[str(len(history) - 1)] = answer.answer_id
-        return history, render_sources(answer), "", ids
+        yield history, render_sources(answer), "", ids
 
     return respond
 
@@ -105,8 +139,8 @@ def make_feedback(kb: KnowledgeBase) -> Callable[..., None]:
 
 
 def _chat_tab(kb: KnowledgeBase, examples: list[str], demo: gr.Blocks) -> None:
-    """The question box, examples, filters and the sources panel, wired to `kb.ask`."""
-    respond = make_respond_with_id(kb)
+    """The question box, examples, filters and the sources panel, wired to `kb.ask_stream`."""
+    respond = make_respond_streaming(kb)
     answer_ids = gr.State({})
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=360):

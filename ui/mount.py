@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from fastapi import FastAPI
 
@@ -26,6 +26,9 @@ class DeferredKnowledgeBase:
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         return self._get().ask(question, filters)
+
+    def ask_stream(self, question: str, filters: Filters | None = None) -> Iterator[str | Answer]:
+        return self._get().ask_stream(question, filters)
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchResult]:
         return self._get().search(query, k, filters)

@@ -264,3 +264,24 @@ def test_an_unreachable_server_falls_back(corpus: Corpus) -> None:
     _, _, out = corpus.ask("Vilken vänort har Falun i Finland?", llm)
     assert out.mode == "extractive" and out.llm_called
     assert "APIConnectionError" in (out.fallback_reason or "")
+
+
+def test_kb_ask_stream_gives_the_draft_then_the_same_answer_ask_gives(real_kb) -> None:
+    from service.kb import KnowledgeBaseService
+    from service.models import Answer
+
+    question = "Vilken vänort har Falun i Finland?"
+    reply = "Falun har Hamina i Finland som vänort [1]. Det bildades 1066 [1]."
+    kb = KnowledgeBaseService(real_kb.index, real_kb.settings, None, scripted(reply, reply)[1])
+    events = list(kb.ask_stream(question))
+    drafts, final = events[:-1], events[-1]
+    assert all(isinstance(d, str) for d in drafts) and "".join(drafts) == reply
+    assert isinstance(final, Answer) and final.mode == "llm"
+    assert "Hamina" in final.answer and "1066" not in final.answer
+    assert [r.sentence for r in final.removed] == ["Det bildades 1066."]
+    assert final.model_dump(exclude={"answer_id"}) == kb.ask(question).model_dump(
+        exclude={"answer_id"}
+    )
+    # without an LLM there is no draft: the one item is the extractive answer
+    plain = [a.model_dump(exclude={"answer_id"}) for a in real_kb.ask_stream(question)]
+    assert plain == [real_kb.ask(question).model_dump(exclude={"answer_id"})]

@@ -23,7 +23,7 @@ EXAMPLES = [
 @pytest.fixture(scope="module")
 def ui_kb() -> KnowledgeBase:
     """The KnowledgeBase behind the UI; override this fixture to use the real service."""
-    return FakeKnowledgeBase()
+    return FakeKnowledgeBase(draft_delay=0.15)
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from service.compare import ComparedItem, Side
 from service.models import (
     Answer,
@@ -21,6 +23,9 @@ FALUN_TEXT = (
 )
 FALKOPING_TEXT = "# Internationell policy\n\nFalköpings kommun ska bevaka möjligheter i EU."
 UNANSWERABLE = "månen"  # any question containing this word gets the "not in documents" answer
+LLM_WRITTEN = "fritt"  # ... and this one an answer an LLM streams, with one sentence removed
+LLM_DRAFT = "Falu kommun ska delta i internationellt samarbete [1]. Budgeten är 9 miljoner [1]."
+LLM_REMOVED = "Budgeten är 9 miljoner [1]."
 
 
 PLAN_2020 = "# Handlingsplan 2020\n\n## Budget\nBudgeten är 177 tkr.\n\n## Danmark\nUtreda vänort."
@@ -38,8 +43,9 @@ def _doc(doc_id: str, title: str, municipality: str, text: str, ocr: bool = Fals
 
 
 class FakeKnowledgeBase:
-    def __init__(self, fail: bool = False) -> None:
+    def __init__(self, fail: bool = False, draft_delay: float = 0.0) -> None:
         self.fail = fail
+        self.draft_delay = draft_delay
         self.history: list[tuple[str, Filters | None]] = []
         self.feedbacks: list[tuple[str, bool]] = []
         self.docs = {
@@ -84,6 +90,19 @@ class FakeKnowledgeBase:
             answer="Falu kommun ska delta i internationellt samarbete [1].",
             answer_id=f"svar-{len(self.history)}",
         )  # fmt: skip
+
+    def ask_stream(self, question: str, filters: Filters | None = None):
+        """Extractive questions: the answer alone. LLM_WRITTEN ones: the draft word by word,
+        slowly enough for a browser to see it grow, then the verified answer."""
+        answer = self.ask(question, filters)
+        if LLM_WRITTEN not in question.lower():
+            yield answer
+            return
+        for word in LLM_DRAFT.split(" "):
+            time.sleep(self.draft_delay)
+            yield word + " "
+        removed = [{"sentence": LLM_REMOVED, "reason": "talet 9 står inte i [1]"}]
+        yield Answer.model_validate({**answer.model_dump(), "mode": "llm", "removed": removed})
 
     def feedback(self, answer_id: str, helpful: bool, comment: str | None = None) -> None:
         self.feedbacks.append((answer_id, helpful))

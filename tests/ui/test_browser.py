@@ -7,6 +7,8 @@ import os
 import pytest
 
 from tests.ui.conftest import EXAMPLES
+from tests.ui.fakes import LLM_REMOVED
+from ui.chat import DRAFT_LABEL
 from ui.screenshot import ANSWER_SELECTOR, CHROMIUM, ask_in_page
 
 pytestmark = [
@@ -118,3 +120,21 @@ def test_thumbs_on_an_answer_reach_the_kb_as_feedback(page, ui_kb):
     assert ui_kb.feedbacks[-1][1] is False
     assert ui_kb.feedbacks[-1][0] == f"svar-{len(ui_kb.history)}"
     assert "Hjälpte svaret?" in page.locator("#feedback-hint").inner_text()
+
+
+def test_llm_answer_grows_as_a_marked_draft_then_shows_the_checked_answer(page):
+    page.locator("#question textarea").fill("Svara fritt: vad gör kommunen?")
+    page.locator("#ask").click()
+    chat = page.locator("#chat")
+    # the draft appears word by word, labelled as unchecked, before any source card
+    page.get_by_text(DRAFT_LABEL).wait_for()
+    assert DRAFT_LABEL in chat.inner_text()
+    assert page.locator(".citation-card").count() == 0
+    page.wait_for_selector(".mode-llm")
+    final = chat.inner_text()
+    assert DRAFT_LABEL not in final and LLM_REMOVED not in final
+    assert "Falu kommun ska delta i internationellt samarbete [1]." in final
+    note = page.locator(".mode-note")
+    assert "Formulerat av språkmodellen" in note.inner_text()
+    note.get_by_text("Borttaget vid kontroll (1)").click()
+    assert LLM_REMOVED in note.inner_text()

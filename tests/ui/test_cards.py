@@ -18,9 +18,8 @@ def citation(**update) -> Citation:
 
 
 def answer(*citations: Citation, **update) -> Answer:
-    return Answer(
-        question="Vad?", answer="Svar [1].", answerable=True, citations=list(citations)
-    ).model_copy(update=update)
+    base = Answer(question="Vad?", answer="Svar [1].", answerable=True, citations=list(citations))
+    return Answer.model_validate({**base.model_dump(), **update})
 
 
 def test_quote_is_marked_inside_its_context():
@@ -89,3 +88,22 @@ def test_not_answerable_shows_notice_and_nearest_passages_unmarked():
 
 def test_answer_without_year_says_so():
     assert "utan årtal" in render_sources(answer(citation(year=None)))
+
+
+def test_llm_answer_says_it_was_written_and_checked_and_lists_what_was_removed():
+    removed = [{"sentence": "Budgeten är <9> miljoner [1].", "reason": "talet 9 saknas i [1]"}]
+    html = render_sources(answer(citation(), mode="llm", removed=removed))
+    assert "Formulerat av språkmodellen" in html and "mode-llm" in html
+    assert "Borttaget vid kontroll (1)" in html
+    assert "Budgeten är &lt;9&gt; miljoner [1]." in html and "talet 9 saknas i [1]" in html
+    assert html.index("mode-note") < html.index("citation-card")
+
+
+def test_fallback_says_the_quotes_stand_in_for_the_llm_and_why():
+    html = render_sources(answer(citation(), fallback_reason="språkmodellen svarade inte i tid"))
+    assert "mode-fallback" in html and "språkmodellen svarade inte i tid" in html
+    assert "Citat ur dokumenten" in html and "Borttaget" not in html
+
+
+def test_plain_extractive_answer_has_no_mode_note():
+    assert "mode-note" not in render_sources(answer(citation()))
