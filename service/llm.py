@@ -289,7 +289,14 @@ def finish(
 ) -> LlmOutcome:
     """Verify the LLM's text and turn it into a cited answer, or fall back."""
     contexts = [p.context for p in passages]
-    verified = verify(raw, contexts, check_terms=plan.language != "en", question=plan.text)
+    backgrounds = [" ".join([p.title, p.municipality, p.section]) for p in passages]
+    verified = verify(
+        raw,
+        contexts,
+        check_terms=plan.language != "en",
+        question=plan.text,
+        backgrounds=backgrounds,
+    )
     removed = list(verified.removed)
     seconds = time.monotonic() - started
     if not verified.cited:

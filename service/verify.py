@@ -189,12 +189,45 @@ def check_sentence(
     return None
 
 
+# Clauses of a passage: a blank line (list items, paragraphs) or a clause-ending mark.
+_CLAUSE_BREAK = re.compile(r"\n\s*\n|[.;:!?](?=\s|$)")
+
+
+def unbound_name(sentence: Sentence, cited: str, question: str, background: str = "") -> str | None:
+    """A name the sentence pairs with what the question asks about, though the cited passage
+    never says the two together: "Röros" for the Finnish twin town, when the passage lists
+    "Röros, Norge" and "Hamina, Finland" as separate items.
+
+    The question's names found in the sentence are its anchors, except those the whole
+    passage is about (its `background`: title, municipality, section). Every other name of
+    the sentence must share one clause of the passage with an anchor.
+    """
+    found = list(dict.fromkeys(names(sentence.text)))
+    asked, ambient = passage_words(question), passage_words(background)
+    anchors = [n for n in found if name_in(n, asked) and not name_in(n, ambient)]
+    others = [n for n in found if not name_in(n, asked) and not name_in(n, ambient)]
+    if not anchors or not others:
+        return None
+    clauses = [passage_words(c) for c in _CLAUSE_BREAK.split(cited) if c.strip()]
+    for other in others:
+        bound = any(
+            name_in(other, words) and any(name_in(a, words) for a in anchors) for words in clauses
+        )
+        if not bound:
+            return f"källan nämner inte {other} tillsammans med {', '.join(anchors)}"
+    return None
+
+
 def makes_claim(text: str) -> bool:
     return bool(numbers(text) or names(text)) or len(text) > MAX_FRAMING_CHARS
 
 
 def verify(
-    text: str, passages: Sequence[str], check_terms: bool = True, question: str = ""
+    text: str,
+    passages: Sequence[str],
+    check_terms: bool = True,
+    question: str = "",
+    backgrounds: Sequence[str] = (),
 ) -> Verified:
     """Keep the sentences whose cited passages contain their numbers and names.
 
@@ -203,7 +236,9 @@ def verify(
     An unlabelled sentence is kept only as short framing with no number or name in it.
     `check_terms` also asks a cited sentence to share words with its passage (off for an
     English answer over Swedish passages). A sentence that only repeats words of the
-    `question` ("[1] Finland") answers nothing and is removed.
+    `question` ("[1] Finland") answers nothing and is removed, and one that pairs a name
+    with what the question asks about must find the two in one clause (`unbound_name`;
+    `backgrounds[i]` is what passage i is about as a whole: title, municipality, section).
     """
     asked = set(tokenize(question))
     kept: list[tuple[str, Sentence]] = []
@@ -227,6 +262,10 @@ def verify(
         reason = check_sentence(sentence, passages, check_terms)
         if not reason and question and set(tokenize(sentence.text)) <= asked:
             reason = "upprepar bara frågan"
+        if not reason and question:
+            cited = "\n\n".join(passages[n - 1] for n in valid)
+            about = " ".join(backgrounds[n - 1] for n in valid if n <= len(backgrounds))
+            reason = unbound_name(sentence, cited, question, about)
         if reason:
             removed.append(Removed(sentence.text, reason))
         else:

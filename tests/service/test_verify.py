@@ -124,3 +124,40 @@ def test_a_sentence_that_only_repeats_the_question_is_removed() -> None:
     v = verify("[1] Finland", [TWINS], question=question)
     assert not v.cited and v.removed[0].reason == "upprepar bara frågan"
     assert verify("[1] Hamina", [TWINS], question=question).cited
+
+
+LISTED_TWINS = (
+    "Falu kommun har sedan lång tid fyra vänorter:\n\nRöros, Norge\n\nHamina, Finland\n\n"
+    "Gütersloh, Tyskland"
+)
+QUESTION = "Vilken vänort har Falun i Finland?"
+
+
+def test_a_name_must_stand_with_what_the_question_asks_about() -> None:
+    wrong = verify("Faluns vänort i Finland är Röros [1].", [LISTED_TWINS], question=QUESTION)
+    assert not wrong.cited and "Röros" in wrong.removed[0].reason
+    assert "Finland" in wrong.removed[0].reason
+    right = verify("Faluns vänort i Finland är Hamina [1].", [LISTED_TWINS], question=QUESTION)
+    assert right.cited, right.removed
+
+
+def test_what_the_whole_passage_is_about_is_no_anchor() -> None:
+    # "Falun" is the document's municipality: it binds every clause, so it pins nothing
+    v = verify(
+        "De fyra vänorterna till Falun är Röros och Hamina [1].",
+        [LISTED_TWINS],
+        question="Vilka vänorter har Falun?",
+        backgrounds=["Internationell strategi Falu kommun"],
+    )
+    assert v.cited, v.removed
+    # ... unless no background says so: then Röros and Hamina must stand with Falun
+    assert not verify(
+        "De fyra vänorterna till Falun är Röros och Hamina [1].",
+        [LISTED_TWINS],
+        question="Vilka vänorter har Falun?",
+    ).cited
+
+
+def test_names_the_question_does_not_ask_about_are_not_bound() -> None:
+    v = verify("Vänorterna är Röros och Gütersloh [1].", [LISTED_TWINS], question="Vilka vänorter?")
+    assert v.cited, v.removed
