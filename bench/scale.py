@@ -136,6 +136,7 @@ def measure_service(data_dir: str, questions_path: str, repeats: int) -> dict[st
             ask_t += _latency(lambda q=q: kb.ask(q), 1)
     return {
         "chunks": len(kb.index.chunks),
+        "ann_recall@30": ann_recall(kb.index.retriever, questions),
         "recall@5": summary["evidence_recall@5"],
         "recall@1": summary["evidence_recall@1"],
         "mrr": summary["mrr"],
@@ -146,6 +147,24 @@ def measure_service(data_dir: str, questions_path: str, repeats: int) -> dict[st
         "open_s": open_s,
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def ann_recall(retriever: Any, questions: Sequence[str], k: int = 30) -> float:
+    """Mean share of the exact top-k (brute-force cosine over every stored vector) that the
+    store's approximate (HNSW) search returns for each question: what the index loses."""
+    import numpy as np
+
+    ids = list(retriever.chunks)
+    stored = retriever.store.embeddings(ids)
+    matrix = np.stack([stored[i] for i in ids])
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    shares = []
+    for question in questions:
+        qvec = retriever._query_vector(question)
+        exact = {ids[i] for i in np.argsort(-(matrix @ qvec))[:k]}
+        approximate = {cid for cid, _ in retriever._dense(qvec, k, None)}
+        shares.append(len(exact & approximate) / min(k, len(ids)))
+    return float(np.mean(shares))
 
 
 # --- synthetic: the vector store and BM25 alone ------------------------------------------

@@ -25,7 +25,8 @@ from ingest.schema import Chunk, Document, DocumentMeta
 if TYPE_CHECKING:  # llama-index takes ~3 s to import; only the embedder module needs it
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-INDEX_FORMAT_VERSION = 2  # 2: chunks indexed under their title and section path
+# 2: chunks indexed under their title and section path; 3: HNSW built for high recall
+INDEX_FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 DOCUMENTS = "documents.jsonl"
 CHUNKS = "chunks.jsonl"
