@@ -85,3 +85,20 @@ def test_streaming_from_the_real_server(recording, real_kb) -> None:
     assert final.mode in ("llm", "extractive")
     retrieved = {h.chunk.chunk_id for h in hits}
     assert all(c.chunk_id in retrieved for c in final.answer.citations)
+
+
+def test_the_chat_streams_the_real_llms_draft_then_a_checked_answer(llm_server, real_kb) -> None:
+    from service.kb import KnowledgeBaseService
+    from ui.chat import DRAFT_LABEL, make_respond_streaming
+
+    llm = LlmAnswerer.connect(llm_server.url, llm_server.model, timeout=llm_server.timeout)
+    kb = KnowledgeBaseService(real_kb.index, real_kb.settings, None, llm)
+    respond = make_respond_streaming(kb)
+    states = list(respond("Vilken vänort har Falun i Finland?", [], None, None, None, {}))
+    *drafts, (history, sources, _, _) = states
+    assert len(drafts) > 1
+    assert all(d[0][-1]["content"].startswith(f"*{DRAFT_LABEL}*") for d in drafts)
+    assert DRAFT_LABEL not in history[-1]["content"]
+    assert "citation-card" in sources
+    # which mode wrote it is said either way: verified LLM text, or quotes after a fallback
+    assert ("mode-llm" in sources) != ("mode-fallback" in sources)
