@@ -39,6 +39,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’:-]*|\d+[^\W\d_]\w*", re.UNICODE)
 
 MAX_FRAMING_CHARS = 100
 MIN_SHARED_TERMS = 0.3
+ATTRIBUTION_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -193,18 +194,32 @@ def check_sentence(
 _CLAUSE_BREAK = re.compile(r"\n\s*\n|[.;:!?](?=\s|$)")
 
 
+def claimed_names(sentence: str, passage: str) -> list[str]:
+    """The sentence's names, with its first word when the passage uses that word as a name
+    ("Röros är vänort", a bare "Röros")."""
+    found = names(sentence)
+    first = _WORD.search(sentence)
+    if first and first.group()[0].isupper():
+        word = first.group()
+        if fold(word) in {fold(n) for n in names(passage)}:
+            found = [word, *found]
+    return list(dict.fromkeys(found))
+
+
 def unbound_name(sentence: Sentence, cited: str, question: str, background: str = "") -> str | None:
     """A name the sentence pairs with what the question asks about, though the cited passage
     never says the two together: "Röros" for the Finnish twin town, when the passage lists
     "Röros, Norge" and "Hamina, Finland" as separate items.
 
-    The question's names found in the sentence are its anchors, except those the whole
-    passage is about (its `background`: title, municipality, section). Every other name of
-    the sentence must share one clause of the passage with an anchor.
+    The question's names are the anchors, except those the whole passage is about (its
+    `background`: title, municipality, section). Every other name of the sentence must share
+    one clause of the passage with an anchor; the anchor may be left unsaid in the sentence
+    ("Röros." answering which twin town is in Finland).
     """
-    found = list(dict.fromkeys(names(sentence.text)))
-    asked, ambient = passage_words(question), passage_words(background)
-    anchors = [n for n in found if name_in(n, asked) and not name_in(n, ambient)]
+    found = claimed_names(sentence.text, cited)
+    ambient = passage_words(background)
+    anchors = [n for n in names(question) if not name_in(n, ambient)]
+    asked = passage_words(" ".join(anchors))
     others = [n for n in found if not name_in(n, asked) and not name_in(n, ambient)]
     if not anchors or not others:
         return None
@@ -222,6 +237,59 @@ def makes_claim(text: str) -> bool:
     return bool(numbers(text) or names(text)) or len(text) > MAX_FRAMING_CHARS
 
 
+def _supported(
+    sentence: Sentence,
+    passages: Sequence[str],
+    check_terms: bool,
+    question: str,
+    backgrounds: Sequence[str],
+) -> str | None:
+    """Why `sentence` is not supported by the passages it cites, or None when it is."""
+    reason = check_sentence(sentence, passages, check_terms)
+    if reason:
+        return reason
+    about = " ".join(backgrounds[n - 1] for n in sentence.labels if n <= len(backgrounds))
+    said = set(tokenize(sentence.text))
+    if question and said <= set(tokenize(question)):
+        return "upprepar bara frågan"
+    if about and said <= set(tokenize(f"{question} {about}")):
+        # "Falu kommun [1]", a title with its section path: names the source, says nothing
+        return "nämner bara källan, inte vad den säger"
+    if question:
+        cited = "\n\n".join(passages[n - 1] for n in sentence.labels)
+        return unbound_name(sentence, cited, question, about)
+    return None
+
+
+def shared_share(sentence: str, passage: str) -> float:
+    terms = [t for t in dict.fromkeys(tokenize(sentence)) if not t.isdigit()]
+    if not terms:
+        return 1.0
+    in_passage = set(tokenize(passage))
+    return sum(t in in_passage for t in terms) / len(terms)
+
+
+def attribute(
+    sentence: Sentence,
+    passages: Sequence[str],
+    check_terms: bool = True,
+    question: str = "",
+    backgrounds: Sequence[str] = (),
+) -> int | None:
+    """The label of the passage that carries a claim the model left unlabelled: one that
+    passes every check of a cited sentence and shares at least ATTRIBUTION_SHARE of its
+    words (a stricter bar than for a label the model gave). The best such passage; None."""
+    best: tuple[float, int] | None = None
+    for n in range(1, len(passages) + 1):
+        candidate = Sentence(sentence.text, (n,))
+        if _supported(candidate, passages, check_terms, question, backgrounds):
+            continue
+        share = shared_share(sentence.text, passages[n - 1]) if check_terms else 1.0
+        if share >= ATTRIBUTION_SHARE and (best is None or share > best[0]):
+            best = (share, n)
+    return None if best is None else best[1]
+
+
 def verify(
     text: str,
     passages: Sequence[str],
@@ -233,14 +301,15 @@ def verify(
 
     `passages[i]` is the text behind label [i+1] (the passage with its title, place, year and
     section, since a sentence may name those). Labels outside 1..len(passages) are dropped.
-    An unlabelled sentence is kept only as short framing with no number or name in it.
+    An unlabelled claim gets the passage that carries it (`attribute`), or is removed; an
+    unlabelled sentence with no number or name in it is kept as short framing.
     `check_terms` also asks a cited sentence to share words with its passage (off for an
     English answer over Swedish passages). A sentence that only repeats words of the
     `question` ("[1] Finland") answers nothing and is removed, and one that pairs a name
     with what the question asks about must find the two in one clause (`unbound_name`;
     `backgrounds[i]` is what passage i is about as a whole: title, municipality, section).
     """
-    asked = set(tokenize(question))
+    everything = "\n\n".join(passages)
     kept: list[tuple[str, Sentence]] = []
     removed: list[Removed] = []
     dropped: list[int] = []
@@ -254,18 +323,17 @@ def verify(
         if not valid:
             if parsed.labels:
                 removed.append(Removed(parsed.text, "hänvisar till en källa som inte hämtats"))
-            elif makes_claim(sentence.text):
-                removed.append(Removed(parsed.text, "påstående utan källhänvisning"))
-            else:
+                continue
+            if not makes_claim(sentence.text) and not claimed_names(sentence.text, everything):
                 kept.append((raw, sentence))
-            continue
-        reason = check_sentence(sentence, passages, check_terms)
-        if not reason and question and set(tokenize(sentence.text)) <= asked:
-            reason = "upprepar bara frågan"
-        if not reason and question:
-            cited = "\n\n".join(passages[n - 1] for n in valid)
-            about = " ".join(backgrounds[n - 1] for n in valid if n <= len(backgrounds))
-            reason = unbound_name(sentence, cited, question, about)
+                continue
+            source = attribute(sentence, passages, check_terms, question, backgrounds)
+            if source is None:
+                removed.append(Removed(parsed.text, "påstående utan stöd i någon källa"))
+                continue
+            valid, sentence = (source,), Sentence(parsed.text, (source,))
+            raw = f"{parsed.text} [{source}]"
+        reason = _supported(sentence, passages, check_terms, question, backgrounds)
         if reason:
             removed.append(Removed(sentence.text, reason))
         else:

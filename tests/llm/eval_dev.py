@@ -75,7 +75,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--questions", type=Path, default=DEV_QUESTIONS)
     args = parser.parse_args()
-    settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="falun-kb-eval-")))
+    # llm_url=None: the extractive column must not pick FALUN_KB_LLM_URL up from the environment
+    settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="falun-kb-eval-")), llm_url=None)
     assert run_ingest(settings).ok
     kb = KnowledgeBaseService.open(settings)
     llm = LlmAnswerer.connect(

@@ -80,7 +80,7 @@ def test_acronyms_count_as_names() -> None:
     assert not v.cited
 
 
-def test_unlabelled_claims_are_removed_but_short_framing_is_kept() -> None:
+def test_unsupported_unlabelled_claims_are_removed_but_short_framing_is_kept() -> None:
     v = verify(
         "Här är vad dokumenten säger. Falun har Hamina som vänort. Budgeten är 177 tkr [1].",
         [BUDGET],
@@ -89,7 +89,22 @@ def test_unlabelled_claims_are_removed_but_short_framing_is_kept() -> None:
         "Här är vad dokumenten säger.",
         "Budgeten är 177 tkr.",
     ]
-    assert v.removed[0].reason == "påstående utan källhänvisning"
+    assert v.removed[0].reason == "påstående utan stöd i någon källa"
+
+
+def test_an_unlabelled_claim_gets_the_passage_that_carries_it() -> None:
+    v = verify("Budgeten för 2023 är 177 tkr. Hamina i Finland är vänort.", [TWINS, BUDGET])
+    assert [(s.text, s.labels) for s in v.kept_sentences] == [
+        ("Budgeten för 2023 är 177 tkr.", (2,)),
+        ("Hamina i Finland är vänort.", (1,)),
+    ]
+    assert v.text == "Budgeten för 2023 är 177 tkr. [2] Hamina i Finland är vänort. [1]"
+
+
+def test_an_unlabelled_claim_sharing_few_words_with_every_passage_is_not_attributed() -> None:
+    # 177 is in BUDGET, but most of the sentence's words are not
+    v = verify("Kommunens simhall renoveras för 177 tkr under hösten.", [BUDGET])
+    assert not v.cited and "stöd" in v.removed[0].reason
 
 
 def test_framing_alone_is_nothing_verifiable() -> None:
@@ -158,6 +173,24 @@ def test_what_the_whole_passage_is_about_is_no_anchor() -> None:
     ).cited
 
 
+def test_a_bare_name_answer_is_bound_to_what_the_question_asks_about() -> None:
+    about = ["Internationell strategi Falu kommun"]
+    wrong = verify('[1] "Röros"', [LISTED_TWINS], question=QUESTION, backgrounds=about)
+    assert not wrong.cited and "Finland" in wrong.removed[0].reason
+    assert verify("[1] Hamina.", [LISTED_TWINS], question=QUESTION, backgrounds=about).cited
+    bare = verify("Hamina [1]. Röros.", [LISTED_TWINS], question=QUESTION, backgrounds=about)
+    assert [s.text for s in bare.kept_sentences] == ["Hamina."]  # "Röros." is no framing
+
+
 def test_names_the_question_does_not_ask_about_are_not_bound() -> None:
     v = verify("Vänorterna är Röros och Gütersloh [1].", [LISTED_TWINS], question="Vilka vänorter?")
     assert v.cited, v.removed
+
+
+def test_a_sentence_that_only_names_its_source_is_removed() -> None:
+    about = ["Internationell strategi och programförklaring Falu kommun Organisation › Finansiering"]
+    for text in ("Falu kommun [1].", "«Internationell strategi» (Falu kommun) › Finansiering [1]"):
+        # as in the service, the passage's text carries its title, place and section too
+        v = verify(text, [f"{TWINS} {about[0]}"], question="Vem anlitas för stöd?", backgrounds=about)
+        assert not v.cited and v.removed[0].reason == "nämner bara källan, inte vad den säger"
+    assert verify("Hamina är vänort [1].", [TWINS], question="Vilka vänorter?", backgrounds=about).cited
