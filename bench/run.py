@@ -247,7 +247,8 @@ def section_scale(ctx: dict[str, Any]) -> dict[str, Any]:
             ["index", "n", "build s", "p50 ms", "p95 ms", "peak RSS MB"],
             srows,
             [
-                "store: random unit 384-d vectors, embedded Chroma (cosine; build s '-' = reused)",
+                "store: random unit 384-d vectors, embedded Chroma (cosine; M 16 / ef_construction"
+                " 100 graph, the product's ef_search 400; build s '-' = reused)",
                 "bm25: random Zipf pseudo-Swedish docs of 60 tokens via SwedishBM25.search",
             ],
         )

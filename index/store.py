@@ -81,10 +81,17 @@ HNSW_CONFIG = {"space": "cosine", "max_neighbors": 32, "ef_construction": 400, "
 class ChromaChunkStore:
     """One Chroma collection of chunk vectors; ids are chunk ids."""
 
-    def __init__(self, client: Any, collection_name: str = COLLECTION, where: str = "") -> None:
+    def __init__(
+        self,
+        client: Any,
+        collection_name: str = COLLECTION,
+        where: str = "",
+        hnsw: Mapping[str, Any] | None = None,
+    ) -> None:
         self.client = client
         self.collection_name = collection_name
         self.where = where or "embedded store"
+        self.hnsw = dict(hnsw or HNSW_CONFIG)
         self._collection = self._open()
 
     def _open(self) -> Any:
@@ -93,7 +100,7 @@ class ChromaChunkStore:
         return self.client.get_or_create_collection(
             self.collection_name,
             embedding_function=None,
-            configuration={"hnsw": HNSW_CONFIG},
+            configuration={"hnsw": self.hnsw},
         )
 
     def reset(self) -> None:
@@ -170,9 +177,13 @@ class ChromaChunkStore:
 
 
 def open_chroma(
-    path: Path | None = None, url: str | None = None, collection_name: str = COLLECTION
+    path: Path | None = None,
+    url: str | None = None,
+    collection_name: str = COLLECTION,
+    hnsw: Mapping[str, Any] | None = None,
 ) -> ChromaChunkStore:
-    """Embedded PersistentClient at `path`, or an HttpClient when a server `url` is given."""
+    """Embedded PersistentClient at `path`, or an HttpClient when a server `url` is given;
+    a new collection gets the `hnsw` settings (HNSW_CONFIG unless given)."""
     # Imported here: chromadb takes about a second to import and the CLI's --help must not.
     import chromadb
     from chromadb.config import Settings
@@ -190,4 +201,4 @@ def open_chroma(
         client = chromadb.PersistentClient(path=str(path), settings=settings)
     else:
         raise ValueError("open_chroma needs a path (embedded) or a url (server)")
-    return ChromaChunkStore(client, collection_name, where=url or str(path))
+    return ChromaChunkStore(client, collection_name, where=url or str(path), hnsw=hnsw)
