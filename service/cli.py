@@ -198,11 +198,15 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    return run_bench((["--quick"] if args.quick else []) + args.rest)
+
+
+def run_bench(argv: list[str]) -> int:
     try:
         from bench.run import main as bench_main
     except ImportError as exc:  # the bench extra is not installed
         raise SystemExit(f"falun-kb bench: {exc}; run `bash scripts/bench.sh` instead") from None
-    return bench_main((["--quick"] if args.quick else []) + args.rest)
+    return bench_main(argv)
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
@@ -271,6 +275,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"] and not {"-h", "--help"} & set(argv[1:2]):
+        # every option after "bench" is bench.run's (argparse's REMAINDER would stop at the
+        # first "--flag" it does not know)
+        return run_bench(argv[1:])
     args = build_parser().parse_args(argv)
     return args.func(args)
 
