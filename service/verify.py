@@ -168,6 +168,13 @@ def passage_words(passage: str) -> set[str]:
     return words
 
 
+def term_overlap(sentence: str, passage: str) -> tuple[int, int]:
+    """(how many of the sentence's distinct non-number terms the passage has, how many)."""
+    terms = [t for t in dict.fromkeys(tokenize(sentence)) if not t.isdigit()]
+    in_passage = set(tokenize(passage))
+    return sum(t in in_passage for t in terms), len(terms)
+
+
 def check_sentence(
     sentence: Sentence, passages: Sequence[str], check_terms: bool = True
 ) -> str | None:
@@ -182,10 +189,8 @@ def check_sentence(
     if missing_names:
         return f"namnet {', '.join(dict.fromkeys(missing_names))} står inte i källan"
     if check_terms:
-        terms = [t for t in dict.fromkeys(tokenize(sentence.text)) if not t.isdigit()]
-        cited_terms = set(tokenize(cited))
-        shared = sum(t in cited_terms for t in terms)
-        if terms and shared < max(1, MIN_SHARED_TERMS * len(terms)):
+        shared, terms = term_overlap(sentence.text, cited)
+        if terms and shared < max(1, MIN_SHARED_TERMS * terms):
             return "för lite gemensamt med källan"
     return None
 
@@ -261,14 +266,6 @@ def _supported(
     return None
 
 
-def shared_share(sentence: str, passage: str) -> float:
-    terms = [t for t in dict.fromkeys(tokenize(sentence)) if not t.isdigit()]
-    if not terms:
-        return 1.0
-    in_passage = set(tokenize(passage))
-    return sum(t in in_passage for t in terms) / len(terms)
-
-
 def attribute(
     sentence: Sentence,
     passages: Sequence[str],
@@ -284,7 +281,8 @@ def attribute(
         candidate = Sentence(sentence.text, (n,))
         if _supported(candidate, passages, check_terms, question, backgrounds):
             continue
-        share = shared_share(sentence.text, passages[n - 1]) if check_terms else 1.0
+        shared, terms = term_overlap(sentence.text, passages[n - 1])
+        share = shared / terms if check_terms and terms else 1.0
         if share >= ATTRIBUTION_SHARE and (best is None or share > best[0]):
             best = (share, n)
     return None if best is None else best[1]
@@ -331,8 +329,9 @@ def verify(
             if source is None:
                 removed.append(Removed(parsed.text, "påstående utan stöd i någon källa"))
                 continue
-            valid, sentence = (source,), Sentence(parsed.text, (source,))
-            raw = f"{parsed.text} [{source}]"
+            # attribute() has run every check on it already
+            kept.append((f"{parsed.text} [{source}]", Sentence(parsed.text, (source,))))
+            continue
         reason = _supported(sentence, passages, check_terms, question, backgrounds)
         if reason:
             removed.append(Removed(sentence.text, reason))
