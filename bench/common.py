@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pydantic-settings import is cheap, but keep the bench CLI i
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = ROOT / "bench" / ".cache"
 RESULTS_DIR = ROOT / "bench" / "results"
-DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+DEV_QUESTIONS = ROOT / "eval" / "dev_questions.jsonl"
 CORPUS_DIR = ROOT / "corpus"
 # One embedding cache for everything the bench embeds (corpus and distractors); it is copied
 # into each bench data dir before a build, so no index build embeds a text twice across runs.

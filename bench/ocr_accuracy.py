@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV_DIR = ROOT.parent / "shared" / "eval" / "ocr_dev"
+DEV_DIR = ROOT / "eval" / "ocr_dev"
 OUT = ROOT / "bench" / "results" / "ocr_dev.json"
 
 

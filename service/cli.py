@@ -99,7 +99,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from index.build import read_manifest
-    from service.app import create_app
+    from service.http.app import create_app
     from service.pipeline import run_ingest
 
     settings = _settings(args)
@@ -154,7 +154,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from service.compare import render_comparison
+    from service.lookup.compare import render_comparison
 
     kb = _open_kb(_settings(args))
     try:
@@ -179,7 +179,7 @@ def cmd_wording(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_export(args: argparse.Namespace) -> int:
-    from service.audit import AuditLog
+    from service.http.audit import AuditLog
 
     settings = _settings(args)
     log = AuditLog(

@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from service.compare import ComparedItem
-from service.models import Answer, DocumentDetail, DocumentInfo, Filters, SearchResult
-from service.wording import WordingResult
+from service.models import (
+    Answer,
+    ComparedItem,
+    DocumentDetail,
+    DocumentInfo,
+    Filters,
+    SearchResult,
+    WordingResult,
+)
 
 
 class KnowledgeBase(Protocol):

@@ -9,23 +9,25 @@ from index.build import KnowledgeIndex, open_index
 from index.embed import make_embedder
 from index.hybrid import ScoredChunk
 from ingest.schema import Chunk
-from service.answer import AnswerConfig, ExtractiveAnswerer
-from service.audit import AuditLog
-from service.compare import ComparedItem, compare_documents
-from service.evidence import TermStats
-from service.llm import LlmAnswerer, answer_with_llm, stream_answer_with_llm
+from service.answer.evidence import TermStats
+from service.answer.extractive import AnswerConfig, ExtractiveAnswerer
+from service.answer.llm import LlmAnswerer, answer_with_llm, stream_answer_with_llm
+from service.answer.query import QueryPlan, plan_query
+from service.http.audit import AuditLog
+from service.lookup.compare import compare_documents
+from service.lookup.wording import find_wording
 from service.models import (
     Answer,
+    ComparedItem,
     DocumentDetail,
     DocumentInfo,
     Filters,
     SearchResult,
+    WordingResult,
     source_fields,
 )
 from service.pipeline import chunker_settings
-from service.query import QueryPlan, plan_query
 from service.settings import Settings
-from service.wording import WordingResult, find_wording
 
 
 class UnknownFilterValue(ValueError):

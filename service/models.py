@@ -177,3 +177,60 @@ class FeedbackRequest(BaseModel):
     answer_id: str = Field(min_length=1, max_length=64)
     helpful: bool
     comment: str | None = Field(None, max_length=2000)
+
+
+Status = Literal["same", "changed", "only_a", "only_b"]
+
+
+class Side(BaseModel):
+    """One side of a compared item; `quote` is an exact substring of the document text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str
+    section: str
+    start_line: int
+    end_line: int
+    quote: str
+
+
+class ComparedItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    status: Status
+    topic: str
+    a: Side | None = None
+    b: Side | None = None
+    differences: list[str] = Field(default_factory=list)
+
+
+class WordingMatch(BaseModel):
+    """One passage holding the wording; `doc.text[start:end] == text`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str
+    title: str
+    year: int | None
+    section: str
+    start: int
+    end: int
+    start_line: int
+    end_line: int
+    text: str
+    score: float
+    exact: bool
+    chunk_id: str | None
+    context: str
+    context_start: int
+    highlight_start: int  # the match within `context`
+    highlight_end: int
+
+
+class WordingResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    query: str
+    found: bool
+    matches: list[WordingMatch]
+    nearest: list[WordingMatch]  # closest passages when nothing matched

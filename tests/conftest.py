@@ -13,7 +13,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+DEV_QUESTIONS = ROOT / "eval" / "dev_questions.jsonl"
 
 
 def add_to_catalog(corpus: Path, doc_id: str, **entry: object) -> None:
@@ -54,6 +54,6 @@ def real_kb(real_settings):
 
 @pytest.fixture(scope="session")
 def real_app(real_settings, real_kb):
-    from service.app import create_app
+    from service.http.app import create_app
 
     return create_app(real_settings, kb=real_kb)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from service.compare import ComparedItem, Side
-from service.models import DocumentInfo, Location
+from service.models import ComparedItem, DocumentInfo, Location, Side
 from ui.cards import document_url
 
 PLAN_TYPES = ("handlingsplan", "verksamhetsplan")

@@ -6,10 +6,16 @@ from collections.abc import Callable, Iterator
 
 from fastapi import FastAPI
 
-from service.compare import ComparedItem
 from service.facade import KnowledgeBase
-from service.models import Answer, DocumentDetail, DocumentInfo, Filters, SearchResult
-from service.wording import WordingResult
+from service.models import (
+    Answer,
+    ComparedItem,
+    DocumentDetail,
+    DocumentInfo,
+    Filters,
+    SearchResult,
+    WordingResult,
+)
 from ui.chat import build_ui, gr  # gr via ui.chat: it turns analytics off first
 from ui.document_view import document_router
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from service.models import Location
-from service.wording import WordingMatch, WordingResult
+from service.models import Location, WordingMatch, WordingResult
 from ui.cards import CARDS_CSS, document_url
 
 NOT_FOUND = "Formuleringen finns inte i dokumenten"

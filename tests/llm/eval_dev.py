@@ -13,12 +13,12 @@ import time
 from pathlib import Path
 from statistics import mean, median
 
+from service.answer.llm import LlmAnswerer, LlmOutcome, answer_with_llm
+from service.answer.query import plan_query
 from service.evaluate import evaluate
 from service.kb import KnowledgeBaseService
-from service.llm import LlmAnswerer, LlmOutcome, answer_with_llm
 from service.models import Answer, Filters
 from service.pipeline import run_ingest
-from service.query import plan_query
 from service.settings import Settings
 from tests.conftest import DEV_QUESTIONS
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from service.llm import LlmAnswerer, answer_with_llm, stream_answer_with_llm
-from service.query import plan_query
+from service.answer.llm import LlmAnswerer, answer_with_llm, stream_answer_with_llm
+from service.answer.query import plan_query
 from tests.conftest import DEV_QUESTIONS
 
 pytestmark = [pytest.mark.llm, pytest.mark.slow, pytest.mark.server]

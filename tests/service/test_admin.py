@@ -8,9 +8,9 @@ import shutil
 import pytest
 from fastapi.testclient import TestClient
 
-from service.app import create_app
+from service.http.app import create_app
+from service.http.ratelimit import TokenBuckets
 from service.pipeline import run_ingest
-from service.ratelimit import TokenBuckets
 from service.settings import Settings
 from tests.conftest import CORPUS
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from service.audit import AuditLog, UnknownAnswer
+from service.http.audit import AuditLog, UnknownAnswer
 from service.models import Answer, Citation, Location
 
 

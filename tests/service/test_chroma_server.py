@@ -68,7 +68,7 @@ def chroma_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server_client(chroma_server, tmp_path_factory):
-    from service.app import create_app
+    from service.http.app import create_app
     from service.kb import KnowledgeBaseService
     from service.pipeline import run_ingest
     from service.settings import Settings

@@ -1,5 +1,5 @@
 from index.lexical import tokenize
-from service.evidence import (
+from service.answer.evidence import (
     TermStats,
     coverage,
     missing_entities,

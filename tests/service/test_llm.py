@@ -19,9 +19,9 @@ from index.lexical import SwedishBM25
 from ingest.chunk import chunk_document
 from ingest.load import load_corpus
 from ingest.schema import Chunk, Document
-from service.answer import AnswerConfig, ExtractiveAnswerer
-from service.evidence import TermStats
-from service.llm import (
+from service.answer.evidence import TermStats
+from service.answer.extractive import AnswerConfig, ExtractiveAnswerer
+from service.answer.llm import (
     LlmAnswerer,
     LlmTimeout,
     ScriptedLLM,
@@ -30,7 +30,7 @@ from service.llm import (
     select_passages,
     stream_answer_with_llm,
 )
-from service.query import plan_query
+from service.answer.query import plan_query
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

@@ -1,4 +1,9 @@
-from service.query import detect_language, expand_abbreviations, named_municipality, plan_query
+from service.answer.query import (
+    detect_language,
+    expand_abbreviations,
+    named_municipality,
+    plan_query,
+)
 
 MUNICIPALITIES = ["Falköpings kommun", "Falu kommun"]
 

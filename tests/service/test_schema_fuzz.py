@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def api_schema(tmp_path_factory):
-    from service.app import create_app
+    from service.http.app import create_app
     from service.pipeline import run_ingest
     from service.settings import Settings
 

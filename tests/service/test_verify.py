@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.verify import names, numbers, split_sentences, verify
+from service.answer.verify import names, numbers, split_sentences, verify
 
 BUDGET = "Internationella rådets budget för 2023 är 177 tkr. Rådet sammanträder fyra gånger."
 BUDGET_2020 = "Budgeten för det internationella arbetet är 180 000 kr år 2020."
@@ -188,9 +188,15 @@ def test_names_the_question_does_not_ask_about_are_not_bound() -> None:
 
 
 def test_a_sentence_that_only_names_its_source_is_removed() -> None:
-    about = ["Internationell strategi och programförklaring Falu kommun Organisation › Finansiering"]
+    about = [
+        "Internationell strategi och programförklaring Falu kommun Organisation › Finansiering"
+    ]
     for text in ("Falu kommun [1].", "«Internationell strategi» (Falu kommun) › Finansiering [1]"):
         # as in the service, the passage's text carries its title, place and section too
-        v = verify(text, [f"{TWINS} {about[0]}"], question="Vem anlitas för stöd?", backgrounds=about)
+        v = verify(
+            text, [f"{TWINS} {about[0]}"], question="Vem anlitas för stöd?", backgrounds=about
+        )
         assert not v.cited and v.removed[0].reason == "nämner bara källan, inte vad den säger"
-    assert verify("Hamina är vänort [1].", [TWINS], question="Vilka vänorter?", backgrounds=about).cited
+    assert verify(
+        "Hamina är vänort [1].", [TWINS], question="Vilka vänorter?", backgrounds=about
+    ).cited

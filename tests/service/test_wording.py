@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from ingest.chunk import chunk_document
 from ingest.load import load_corpus
-from service.align import tokens_of
-from service.wording import FOUND_SCORE, find_wording
+from service.lookup.align import tokens_of
+from service.lookup.wording import FOUND_SCORE, find_wording
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 A, B = "falun-handlingsplan-2020", "falun-verksamhetsplan-2023"

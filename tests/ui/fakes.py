@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import time
 
-from service.compare import ComparedItem, Side
 from service.models import (
     Answer,
     Citation,
+    ComparedItem,
     DocumentDetail,
     DocumentInfo,
     Filters,
     Location,
     SearchResult,
+    Side,
+    WordingMatch,
+    WordingResult,
 )
-from service.wording import WordingMatch, WordingResult
 
 FALUN_TEXT = (
     "# Internationell strategi\n\n## Syfte\n"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from service.compare import ComparedItem, Side
-from service.models import DocumentInfo
+from service.models import ComparedItem, DocumentInfo, Side
 from ui.compare_view import default_pair, doc_choices, render_comparison
 
 

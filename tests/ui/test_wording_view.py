@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.wording import WordingMatch, WordingResult
+from service.models import WordingMatch, WordingResult
 from ui.wording_view import render_wording, wording_card
 
 

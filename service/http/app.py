@@ -9,10 +9,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from index.store import StoreUnavailable
-from service.admin import router as admin_router
+from service.http.admin import router as admin_router
+from service.http.ratelimit import RateLimitMiddleware, TokenBuckets
+from service.http.routes import router
 from service.kb import KnowledgeBaseService, UnknownFilterValue
-from service.ratelimit import RateLimitMiddleware, TokenBuckets
-from service.routes import router
 from service.settings import Settings
 
 STORE_DOWN = (

@@ -6,12 +6,9 @@ import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.schema import Chunk, Document
-from service.align import (
+from service.lookup.align import (
     _AMOUNT,
     Token,
     amounts,
@@ -27,34 +24,12 @@ from service.align import (
     tokens_of,
     unit_spans,
 )
+from service.models import ComparedItem, Side, Status
 
-Status = Literal["same", "changed", "only_a", "only_b"]
 PAIR_SCORE = 0.3
 _GOAL_NUMBER = re.compile(
     r"^(?:Mål|Mal)\s+\d+\s*[:.]"
 )  # below this two passages are not "the same item in another year"
-
-
-class Side(BaseModel):
-    """One side of a compared item; `quote` is an exact substring of the document text."""
-
-    model_config = ConfigDict(frozen=True)
-
-    doc_id: str
-    section: str
-    start_line: int
-    end_line: int
-    quote: str
-
-
-class ComparedItem(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    status: Status
-    topic: str
-    a: Side | None = None
-    b: Side | None = None
-    differences: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, eq=False)  # identity: units are compared by position

@@ -2,7 +2,7 @@
 
 The extractive answer is always computed first: it decides whether the documents answer at
 all (a refusal never reaches the LLM), and it is what is shown when the LLM times out, fails,
-or writes nothing that survives `service.verify`.
+or writes nothing that survives `service.answer.verify`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from urllib.parse import urlparse
 
 from index.hybrid import ScoredChunk
 from index.lexical import tokenize
-from service.answer import ExtractiveAnswerer, Unit, context_text
+from service.answer.extractive import ExtractiveAnswerer, Unit, context_text
+from service.answer.query import QueryPlan
+from service.answer.sentences import collapse_whitespace, split_units
+from service.answer.verify import Removed, Sentence, Verified, fold, names, numbers, verify
 from service.models import Answer, Citation
-from service.query import QueryPlan
-from service.sentences import collapse_whitespace, split_units
-from service.verify import Removed, Sentence, Verified, fold, names, numbers, verify
 
 MAX_PASSAGES = 5
 MAX_TOKENS = 300

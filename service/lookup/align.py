@@ -16,7 +16,7 @@ from typing import NamedTuple
 import Stemmer
 
 from index.lexical import SWEDISH_STOPWORDS, fold_diacritics
-from service.sentences import split_units
+from service.answer.sentences import split_units
 
 # Words as the two tools see them: "&" and "@" are letters here because OCR makes them of
 # "ä"/"ö" ("&r", "er@vrats"); hyphens and apostrophes split, so "EU-\nmedel" == "EU-medel".

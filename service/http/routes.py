@@ -9,11 +9,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from index.store import StoreUnavailable
-from service.compare import ComparedItem
 from service.kb import KnowledgeBaseService
 from service.models import (
     Answer,
     AskRequest,
+    ComparedItem,
     CompareRequest,
     DocumentDetail,
     DocumentInfo,
@@ -21,8 +21,8 @@ from service.models import (
     SearchRequest,
     SearchResult,
     WordingRequest,
+    WordingResult,
 )
-from service.wording import WordingResult
 
 
 class SearchResponse(BaseModel):

@@ -6,10 +6,9 @@ import bisect
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
-
 from ingest.schema import Chunk, Document
-from service.align import is_stop, line_of, soft_match, token_sim, token_stream, tokens_of
+from service.lookup.align import is_stop, line_of, soft_match, token_sim, token_stream, tokens_of
+from service.models import WordingMatch, WordingResult
 
 # A passage at or above this similarity "contains the wording"; calibrated in the tests on
 # inflected, reordered, shortened and OCR-damaged versions of real sentences, against
@@ -18,38 +17,6 @@ FOUND_SCORE = 0.62
 NEAREST = 3
 _SEED = 0.75  # a document word this close to a query word starts a candidate region
 _MAX_PER_DOC = 60  # safety bound on candidate passages per document
-
-
-class WordingMatch(BaseModel):
-    """One passage holding the wording; `doc.text[start:end] == text`."""
-
-    model_config = ConfigDict(frozen=True)
-
-    doc_id: str
-    title: str
-    year: int | None
-    section: str
-    start: int
-    end: int
-    start_line: int
-    end_line: int
-    text: str
-    score: float
-    exact: bool
-    chunk_id: str | None
-    context: str
-    context_start: int
-    highlight_start: int  # the match within `context`
-    highlight_end: int
-
-
-class WordingResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    query: str
-    found: bool
-    matches: list[WordingMatch]
-    nearest: list[WordingMatch]  # closest passages when nothing matched
 
 
 class _Hit(NamedTuple):

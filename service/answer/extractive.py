@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from index.hybrid import ScoredChunk
 from index.lexical import tokenize
 from ingest.schema import Chunk, Document
-from service.evidence import (
+from service.answer.evidence import (
     TermStats,
     coverage,
     covered,
@@ -16,9 +16,9 @@ from service.evidence import (
     question_entities,
     question_terms,
 )
+from service.answer.query import QueryPlan, term_alternatives
+from service.answer.sentences import collapse_whitespace, split_units
 from service.models import Answer, Citation, Location, SearchResult, source_fields
-from service.query import QueryPlan, term_alternatives
-from service.sentences import collapse_whitespace, split_units
 
 NOT_ANSWERED_SV = "Det framgår inte av dokumenten."
 NOT_ANSWERED_EN = "The documents do not answer this (Det framgår inte av dokumenten)."

@@ -1,0 +1,1 @@
+"""The HTTP edge: the FastAPI app (the one composition root), routes, admin, rate limit, audit."""

@@ -1,0 +1,1 @@
+"""Looking things up in the documents themselves: exact wording and plan-year comparison."""
