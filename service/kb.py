@@ -9,9 +9,10 @@ from index.build import KnowledgeIndex, open_index
 from index.embed import make_embedder
 from index.hybrid import ScoredChunk
 from ingest.schema import Chunk
+from service.answer.answerer import Answerer
 from service.answer.evidence import TermStats
 from service.answer.extractive import AnswerConfig, ExtractiveAnswerer
-from service.answer.llm import LlmAnswerer, answer_with_llm, stream_answer_with_llm
+from service.answer.llm import LlmAnswerer, LlmWithFallback
 from service.answer.query import QueryPlan, plan_query
 from service.http.audit import AuditLog
 from service.lookup.compare import compare_documents
@@ -54,6 +55,11 @@ class KnowledgeBaseService:
             TermStats.from_texts(texts),
             self.docs,
             AnswerConfig(max_sentences=settings.answer_max_sentences),
+        )
+        # refusal stays with retrieval evidence; with an LLM, a failed or unverifiable
+        # generation falls back to the extractive answer, saying so
+        self.responder: Answerer = (
+            self.answerer if llm is None else LlmWithFallback(self.answerer, llm)
         )
         metas = [d.meta for d in self.docs.values()]
         self._filter_options: dict[str, list[str | int]] = {
@@ -152,34 +158,24 @@ class KnowledgeBaseService:
     def ask(
         self, question: str, filters: Filters | None = None, client: str | None = None
     ) -> Answer:
-        plan, hits, answer = self._extractive(question, filters)
-        if self.llm is not None:
-            # refusal stays with retrieval evidence; a failed or unverifiable generation
-            # falls back to this extractive answer, saying so
-            answer = answer_with_llm(plan, hits, answer, self.answerer, self.llm).answer
-        return self._logged(answer, client)
+        plan, hits = self._retrieved(question, filters)
+        return self._logged(self.responder.answer(plan, hits), client)
 
     def ask_stream(
         self, question: str, filters: Filters | None = None, client: str | None = None
     ) -> Iterator[str | Answer]:
         """As `ask`, for a chat that shows the answer as it is written: with an LLM, its
         token deltas first (an unverified draft), then always the final, verified Answer."""
-        plan, hits, answer = self._extractive(question, filters)
-        if self.llm is not None:
-            for item in stream_answer_with_llm(plan, hits, answer, self.answerer, self.llm):
-                if isinstance(item, str):
-                    yield item
-                else:
-                    answer = item.answer
-        yield self._logged(answer, client)
+        plan, hits = self._retrieved(question, filters)
+        for item in self.responder.stream(plan, hits):
+            yield item if isinstance(item, str) else self._logged(item, client)
 
-    def _extractive(
+    def _retrieved(
         self, question: str, filters: Filters | None
-    ) -> tuple[QueryPlan, list[ScoredChunk], Answer]:
+    ) -> tuple[QueryPlan, list[ScoredChunk]]:
         where = self.check_filters(filters)
         plan = plan_query(question, self.filter_options()["municipality"])  # type: ignore[arg-type]
-        hits = self.retrieve_for(plan, where)
-        return plan, hits, self.answerer.answer(plan, hits)
+        return plan, self.retrieve_for(plan, where)
 
     def _logged(self, answer: Answer, client: str | None) -> Answer:
         if self.audit is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from index.hybrid import ScoredChunk
@@ -146,7 +147,17 @@ class ExtractiveAnswerer:
         return sorted({d.meta.municipality for d in self.documents.values()})
 
     def answer(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Answer:
-        supports = self.support(plan, hits)
+        return self.answer_from(plan, hits, self.support(plan, hits))
+
+    def stream(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Iterator[str | Answer]:
+        """Nothing is generated: the answer is the one and last item."""
+        yield self.answer(plan, hits)
+
+    def answer_from(
+        self, plan: QueryPlan, hits: list[ScoredChunk], supports: list[Support]
+    ) -> Answer:
+        """The answer from supports already judged (`support`), so a caller that needs the
+        supports too (the LLM mode) judges them once."""
         supported = [s for s in supports if s.supported]
         if not supported:
             return self.not_answered(plan, hits)

@@ -11,17 +11,17 @@ import re
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 from urllib.parse import urlparse
 
 from index.hybrid import ScoredChunk
 from index.lexical import tokenize
-from service.answer.extractive import ExtractiveAnswerer, Unit, context_text
+from service.answer.extractive import ExtractiveAnswerer, Support, Unit, context_text
 from service.answer.query import QueryPlan
 from service.answer.sentences import collapse_whitespace, split_units
-from service.answer.verify import Removed, Sentence, Verified, fold, names, numbers, verify
-from service.models import Answer, Citation
+from service.answer.verify import Sentence, Verified, fold, names, numbers, verify
+from service.models import Answer, Citation, RemovedSentence
 
 MAX_PASSAGES = 5
 MAX_TOKENS = 300
@@ -179,22 +179,38 @@ class LlmAnswerer:
 
 @dataclass(frozen=True)
 class LlmOutcome:
-    """The answer to show, which mode produced it, and what verification removed."""
+    """An answer of LLM mode and how it came about, for evaluation: the model's raw text,
+    whether it was called, how long it took. Mode, fallback reason and what verification
+    removed are the answer's own fields."""
 
     answer: Answer
-    mode: Literal["llm", "extractive"]
-    fallback_reason: str | None = None
-    removed: list[Removed] = field(default_factory=list)
     raw: str = ""  # the LLM's text before verification (for the audit log / evaluation)
     llm_called: bool = False
     seconds: float = 0.0
+
+    @property
+    def mode(self) -> Literal["extractive", "llm"]:
+        return self.answer.mode
+
+    @property
+    def fallback_reason(self) -> str | None:
+        return self.answer.fallback_reason
+
+    @property
+    def removed(self) -> list[RemovedSentence]:
+        return self.answer.removed
 
 
 def select_passages(
     plan: QueryPlan, hits: list[ScoredChunk], answerer: ExtractiveAnswerer
 ) -> list[Passage]:
     """The passages that support the question (the extractive answerer's rule), best first."""
-    supported = [s for s in answerer.support(plan, hits) if s.supported][:MAX_PASSAGES]
+    return passages_of(answerer.support(plan, hits), answerer)
+
+
+def passages_of(supports: Sequence[Support], answerer: ExtractiveAnswerer) -> list[Passage]:
+    """The supported passages of already judged supports, labelled [1].. for the prompt."""
+    supported = [s for s in supports if s.supported][:MAX_PASSAGES]
     out = []
     for n, s in enumerate(supported, start=1):
         chunk = s.hit.chunk
@@ -267,16 +283,17 @@ def cite_verified(
     return " ".join(sentences), citations
 
 
-def _answer(extractive: Answer, **fields: Any) -> Answer:
-    # Validated anew, so that fields the Answer model does not have yet are ignored and
-    # those it has ("mode", "fallback_reason", "removed") are typed.
-    return Answer.model_validate({**extractive.model_dump(), **fields})
-
-
-def fallback(extractive: Answer, reason: str, **kw: Any) -> LlmOutcome:
-    removed = [{"sentence": r.sentence, "reason": r.reason} for r in kw.get("removed", [])]
-    answer = _answer(extractive, mode="extractive", fallback_reason=reason, removed=removed)
-    return LlmOutcome(answer, "extractive", reason, **kw)
+def fallback(
+    extractive: Answer,
+    reason: str,
+    removed: Sequence[RemovedSentence] = (),
+    **how: Any,
+) -> LlmOutcome:
+    """The extractive answer, saying why the LLM's is not shown."""
+    answer = extractive.model_copy(
+        update={"mode": "extractive", "fallback_reason": reason, "removed": list(removed)}
+    )
+    return LlmOutcome(answer, **how)
 
 
 def finish(
@@ -297,23 +314,23 @@ def finish(
         question=plan.text,
         backgrounds=backgrounds,
     )
-    removed = list(verified.removed)
     seconds = time.monotonic() - started
     if not verified.cited:
         reason = "språkmodellens svar kunde inte verifieras mot källorna"
         return fallback(
-            extractive, reason, removed=removed, raw=raw, llm_called=True, seconds=seconds
+            extractive, reason, verified.removed, raw=raw, llm_called=True, seconds=seconds
         )
     text, citations = cite_verified(verified, passages, answerer, plan.language)
-    answer = _answer(
-        extractive,
-        answer=text,
-        citations=[c.model_dump() for c in citations],
-        mode="llm",
-        fallback_reason=None,
-        removed=[{"sentence": r.sentence, "reason": r.reason} for r in removed],
+    answer = extractive.model_copy(
+        update={
+            "answer": text,
+            "citations": citations,
+            "mode": "llm",
+            "fallback_reason": None,
+            "removed": list(verified.removed),
+        }
     )
-    return LlmOutcome(answer, "llm", None, removed, raw, True, seconds)
+    return LlmOutcome(answer, raw, llm_called=True, seconds=seconds)
 
 
 def _failure(err: Exception) -> str:
@@ -333,8 +350,30 @@ def answer_with_llm(
     llm: LlmAnswerer,
 ) -> LlmOutcome:
     """The LLM's verified answer, or the extractive one with the reason it is shown."""
-    started = time.monotonic()
+    return generate(plan, select_passages(plan, hits, answerer), extractive, answerer, llm)
+
+
+def stream_answer_with_llm(
+    plan: QueryPlan,
+    hits: list[ScoredChunk],
+    extractive: Answer,
+    answerer: ExtractiveAnswerer,
+    llm: LlmAnswerer,
+) -> Iterator[str | LlmOutcome]:
+    """Token deltas as they come (an unverified draft), then the verified LlmOutcome last."""
     passages = select_passages(plan, hits, answerer)
+    return stream_generate(plan, passages, extractive, answerer, llm)
+
+
+def generate(
+    plan: QueryPlan,
+    passages: list[Passage],
+    extractive: Answer,
+    answerer: ExtractiveAnswerer,
+    llm: LlmAnswerer,
+) -> LlmOutcome:
+    """Ask the LLM over the supporting passages, unless the extractive answer refuses."""
+    started = time.monotonic()
     if not extractive.answerable or not passages:
         return fallback(extractive, NOT_ASKED)
     try:
@@ -346,16 +385,15 @@ def answer_with_llm(
     return finish(raw, plan, passages, extractive, answerer, started)
 
 
-def stream_answer_with_llm(
+def stream_generate(
     plan: QueryPlan,
-    hits: list[ScoredChunk],
+    passages: list[Passage],
     extractive: Answer,
     answerer: ExtractiveAnswerer,
     llm: LlmAnswerer,
 ) -> Iterator[str | LlmOutcome]:
-    """Token deltas as they come (an unverified draft), then the verified LlmOutcome last."""
+    """As `generate`, yielding the LLM's token deltas before the verified outcome."""
     started = time.monotonic()
-    passages = select_passages(plan, hits, answerer)
     if not extractive.answerable or not passages:
         yield fallback(extractive, NOT_ASKED)
         return
@@ -364,9 +402,32 @@ def stream_answer_with_llm(
         for delta in llm.stream(plan.text, passages, plan.language):
             parts.append(delta)
             yield delta
-    except Exception as err:  # as in answer_with_llm
+    except Exception as err:  # as in generate
         seconds = time.monotonic() - started
         raw = "".join(parts)
         yield fallback(extractive, _failure(err), raw=raw, llm_called=True, seconds=seconds)
         return
     yield finish("".join(parts), plan, passages, extractive, answerer, started)
+
+
+class LlmWithFallback:
+    """The `Answerer` of LLM mode: the extractive answerer judges the evidence once, decides
+    refusals, and its answer is shown whenever the LLM's cannot be verified."""
+
+    def __init__(self, extractive: ExtractiveAnswerer, llm: LlmAnswerer) -> None:
+        self.extractive = extractive
+        self.llm = llm
+
+    def _judged(self, plan: QueryPlan, hits: list[ScoredChunk]) -> tuple[list[Passage], Answer]:
+        supports = self.extractive.support(plan, hits)
+        answer = self.extractive.answer_from(plan, hits, supports)
+        return passages_of(supports, self.extractive), answer
+
+    def answer(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Answer:
+        passages, extractive = self._judged(plan, hits)
+        return generate(plan, passages, extractive, self.extractive, self.llm).answer
+
+    def stream(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Iterator[str | Answer]:
+        passages, extractive = self._judged(plan, hits)
+        for item in stream_generate(plan, passages, extractive, self.extractive, self.llm):
+            yield item if isinstance(item, str) else item.answer

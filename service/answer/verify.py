@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from index.lexical import fold_diacritics, tokenize
+from service.models import RemovedSentence
 
 # "[1]", "[1, 3]", "[1][2]", "[1;2]"
 _LABEL = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
@@ -49,16 +50,10 @@ class Sentence:
 
 
 @dataclass(frozen=True)
-class Removed:
-    sentence: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class Verified:
     text: str  # the kept sentences with their (original) labels
     kept_sentences: list[Sentence]
-    removed: list[Removed]
+    removed: list[RemovedSentence]
     used_labels: list[int]  # 1-based labels of passages cited by kept sentences
     dropped_labels: list[int] = field(default_factory=list)  # cited but never retrieved
 
@@ -309,7 +304,7 @@ def verify(
     """
     everything = "\n\n".join(passages)
     kept: list[tuple[str, Sentence]] = []
-    removed: list[Removed] = []
+    removed: list[RemovedSentence] = []
     dropped: list[int] = []
     for raw in split_sentences(text):
         parsed = parse_labels(raw)
@@ -320,21 +315,29 @@ def verify(
             continue
         if not valid:
             if parsed.labels:
-                removed.append(Removed(parsed.text, "hänvisar till en källa som inte hämtats"))
+                removed.append(
+                    RemovedSentence(
+                        sentence=parsed.text, reason="hänvisar till en källa som inte hämtats"
+                    )
+                )
                 continue
             if not makes_claim(sentence.text) and not claimed_names(sentence.text, everything):
                 kept.append((raw, sentence))
                 continue
             source = attribute(sentence, passages, check_terms, question, backgrounds)
             if source is None:
-                removed.append(Removed(parsed.text, "påstående utan stöd i någon källa"))
+                removed.append(
+                    RemovedSentence(
+                        sentence=parsed.text, reason="påstående utan stöd i någon källa"
+                    )
+                )
                 continue
             # attribute() has run every check on it already
             kept.append((f"{parsed.text} [{source}]", Sentence(parsed.text, (source,))))
             continue
         reason = _supported(sentence, passages, check_terms, question, backgrounds)
         if reason:
-            removed.append(Removed(sentence.text, reason))
+            removed.append(RemovedSentence(sentence=sentence.text, reason=reason))
         else:
             kept.append((raw, sentence))
     used = sorted({n for _, s in kept for n in s.labels})
