@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from index.filters import build_where, passes
 from index.lexical import SwedishBM25
-from index.store import ChromaChunkStore, build_where, chunk_metadata, filter_values
+from index.store import ChromaChunkStore
 from ingest.schema import Chunk, DocumentMeta
 
 if TYPE_CHECKING:  # llama-index takes ~3 s to import; only the embedder module needs it
@@ -56,10 +57,6 @@ def reciprocal_rank_fusion(
     return fused
 
 
-def _matches(metadata: Mapping[str, Any], wanted: Mapping[str, set[Any]]) -> bool:
-    return all(metadata[key] in values for key, values in wanted.items())
-
-
 class HybridRetriever:
     """Dense + BM25 over the same chunks, fused with RRF; filters apply to both sides."""
 
@@ -91,13 +88,8 @@ class HybridRetriever:
         """Chunk ids passing `filters` (same semantics as the Chroma `where`), None if no filter."""
         if not filters:
             return None
-        build_where(filters)  # validates the keys exactly as the dense side does
-        wanted = {key: set(filter_values(key, value)) for key, value in filters.items()}
-        return {
-            cid
-            for cid, chunk in self.chunks.items()
-            if _matches(chunk_metadata(chunk, self.doc_meta[chunk.doc_id]), wanted)
-        }
+        passing = {doc_id for doc_id, meta in self.doc_meta.items() if passes(meta, filters)}
+        return {cid for cid, chunk in self.chunks.items() if chunk.doc_id in passing}
 
     def _query_vector(self, query: str) -> np.ndarray:
         return np.asarray(self.embed_model.get_query_embedding(query), dtype=np.float32)

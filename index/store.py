@@ -10,11 +10,10 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from index.filters import NO_YEAR
 from ingest.schema import Chunk, DocumentMeta
 
 COLLECTION = "falun-kb-chunks"
-FILTER_KEYS = ("municipality", "doc_type", "year")
-NO_YEAR = -1  # Chroma metadata cannot hold None
 
 
 def chunk_metadata(chunk: Chunk, meta: DocumentMeta) -> dict[str, str | int]:
@@ -27,31 +26,6 @@ def chunk_metadata(chunk: Chunk, meta: DocumentMeta) -> dict[str, str | int]:
         "start_line": chunk.start_line,
         "end_line": chunk.end_line,
     }
-
-
-def build_where(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """Chroma `where` from {"municipality", "doc_type", "year"}; a list value means any of."""
-    if not filters:
-        return None
-    unknown = set(filters) - set(FILTER_KEYS)
-    if unknown:
-        raise ValueError(f"unknown filter(s) {sorted(unknown)}; allowed: {list(FILTER_KEYS)}")
-    clauses: list[dict[str, Any]] = []
-    for key in FILTER_KEYS:
-        if key in filters:
-            values = filter_values(key, filters[key])
-            clauses.append({key: values[0]} if len(values) == 1 else {key: {"$in": values}})
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def filter_values(key: str, value: Any) -> list[str | int]:
-    """A filter value (or list of alternatives) as stored in chunk metadata (year None → -1)."""
-    values = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
-    if not values:
-        raise ValueError(f"filter {key!r} has no values")
-    if key == "year":
-        return [NO_YEAR if v is None else int(v) for v in values]
-    return [str(v) for v in values]
 
 
 class StoreUnavailable(RuntimeError):

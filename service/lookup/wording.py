@@ -6,6 +6,7 @@ import bisect
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from index.filters import passes
 from ingest.schema import Chunk, Document
 from service.lookup.align import is_stop, line_of, soft_match, token_sim, token_stream, tokens_of
 from service.models import WordingMatch, WordingResult
@@ -118,10 +119,6 @@ def _approximate(query: list[str], words: list[str]) -> list[tuple[float, int, i
     return found
 
 
-def _passes(doc: Document, filters: Mapping[str, Any] | None) -> bool:
-    return all(getattr(doc.meta, k) == v for k, v in (filters or {}).items() if v is not None)
-
-
 def _match(doc: Document, chunks: Sequence[Chunk], hit: _Hit) -> WordingMatch:
     stream = token_stream(doc.text)
     start, end = stream[hit.first].start, stream[hit.last].end
@@ -165,7 +162,7 @@ def find_wording(
     """The passages holding this wording, exact ones first; else the nearest passages."""
     query = [t.fold for t in tokens_of(text)]
     hits: list[tuple[Document, _Hit]] = []
-    for order, doc in enumerate(d for d in documents.values() if _passes(d, filters)):
+    for order, doc in enumerate(d for d in documents.values() if passes(d.meta, filters)):
         if not query:
             break
         words = [t.fold for t in token_stream(doc.text)]

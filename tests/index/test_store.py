@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from index.embed import HashEmbedding
-from index.store import build_where, chunk_metadata, open_chroma
+from index.filters import build_where
+from index.store import chunk_metadata, open_chroma
 
 
 @pytest.fixture
@@ -95,3 +96,26 @@ def test_reset_allows_a_new_dimension(store, corpus):
 def test_open_chroma_needs_a_location():
     with pytest.raises(ValueError):
         open_chroma(None, None)
+
+
+FILTER_CASES = [
+    {"year": 2023},
+    {"year": None},
+    {"municipality": "Falu kommun"},
+    {"municipality": "Falköpings kommun", "doc_type": "policy"},
+    {"doc_type": ["policy", "strategi"]},
+    {"year": [2023, None]},
+    {"municipality": "Falu kommun", "year": 1999},
+]
+
+
+@pytest.mark.parametrize("filters", FILTER_CASES)
+def test_document_filter_means_what_the_chroma_where_means(store, corpus, filters):
+    """`passes` (BM25 side, wording lookup) and Chroma's `where` select the same chunks."""
+    from index.filters import passes
+
+    documents, chunks, vectors = _fill(store, corpus)
+    by_chroma = {cid for cid, _ in store.query(vectors[0], k=50, where=build_where(filters))}
+    meta = {d.doc_id: d.meta for d in documents}
+    by_passes = {c.chunk_id for c in chunks if passes(meta[c.doc_id], filters)}
+    assert by_chroma == by_passes
