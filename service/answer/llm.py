@@ -201,13 +201,6 @@ class LlmOutcome:
         return self.answer.removed
 
 
-def select_passages(
-    plan: QueryPlan, hits: list[ScoredChunk], answerer: ExtractiveAnswerer
-) -> list[Passage]:
-    """The passages that support the question (the extractive answerer's rule), best first."""
-    return passages_of(answerer.support(plan, hits), answerer)
-
-
 def passages_of(supports: Sequence[Support], answerer: ExtractiveAnswerer) -> list[Passage]:
     """The supported passages of already judged supports, labelled [1].. for the prompt."""
     supported = [s for s in supports if s.supported][:MAX_PASSAGES]
@@ -342,29 +335,6 @@ def _failure(err: Exception) -> str:
 NOT_ASKED = "underlaget räcker inte för ett svar; språkmodellen tillfrågades inte"
 
 
-def answer_with_llm(
-    plan: QueryPlan,
-    hits: list[ScoredChunk],
-    extractive: Answer,
-    answerer: ExtractiveAnswerer,
-    llm: LlmAnswerer,
-) -> LlmOutcome:
-    """The LLM's verified answer, or the extractive one with the reason it is shown."""
-    return generate(plan, select_passages(plan, hits, answerer), extractive, answerer, llm)
-
-
-def stream_answer_with_llm(
-    plan: QueryPlan,
-    hits: list[ScoredChunk],
-    extractive: Answer,
-    answerer: ExtractiveAnswerer,
-    llm: LlmAnswerer,
-) -> Iterator[str | LlmOutcome]:
-    """Token deltas as they come (an unverified draft), then the verified LlmOutcome last."""
-    passages = select_passages(plan, hits, answerer)
-    return stream_generate(plan, passages, extractive, answerer, llm)
-
-
 def generate(
     plan: QueryPlan,
     passages: list[Passage],
@@ -418,16 +388,27 @@ class LlmWithFallback:
         self.extractive = extractive
         self.llm = llm
 
-    def _judged(self, plan: QueryPlan, hits: list[ScoredChunk]) -> tuple[list[Passage], Answer]:
+    def judged(self, plan: QueryPlan, hits: list[ScoredChunk]) -> tuple[list[Passage], Answer]:
+        """The passages the LLM may cite, and the extractive answer: one judgement of both."""
         supports = self.extractive.support(plan, hits)
         answer = self.extractive.answer_from(plan, hits, supports)
         return passages_of(supports, self.extractive), answer
 
+    def outcome(self, plan: QueryPlan, hits: list[ScoredChunk]) -> LlmOutcome:
+        """The LLM's verified answer, or the extractive one with the reason it is shown."""
+        passages, extractive = self.judged(plan, hits)
+        return generate(plan, passages, extractive, self.extractive, self.llm)
+
+    def stream_outcome(
+        self, plan: QueryPlan, hits: list[ScoredChunk]
+    ) -> Iterator[str | LlmOutcome]:
+        """Token deltas as they come (an unverified draft), then the verified LlmOutcome last."""
+        passages, extractive = self.judged(plan, hits)
+        return stream_generate(plan, passages, extractive, self.extractive, self.llm)
+
     def answer(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Answer:
-        passages, extractive = self._judged(plan, hits)
-        return generate(plan, passages, extractive, self.extractive, self.llm).answer
+        return self.outcome(plan, hits).answer
 
     def stream(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Iterator[str | Answer]:
-        passages, extractive = self._judged(plan, hits)
-        for item in stream_generate(plan, passages, extractive, self.extractive, self.llm):
+        for item in self.stream_outcome(plan, hits):
             yield item if isinstance(item, str) else item.answer

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from statistics import mean, median
 
-from service.answer.llm import LlmAnswerer, LlmOutcome, answer_with_llm
+from service.answer.llm import LlmAnswerer, LlmOutcome, LlmWithFallback
 from service.answer.query import plan_query
 from service.evaluate import evaluate
 from service.kb import KnowledgeBaseService
@@ -55,8 +55,7 @@ class LlmMode(Timed):
         started = time.monotonic()
         plan = plan_query(question, self.kb.filter_options()["municipality"])  # type: ignore[arg-type]
         hits = self.kb.retrieve_for(plan, {})
-        extractive = self.kb.answerer.answer(plan, hits)
-        out = answer_with_llm(plan, hits, extractive, self.kb.answerer, self.llm)
+        out = LlmWithFallback(self.kb.answerer, self.llm).outcome(plan, hits)
         self.seconds.append(time.monotonic() - started)
         self.outcomes.append(out)
         return out.answer

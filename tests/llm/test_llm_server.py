@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from service.answer.llm import LlmAnswerer, answer_with_llm, stream_answer_with_llm
+from service.answer.llm import LlmAnswerer, LlmWithFallback
 from service.answer.query import plan_query
 from tests.conftest import DEV_QUESTIONS
 
@@ -54,9 +54,8 @@ def test_dev_questions_in_llm_mode(recording, real_kb) -> None:
         item = items[qid]
         plan = plan_query(item["question"], real_kb.filter_options()["municipality"])
         hits = real_kb.retrieve_for(plan, {})
-        extractive = real_kb.answerer.answer(plan, hits)
         sent = len(rec.prompts)
-        out = answer_with_llm(plan, hits, extractive, real_kb.answerer, llm)
+        out = LlmWithFallback(real_kb.answerer, llm).outcome(plan, hits)
         if not item["answerable"]:
             assert len(rec.prompts) == sent, "an unanswerable question reached the LLM"
             assert not out.answer.answerable and out.mode == "extractive"
@@ -77,8 +76,7 @@ def test_streaming_from_the_real_server(recording, real_kb) -> None:
     _, llm = recording
     plan = plan_query("Vilken vänort har Falun i Finland?", ["Falu kommun", "Falköpings kommun"])
     hits = real_kb.retrieve_for(plan, {})
-    extractive = real_kb.answerer.answer(plan, hits)
-    events = list(stream_answer_with_llm(plan, hits, extractive, real_kb.answerer, llm))
+    events = list(LlmWithFallback(real_kb.answerer, llm).stream_outcome(plan, hits))
     *tokens, final = events
     assert len(tokens) > 1 and all(isinstance(t, str) for t in tokens)
     assert final.raw == "".join(tokens)

@@ -24,11 +24,10 @@ from service.answer.extractive import AnswerConfig, ExtractiveAnswerer
 from service.answer.llm import (
     LlmAnswerer,
     LlmTimeout,
+    LlmWithFallback,
     ScriptedLLM,
-    answer_with_llm,
     api_base,
-    select_passages,
-    stream_answer_with_llm,
+    passages_of,
 )
 from service.answer.query import plan_query
 
@@ -51,8 +50,7 @@ class Corpus:
                 self.bm25.search(plan.lexical_text or question, 6), 1
             )
         ]
-        extractive = self.answerer.answer(plan, hits)
-        return plan, hits, answer_with_llm(plan, hits, extractive, self.answerer, llm)
+        return plan, hits, LlmWithFallback(self.answerer, llm).outcome(plan, hits)
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +115,7 @@ def test_labels_are_renumbered_over_the_cited_passages_only(corpus: Corpus) -> N
     plan = plan_query(question, corpus.answerer.municipalities())
     _, llm = scripted("x")
     _, hits, _ = corpus.ask(question, llm)
-    passages = select_passages(plan, hits, corpus.answerer)
+    passages = passages_of(corpus.answerer.support(plan, hits), corpus.answerer)
     later = [p for p in passages if p.n > 1 and "Perérs" in p.context]
     assert later, "a second retrieved passage names the coordinator"
     p = later[0]
@@ -158,8 +156,7 @@ def test_streaming_yields_tokens_then_the_verified_outcome(corpus: Corpus) -> No
     plan = plan_query(question, corpus.answerer.municipalities())
     _, llm = scripted("Falun har Hamina i Finland som vänort [1]. Det bildades 1066 [1].")
     _, hits, _first = corpus.ask(question, scripted("x")[1])
-    extractive = corpus.answerer.answer(plan, hits)
-    events = list(stream_answer_with_llm(plan, hits, extractive, corpus.answerer, llm))
+    events = list(LlmWithFallback(corpus.answerer, llm).stream_outcome(plan, hits))
     tokens, final = events[:-1], events[-1]
     assert "".join(tokens).startswith("Falun har Hamina")
     assert final.mode == "llm"
@@ -171,7 +168,7 @@ def test_another_municipalitys_document_is_named_as_such(corpus: Corpus) -> None
     question = "Vad säger Falköpings policy om internationellt arbete?"
     plan = plan_query(question, corpus.answerer.municipalities())
     _, hits, _ = corpus.ask(question, scripted("x")[1])
-    passages = select_passages(plan, hits, corpus.answerer)
+    passages = passages_of(corpus.answerer.support(plan, hits), corpus.answerer)
     foreign = [p for p in passages if p.municipality != "Falu kommun"]
     if not foreign:
         pytest.skip("no Falköping passage supports this question")
