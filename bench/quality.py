@@ -48,13 +48,9 @@ def top_passage_answer(question: str, hits: list[SearchResult]) -> Answer:
     if not hits:
         return Answer(question=question, answer="", answerable=True, citations=[])
     top = hits[0]
-    citation = Citation(
+    citation = Citation.of(
+        top,
         n=1,
-        doc_id=top.doc_id,
-        title=top.title,
-        municipality=top.municipality,
-        doc_type=top.doc_type,
-        year=top.year,
         section=top.section,
         quote=top.text,
         location=top.location,

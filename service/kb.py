@@ -25,7 +25,6 @@ from service.models import (
     Filters,
     SearchResult,
     WordingResult,
-    source_fields,
 )
 from service.pipeline import chunker_settings
 from service.settings import Settings
@@ -193,8 +192,8 @@ class KnowledgeBaseService:
 
     def info(self, doc_id: str) -> DocumentInfo:
         meta = self.docs[doc_id].meta
-        return DocumentInfo(
-            **source_fields(meta),
+        return DocumentInfo.of(
+            meta,
             ocr=meta.ocr,
             chunks=self.chunk_counts.get(doc_id, 0),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -40,17 +40,6 @@ def text_field(what: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-def source_fields(meta: DocumentMeta) -> dict[str, object]:
-    """The document fields every result, citation and listing carries."""
-    return {
-        "doc_id": meta.doc_id,
-        "title": meta.title,
-        "municipality": meta.municipality,
-        "doc_type": meta.doc_type,
-        "year": meta.year,
-    }
-
-
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -74,32 +63,43 @@ class Location(BaseModel):
     page: int | None = None
 
 
-class SearchResult(BaseModel):
+class Source(BaseModel):
+    """The document a result comes from: its catalog fields, declared once for every result
+    (search hit, citation, document listing)."""
+
     model_config = ConfigDict(frozen=True)
 
-    chunk_id: str
     doc_id: str
     title: str
     municipality: str
     doc_type: str
     year: int | None
+
+    @classmethod
+    def of(cls, source: DocumentMeta | Source, **fields: Any) -> Self:
+        """This result for a document, its catalog fields taken from `source`."""
+        return cls(
+            doc_id=source.doc_id,
+            title=source.title,
+            municipality=source.municipality,
+            doc_type=source.doc_type,
+            year=source.year,
+            **fields,
+        )
+
+
+class SearchResult(Source):
+    chunk_id: str
     section: str
     text: str
     score: float
     location: Location
 
 
-class Citation(BaseModel):
+class Citation(Source):
     """One cited passage. `quote` is an exact substring of the document's indexed text."""
 
-    model_config = ConfigDict(frozen=True)
-
     n: int
-    doc_id: str
-    title: str
-    municipality: str
-    doc_type: str
-    year: int | None
     section: str
     quote: str
     location: Location
@@ -138,14 +138,7 @@ class Answer(BaseModel):
     removed: list[RemovedSentence] = Field(default_factory=list)
 
 
-class DocumentInfo(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    doc_id: str
-    title: str
-    municipality: str
-    doc_type: str
-    year: int | None
+class DocumentInfo(Source):
     ocr: bool
     chunks: int
 

@@ -19,7 +19,7 @@ from service.answer.evidence import (
 )
 from service.answer.query import QueryPlan, term_alternatives
 from service.answer.sentences import collapse_whitespace, split_units
-from service.models import Answer, Citation, Location, SearchResult, source_fields
+from service.models import Answer, Citation, Location, SearchResult
 
 NOT_ANSWERED_SV = "Det framgår inte av dokumenten."
 NOT_ANSWERED_EN = "The documents do not answer this (Det framgår inte av dokumenten)."
@@ -291,9 +291,9 @@ class ExtractiveAnswerer:
         raw_lines = None
         if doc.repaired:
             raw_lines = "\n".join(doc.raw_text.split("\n")[start_line - 1 : end_line])
-        return Citation(
+        return Citation.of(
+            meta,
             n=n,
-            **source_fields(meta),
             section=chunk.section_path,
             quote=doc.text[unit.start : unit.end],
             location=Location(
@@ -365,9 +365,9 @@ class ExtractiveAnswerer:
     def search_result(self, hit: ScoredChunk) -> SearchResult:
         chunk = hit.chunk
         meta = self.documents[chunk.doc_id].meta
-        return SearchResult(
+        return SearchResult.of(
+            meta,
             chunk_id=chunk.chunk_id,
-            **source_fields(meta),
             section=chunk.section_path,
             text=chunk.text,
             score=hit.score,
