@@ -1,4 +1,11 @@
-"""The issue's bar on the dev questions, through the real pipeline."""
+"""The bar on the plainly worded dev questions (d01–d17), through the real pipeline.
+
+The realistic questions in the same file (r01–r40: greetings, typos, English, follow-ups,
+tempting unanswerables) are the next issue's bar; `falun-kb eval` reports them, and this
+module holds the bar it was written for on the plain ones.
+"""
+
+import json
 
 import pytest
 
@@ -9,8 +16,17 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def report(real_kb):
-    return evaluate(real_kb, DEV_QUESTIONS)
+def plain_questions(tmp_path_factory):
+    items = [q for q in load_questions(DEV_QUESTIONS) if q["id"].startswith("d")]
+    assert len(items) == 17
+    path = tmp_path_factory.mktemp("eval") / "plain_questions.jsonl"
+    path.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in items), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def report(real_kb, plain_questions):
+    return evaluate(real_kb, plain_questions)
 
 
 def test_every_quote_is_verbatim_in_its_document(report, real_kb):
@@ -34,10 +50,10 @@ def test_retrieval_and_answer_quality_meet_the_bar(report):
     assert summary["quotes_verbatim"] == 1.0
 
 
-def test_scan_evidence_is_retrieved_in_correct_swedish(real_kb):
+def test_scan_evidence_is_retrieved_in_correct_swedish(real_kb, plain_questions):
     """The scan's passages are given in corrected Swedish: they must be found verbatim."""
     scan = "falun-verksamhetsplan-2023"
-    items = [i for i in load_questions(DEV_QUESTIONS) if scan in i.get("docs", [])]
+    items = [i for i in load_questions(plain_questions) if scan in i.get("docs", [])]
     scan_text = " ".join(real_kb.document_text(scan).split())
     checked = 0
     for item in items:
