@@ -53,7 +53,7 @@ class LlmMode(Timed):
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         started = time.monotonic()
-        plan = plan_query(question, self.kb.filter_options()["municipality"])  # type: ignore[arg-type]
+        plan = plan_query(question, self.kb.filter_options()["municipality"], self.kb.lexicon)  # type: ignore[arg-type]
         hits = self.kb.retrieve_for(plan, {})
         extractive = self.kb.answerer.answer(plan, hits)
         out = answer_with_llm(plan, hits, extractive, self.kb.answerer, self.llm)
