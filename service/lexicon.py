@@ -170,17 +170,17 @@ def _long_form(short: str, before: str) -> str | None:
     full_words = full.split()
     if len(full_words) < 2:
         return None
-    if all(w[:1].isupper() for w in full_words):  # "Anna Dahl (KD)": a person and a party
-        return None
+    if len(short) <= 2 and all(w[:1].isupper() for w in full_words):
+        return None  # "Anna Dahl (KD)": a person and a party, not a name and its abbreviation
     return full
 
 
 def defined_abbreviations(texts: Iterable[str]) -> dict[str, str]:
     """Abbreviation -> the name it stands for, where a text writes "Full Name (ABBR)".
 
-    The first definition of an abbreviation wins; a capitalised single word, a person's
-    name with a party letter ("Jan E Fors (M)") or letters that do not spell the words
-    before the parenthesis define nothing.
+    The first definition of an abbreviation wins. A single word, a person's name with a
+    party ("Jan E Fors (M)", "Anna Dahl (KD)") or letters that do not spell the words before
+    the parenthesis define nothing.
     """
     found: dict[str, str] = {}
     for text in texts:
