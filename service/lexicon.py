@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, TypeVar, cast
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ PLACES_FILE = "places.tsv"
 Kind = Literal["place", "organisation"]
 KINDS: tuple[Kind, ...] = ("place", "organisation")
 INFLECTED = "*"  # an abbreviation marked so also matches inside longer words ("EU-fonderna")
+V = TypeVar("V")
 
 
 class Name(NamedTuple):
@@ -46,7 +47,7 @@ class LexiconError(ValueError):
     """A lexicon file line that cannot be read; says which file and line."""
 
 
-def _frozen(mapping: dict) -> Mapping:  # type: ignore[type-arg]
+def _frozen(mapping: dict[str, V]) -> Mapping[str, V]:
     return MappingProxyType(mapping)
 
 
@@ -95,7 +96,7 @@ class Lexicon:
             if kind not in KINDS:
                 raise LexiconError(f"{path}:{n}: kind must be one of {KINDS}, not {kind!r}")
             _unique(names, name.lower(), path, n)
-            names[name.lower()] = Name(name, kind)  # type: ignore[arg-type]
+            names[name.lower()] = Name(name, cast(Kind, kind))
         return cls(_frozen(abbreviations), _frozen(synonyms), _frozen(glossary), (*names.values(),))
 
     def with_definitions(self, texts: Iterable[str]) -> Lexicon:
@@ -127,7 +128,7 @@ def _unique(table: Mapping[str, object], key: str, path: Path, n: int) -> None:
 
 def _rows(
     path: Path, min_cells: int, max_cells: int | None = None
-) -> Iterable[tuple[Path, int, list[str]]]:
+) -> Iterator[tuple[Path, int, list[str]]]:
     """(path, line number, cells) of a UTF-8 tab-separated file; '#' starts a comment line."""
     if not path.is_file():
         return
@@ -135,11 +136,10 @@ def _rows(
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         cells = [c.strip() for c in line.split("\t")]
-        if any(not c for c in cells) or not (min_cells <= len(cells) <= (max_cells or len(cells))):
-            wanted = f"{min_cells}" + (f"-{max_cells}" if max_cells != min_cells else "")
-            if max_cells is None:
-                wanted = f"at least {min_cells}"
-            raise LexiconError(f"{path}:{n}: expected {wanted} non-empty tab-separated cells")
+        too_many = max_cells is not None and len(cells) > max_cells
+        if len(cells) < min_cells or too_many or not all(cells):
+            count = f"{min_cells}" if max_cells == min_cells else f"at least {min_cells}"
+            raise LexiconError(f"{path}:{n}: expected {count} non-empty tab-separated cells")
         yield path, n, cells
 
 
@@ -148,6 +148,7 @@ def _rows(
 # "(ICLD)": two or more letters, at least two of them capitals, right after the name
 _SHORT = re.compile(r"\((?P<short>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{1,9})\)")
 _CLAUSE_END = re.compile(r"[.!?:;()\[\]]")
+_REACH = 400  # characters before "(ABBR)" that can hold its at most 20 words
 
 
 def _long_form(short: str, before: str) -> str | None:
@@ -188,7 +189,7 @@ def defined_abbreviations(texts: Iterable[str]) -> dict[str, str]:
             short = m.group("short")
             if sum(ch.isupper() for ch in short) < 2 or short in found:
                 continue
-            full = _long_form(short, text[: m.start()])
+            full = _long_form(short, text[max(0, m.start() - _REACH) : m.start()])
             if full is not None:
                 found[short] = full
     return found
