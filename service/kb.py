@@ -15,6 +15,7 @@ from service.answer.extractive import AnswerConfig, ExtractiveAnswerer
 from service.answer.llm import LlmAnswerer, LlmWithFallback
 from service.answer.query import QueryPlan, plan_query
 from service.http.audit import AuditLog
+from service.lexicon import Lexicon
 from service.lookup.compare import compare_documents
 from service.lookup.wording import find_wording
 from service.models import (
@@ -49,11 +50,16 @@ class KnowledgeBaseService:
         self.audit = audit
         self.llm = llm
         self.docs = index.documents
+        # the corpus's own words: lexicon files next to the documents, and what they define
+        self.lexicon = Lexicon.load(settings.corpus_dir).with_definitions(
+            d.text for d in self.docs.values()
+        )
         texts = [" ".join([c.text, *c.section]) for c in index.chunks.values()]
         self.answerer = ExtractiveAnswerer(
             TermStats.from_texts(texts),
             self.docs,
             AnswerConfig(max_sentences=settings.answer_max_sentences),
+            lexicon=self.lexicon,
         )
         # refusal stays with retrieval evidence; with an LLM, a failed or unverifiable
         # generation falls back to the extractive answer, saying so
@@ -124,7 +130,7 @@ class KnowledgeBaseService:
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchResult]:
         where = self.check_filters(filters)
-        plan = plan_query(query, self.filter_options()["municipality"])  # type: ignore[arg-type]
+        plan = plan_query(query, self.filter_options()["municipality"], self.lexicon)  # type: ignore[arg-type]
         hits = self.index.retriever.retrieve(
             query, k=k, filters=where or None, lexical_extra=plan.lexical_extra
         )
@@ -173,7 +179,7 @@ class KnowledgeBaseService:
         self, question: str, filters: Filters | None
     ) -> tuple[QueryPlan, list[ScoredChunk]]:
         where = self.check_filters(filters)
-        plan = plan_query(question, self.filter_options()["municipality"])  # type: ignore[arg-type]
+        plan = plan_query(question, self.filter_options()["municipality"], self.lexicon)  # type: ignore[arg-type]
         return plan, self.retrieve_for(plan, where)
 
     def _logged(self, answer: Answer, client: str | None) -> Answer:
@@ -220,4 +226,5 @@ class KnowledgeBaseService:
 
     def compare(self, doc_a: str, doc_b: str, topic: str | None = None) -> list[ComparedItem]:
         a, b = self.docs[doc_a], self.docs[doc_b]  # KeyError for unknown ids, by contract
-        return compare_documents(a, self.chunks_of(doc_a), b, self.chunks_of(doc_b), topic=topic)
+        chunks_a, chunks_b = self.chunks_of(doc_a), self.chunks_of(doc_b)
+        return compare_documents(a, chunks_a, b, chunks_b, topic=topic, names=self.lexicon.names)

@@ -34,6 +34,14 @@ def _isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
+def lexicon():
+    """The bundled corpus's lexicon files (corpus/lexicon/), as the service loads them."""
+    from service.lexicon import Lexicon
+
+    return Lexicon.load(CORPUS)
+
+
+@pytest.fixture(scope="session")
 def real_settings(tmp_path_factory: pytest.TempPathFactory):
     """Settings for an index of the bundled corpus with the real embedder, in a session tmp dir."""
     from service.settings import Settings

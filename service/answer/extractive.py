@@ -19,6 +19,7 @@ from service.answer.evidence import (
 )
 from service.answer.query import QueryPlan, term_alternatives
 from service.answer.sentences import collapse_whitespace, split_units
+from service.lexicon import Lexicon
 from service.models import Answer, Citation, Location, SearchResult
 
 NOT_ANSWERED_SV = "Det framgår inte av dokumenten."
@@ -104,10 +105,17 @@ def context_text(chunk: Chunk, doc: Document) -> str:
 class ExtractiveAnswerer:
     """Selects verbatim sentences from retrieved passages; never writes a claim of its own."""
 
-    def __init__(self, stats: TermStats, documents: dict[str, Document], config: AnswerConfig):
+    def __init__(
+        self,
+        stats: TermStats,
+        documents: dict[str, Document],
+        config: AnswerConfig,
+        lexicon: Lexicon,
+    ):
         self.stats = stats
         self.documents = documents
         self.config = config
+        self.lexicon = lexicon  # synonyms and abbreviations: which passage covers a question
 
     def terms(self, plan: QueryPlan) -> tuple[list[str], list[str]]:
         """The question's content stems and the names among them; years are handled apart."""
@@ -124,7 +132,7 @@ class ExtractiveAnswerer:
         """How well each retrieved passage supports the question."""
         terms, entities = self.terms(plan)
         topic = [t for t in terms if t not in entities]
-        synonyms = term_alternatives(plan.text)
+        synonyms = term_alternatives(plan.text, self.lexicon)
         cfg = self.config
         out = []
         for rank, hit in enumerate(hits):
@@ -173,7 +181,7 @@ class ExtractiveAnswerer:
 
     def score_units(self, plan: QueryPlan, supported: list[Support]) -> list[Unit]:
         terms, _ = self.terms(plan)
-        synonyms = term_alternatives(plan.text)
+        synonyms = term_alternatives(plan.text, self.lexicon)
         wants = answer_kind(plan.text)
         units = []
         for s in supported:
@@ -275,7 +283,7 @@ class ExtractiveAnswerer:
         """Section words, with synonyms mapped together ("medlemmar" ~ "ledamöter")."""
         section = " ".join(unit.hit.chunk.section)
         tokens = set(tokenize(section))
-        for alternatives in term_alternatives(section).values():
+        for alternatives in term_alternatives(section, self.lexicon).values():
             tokens |= set(alternatives)
         return {t for t in tokens if not t.isdigit()}
 

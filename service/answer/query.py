@@ -1,132 +1,15 @@
-"""Reading a staff question: language, abbreviations, named municipality and year."""
+"""Reading a staff question: language, abbreviations, named municipality and year.
+
+The abbreviations, synonyms and English glossary are corpus knowledge: they come from the
+`Lexicon` the service builds from `corpus/lexicon/` and the documents (service.lexicon).
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-# Common municipal abbreviations, expanded both ways for lexical search: a question with
-# "KS" must find "Kommunstyrelsen" and a question with "kommunstyrelsen" must find "KS".
-ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "ks": ("kommunstyrelsen", "kommunstyrelse"),
-    "kf": ("kommunfullmäktige",),
-    "ksf": ("kommunstyrelseförvaltningen",),
-    "skr": ("Sveriges Kommuner och Regioner",),
-    "icld": ("Internationellt Centrum för Lokal Demokrati",),
-    "mucf": ("Myndigheten för Ungdoms- och Civilsamhällesfrågor",),
-    "sida": ("Styrelsen för internationellt utvecklingssamarbete",),
-    "eu-fonder": ("EU-fonder", "strukturfonder", "fonder", "EU-medel"),
-    "eu-medel": ("EU-medel", "EU-fonder", "fonder"),
-    "esf": ("Europeiska socialfonden",),
-    "amif": ("Asyl-, migrations- och integrationsfonden",),
-    "erasmus": ("Erasmus+", "elevutbyten"),
-    "tkr": ("tusen kronor",),
-    "dnr": ("diarienummer",),
-}
-
-# Swedish words staff use for what the documents say otherwise. Used for lexical search and
-# to decide whether a passage covers the question.
-DOMAIN_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "sammansättning": ("ledamöter", "medlemmar", "består"),
-    "ledamöter": ("medlemmar", "ledamot"),
-    "medlemmar": ("ledamöter",),
-    "ordförande": ("ordf",),
-    "budget": ("finansiella medel", "ekonomi"),
-    "budgeten": ("finansiella medel", "ekonomi"),
-    "pengar": ("medel", "budget", "finansiering"),
-    "kostar": ("budget", "medel", "finansieras"),
-    "bidrag": ("medel", "finansiering", "stöd"),
-    "skola": ("elevutbyte", "skolans", "Erasmus+"),
-    "skolor": ("elevutbyten", "skolans", "Erasmus+"),
-    "söka": ("ansöka", "ansökan"),
-    "vänstad": ("vänort",),
-    "vänstäder": ("vänorter",),
-    "systerstad": ("vänort",),
-    "ansvarar": ("ansvarig", "ansvar"),
-    "ansvarig": ("ansvarar", "ansvar"),
-    "mål": ("verksamhetsmål", "målsättning"),
-    "bistånd": ("solidaritetsarbete", "utvecklingsländer"),
-}
-
-# A small English-to-Swedish glossary of the domain, so an English question also finds
-# its Swedish passages lexically (dense retrieval is multilingual on its own).
-ENGLISH_GLOSSARY: dict[str, str] = {
-    "twin": "vänort",
-    "twinning": "vänortssamarbete",
-    "sister": "vänort",
-    "town": "vänort",
-    "towns": "vänorter",
-    "city": "vänort",
-    "council": "rådet",
-    "international": "internationell",
-    "coordinator": "koordinator",
-    "budget": "budget",
-    "goal": "mål",
-    "goals": "mål",
-    "aim": "mål",
-    "policy": "policy",
-    "strategy": "strategi",
-    "plan": "plan",
-    "action": "handlingsplan",
-    "members": "ledamöter medlemmar",
-    "member": "ledamot",
-    "chair": "ordförande",
-    "chairman": "ordförande",
-    "chairs": "ordförande",
-    "school": "skola elevutbyte",
-    "schools": "skola elevutbyten",
-    "student": "elev",
-    "exchange": "utbyte",
-    "exchanges": "utbyten",
-    "funding": "finansiering",
-    "financed": "finansieras",
-    "funded": "finansieras",
-    "funds": "fonder medel",
-    "money": "medel",
-    "apply": "ansöka",
-    "responsible": "ansvarig ansvarar",
-    "municipality": "kommun",
-    "municipal": "kommunal",
-    "board": "kommunstyrelsen",
-    "executive": "kommunstyrelsen",
-    "assembly": "kommunfullmäktige",
-    "network": "nätverk",
-    "contact": "kontaktpersoner",
-    "contacts": "kontakter",
-    "solidarity": "solidaritet",
-    "development": "utveckling",
-    "developing": "utvecklingsländer",
-    "countries": "länder",
-    "culture": "kultur",
-    "tourism": "besöksnäring turism",
-    "youth": "unga ungdomar",
-    "children": "barn",
-    "democracy": "demokrati",
-    "world": "världen",
-    "heritage": "världsarv",
-    "minutes": "minnesanteckningar",
-    "meetings": "möten",
-    "communication": "kommunikation",
-    "focus": "fokus",
-    "priorities": "prioriteringar",
-    "activities": "aktiviteter",
-    "projects": "projekt",
-    "project": "projekt",
-    "founded": "bildades",
-    "formed": "bildades",
-    "denmark": "Danmark",
-    "finland": "Finland",
-    "norway": "Norge",
-    "germany": "Tyskland",
-    "poland": "Polen",
-    "ukraine": "Ukraina",
-    "south": "Sydafrika",
-    "africa": "Sydafrika",
-    "france": "Frankrike",
-    "sweden": "Sverige",
-    "who": "vem",
-    "year": "år",
-}
+from service.lexicon import Lexicon
 
 _ENGLISH_MARKERS = frozenset(
     [
@@ -209,32 +92,34 @@ def detect_language(text: str) -> str:
     return "en" if en > sv and en >= 1 else "sv"
 
 
-def expand_abbreviations(text: str) -> list[str]:
+def expand_abbreviations(text: str, lexicon: Lexicon) -> list[str]:
     """Expansions of abbreviations in `text`, and abbreviations of spelled-out names."""
     lowered = text.lower()
     words = {w.lower() for w in _WORD.findall(text)}
     extra: list[str] = []
-    for abbr, expansions in ABBREVIATIONS.items():
-        if abbr in words or (abbr.endswith("-fonder") and "eu-fonder" in lowered):
-            extra.extend(expansions)
-        elif any(e.lower() in lowered for e in expansions):
+    for abbr, entry in lexicon.abbreviations.items():
+        if abbr in words or (entry.inflected and abbr in lowered):  # "EU-fonderna"
+            extra.extend(entry.expansions)
+        elif any(e.lower() in lowered for e in entry.expansions):
             extra.append(abbr.upper())
     return list(dict.fromkeys(extra))
 
 
-def synonyms_of(text: str) -> list[str]:
+def synonyms_of(text: str, lexicon: Lexicon) -> list[str]:
     """Domain synonyms of the words of a question."""
     words = [w.lower() for w in _WORD.findall(text)]
-    return list(dict.fromkeys(s for w in words for s in DOMAIN_SYNONYMS.get(w, ())))
+    return list(dict.fromkeys(s for w in words for s in lexicon.synonyms.get(w, ())))
 
 
-def term_alternatives(text: str) -> dict[str, list[str]]:
+def term_alternatives(text: str, lexicon: Lexicon) -> dict[str, list[str]]:
     """For each question stem, the stems of its one-word synonyms and abbreviation expansions."""
     from index.lexical import tokenize  # the one tokenizer, shared with the index
 
     alternatives: dict[str, list[str]] = {}
     for word in (w.lower() for w in _WORD.findall(text)):
-        related = [*DOMAIN_SYNONYMS.get(word, ()), *ABBREVIATIONS.get(word, ())]
+        abbreviation = lexicon.abbreviations.get(word)
+        expansions = abbreviation.expansions if abbreviation else ()
+        related = [*lexicon.synonyms.get(word, ()), *expansions]
         stems = [t for r in related if " " not in r for t in tokenize(r)]
         for term in tokenize(word):
             if stems:
@@ -242,10 +127,11 @@ def term_alternatives(text: str) -> dict[str, list[str]]:
     return alternatives
 
 
-def translate_english(text: str) -> list[str]:
+def translate_english(text: str, lexicon: Lexicon) -> list[str]:
     """Swedish domain words for the English words of a question (lexical search only)."""
     words = [w.lower() for w in _WORD.findall(text)]
-    return list(dict.fromkeys(ENGLISH_GLOSSARY[w] for w in words if w in ENGLISH_GLOSSARY))
+    glossary = lexicon.glossary
+    return list(dict.fromkeys(glossary[w] for w in words if w in glossary))
 
 
 def _municipality_pattern(municipality: str) -> re.Pattern[str]:
@@ -268,11 +154,11 @@ def without_municipality(text: str, municipality: str | None) -> str:
     return _municipality_pattern(municipality).sub(" ", text)
 
 
-def plan_query(text: str, municipalities: list[str]) -> QueryPlan:
+def plan_query(text: str, municipalities: list[str], lexicon: Lexicon) -> QueryPlan:
     language = detect_language(text)
-    expansions = expand_abbreviations(text) + synonyms_of(text)
+    expansions = expand_abbreviations(text, lexicon) + synonyms_of(text, lexicon)
     if language == "en":
-        expansions += translate_english(text)
+        expansions += translate_english(text, lexicon)
     named = named_municipality(text, municipalities)
     years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
     return QueryPlan(

@@ -233,20 +233,6 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _FACTOR = {"tkr": 1_000, "mkr": 1_000_000, "msek": 1_000_000, "miljoner kronor": 1_000_000}
-PLACES = (
-    "Danmark",
-    "Ukraina",
-    "Sydafrika",
-    "Namibia",
-    "Röros",
-    "Hamina",
-    "Gütersloh",
-    "Chateauroux",
-    "Frankrike",
-    "Mogale City",
-    "Bryssel",
-    "ICLD",
-)
 
 
 def member(line: str) -> tuple[str, str, str] | None:
@@ -276,7 +262,7 @@ def amounts(text: str) -> list[tuple[int, str]]:
 
 
 @lru_cache(maxsize=4096)
-def places(text: str) -> frozenset[str]:
-    """The named places (and ICLD) a passage mentions, OCR-tolerant."""
+def places(text: str, names: tuple[str, ...]) -> frozenset[str]:
+    """Those of `names` (places and organisations) a passage mentions, OCR-tolerant."""
     words = set(folds(text))
-    return frozenset(p for p in PLACES if any(token_sim(folds(p)[0], w) >= 0.85 for w in words))
+    return frozenset(p for p in names if any(token_sim(folds(p)[0], w) >= 0.85 for w in words))

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.schema import Chunk, Document
+from service.lexicon import Name
 from service.lookup.align import (
     _AMOUNT,
     Token,
@@ -168,21 +169,43 @@ def _budget(ua: list[_Unit], ub: list[_Unit]) -> tuple[list[ComparedItem], set[_
     return [_pair("Budget", a, b)], {u for u in (a, b) if u}
 
 
-def _score(a: _Unit, b: _Unit, novel_a: set[str], novel_b: set[str]) -> float:
+@dataclass(frozen=True)
+class _Names:
+    """The places and organisations comparison aligns on (from the corpus lexicon)."""
+
+    known: tuple[str, ...]
+    organisations: frozenset[str]
+
+    @classmethod
+    def of(cls, names: Sequence[Name]) -> _Names:
+        return cls(
+            tuple(n.name for n in names),
+            frozenset(n.name for n in names if n.kind == "organisation"),
+        )
+
+    def __call__(self, text: str) -> frozenset[str]:
+        return places(text, self.known)
+
+    def shared_places(self, a: str, b: str) -> frozenset[str]:
+        """Places both passages name; a shared organisation does not make them one item."""
+        return self(a) & self(b) - self.organisations
+
+
+def _score(a: _Unit, b: _Unit, novel_a: set[str], novel_b: set[str], names: _Names) -> float:
     content = soft_jaccard(a.words, b.words)
     section = soft_jaccard(_section_words(a), _section_words(b))
-    pa, pb = places(a.text), places(b.text)
-    score = 0.7 * content + 0.3 * section + (0.25 if (pa & pb) - {"ICLD"} else 0.0)
+    pa, pb = names(a.text), names(b.text)
+    score = 0.7 * content + 0.3 * section + (0.25 if (pa & pb) - names.organisations else 0.0)
     if (pa & novel_a) or (pb & novel_b):  # a place the other year never mentions: new topic
         score -= 0.5
     return score if content >= 0.12 or pa & pb else 0.0
 
 
-def _label(a: _Unit | None, b: _Unit | None) -> str:
+def _label(a: _Unit | None, b: _Unit | None, names: _Names) -> str:
     unit = b or a
     assert unit is not None
     where = (b.section if b and b.section else unit.section) or ("",)
-    named = sorted(places(unit.text) | (places(a.text) if a else set()))
+    named = sorted(names(unit.text) | (names(a.text) if a else set()))
     if named:
         return f"{where[-1]}: {', '.join(named)}"
     head = " ".join(unit.text.split()[:4])
@@ -219,18 +242,24 @@ def compare_documents(
     doc_b: Document,
     chunks_b: Sequence[Chunk],
     topic: str | None = None,
+    *,
+    names: Sequence[Name],
 ) -> list[ComparedItem]:
-    """Aligned items of two plans: members, chair, budget, focus, then goals and the rest."""
+    """Aligned items of two plans: members, chair, budget, focus, then goals and the rest.
+
+    `names` are the places and organisations of the corpus lexicon that passages align on.
+    """
+    named = _Names.of(names)
     ua, ub = _units(doc_a, chunks_a), _units(doc_b, chunks_b)
     members, used_m = _members(ua, ub)
     budget, used_b = _budget(ua, ub)
     ua = [u for u in ua if u not in used_m | used_b]
     ub = [u for u in ub if u not in used_m | used_b]
-    in_a, in_b = places(doc_a.text), places(doc_b.text)
+    in_a, in_b = named(doc_a.text), named(doc_b.text)
     novel_a, novel_b = in_a - in_b, in_b - in_a
     scored = sorted(
         (
-            (_score(a, b, novel_a, novel_b), i, j)
+            (_score(a, b, novel_a, novel_b, named), i, j)
             for i, a in enumerate(ua)
             for j, b in enumerate(ub)
         ),
@@ -245,23 +274,23 @@ def compare_documents(
         if i not in match_a and j not in match_b:
             match_a[i], match_b[j] = j, i
     for score, i, j in scored:  # the same place's other new passages: "Danmark" x2
-        shared = places(ua[i].text) & places(ub[j].text) - {"ICLD"}
+        shared = named.shared_places(ua[i].text, ub[j].text)
         if j not in match_b and i in match_a and score >= PAIR_SCORE and shared:
             extra[j] = i
     generic: list[tuple[float, ComparedItem]] = []
     for i, a in enumerate(ua):
         b = ub[match_a[i]] if i in match_a else None
-        generic.append((i, _pair(_label(a, b), a, b)))
+        generic.append((i, _pair(_label(a, b, named), a, b)))
     last_a = -0.5
     for j, b in enumerate(ub):
         if j in extra:
             last_a = extra[j] + 0.5
-            generic.append((last_a, _pair(_label(ua[extra[j]], b), ua[extra[j]], b)))
+            generic.append((last_a, _pair(_label(ua[extra[j]], b, named), ua[extra[j]], b)))
         elif j in match_b:
             last_a = match_b[j]
         else:
             last_a += 0.001  # after the A-item its predecessor in B was paired with
-            generic.append((last_a, _pair(_label(None, b), None, b)))
+            generic.append((last_a, _pair(_label(None, b, named), None, b)))
     generic.sort(key=lambda t: t[0])
     focus = _focus_summary(generic)
     items = [*members, *budget, *([focus] if focus else []), *(i for _, i in generic)]

@@ -18,6 +18,7 @@ from ingest.load import (
     load_document,
 )
 from ingest.markup import strip_markup
+from service.lexicon import LEXICON_DIR
 from tests.ingest.conftest import CORPUS
 
 
@@ -32,7 +33,9 @@ def _pdf_bytes(pages: list[str]) -> bytes:
 
 def test_catalog_has_every_corpus_file() -> None:
     catalog = load_catalog(CORPUS)
-    assert set(catalog) == {p.stem for p in CORPUS.iterdir() if p.name != "catalog.json"}
+    files = [p for p in CORPUS.iterdir() if p.is_file()]  # corpus/lexicon/ is no document
+    assert set(catalog) == {p.stem for p in files if p.name != "catalog.json"}
+    assert {p.name for p in CORPUS.iterdir() if not p.is_file()} <= {LEXICON_DIR}
     assert catalog["falun-verksamhetsplan-2023"].ocr is True
 
 

@@ -53,7 +53,7 @@ class LlmMode(Timed):
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         started = time.monotonic()
-        plan = plan_query(question, self.kb.filter_options()["municipality"])  # type: ignore[arg-type]
+        plan = plan_query(question, self.kb.filter_options()["municipality"], self.kb.lexicon)  # type: ignore[arg-type]
         hits = self.kb.retrieve_for(plan, {})
         out = LlmWithFallback(self.kb.answerer, self.llm).outcome(plan, hits)
         self.seconds.append(time.monotonic() - started)

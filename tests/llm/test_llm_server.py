@@ -52,7 +52,9 @@ def test_dev_questions_in_llm_mode(recording, real_kb) -> None:
     modes = []
     for qid in QUESTIONS:
         item = items[qid]
-        plan = plan_query(item["question"], real_kb.filter_options()["municipality"])
+        plan = plan_query(
+            item["question"], real_kb.filter_options()["municipality"], real_kb.lexicon
+        )
         hits = real_kb.retrieve_for(plan, {})
         sent = len(rec.prompts)
         out = LlmWithFallback(real_kb.answerer, llm).outcome(plan, hits)
@@ -74,7 +76,9 @@ def test_dev_questions_in_llm_mode(recording, real_kb) -> None:
 
 def test_streaming_from_the_real_server(recording, real_kb) -> None:
     _, llm = recording
-    plan = plan_query("Vilken vänort har Falun i Finland?", ["Falu kommun", "Falköpings kommun"])
+    plan = plan_query(
+        "Vilken vänort har Falun i Finland?", ["Falu kommun", "Falköpings kommun"], real_kb.lexicon
+    )
     hits = real_kb.retrieve_for(plan, {})
     events = list(LlmWithFallback(real_kb.answerer, llm).stream_outcome(plan, hits))
     *tokens, final = events

@@ -8,6 +8,7 @@ import pytest
 
 from ingest.chunk import chunk_document
 from ingest.load import load_corpus
+from service.lexicon import Lexicon
 from service.lookup.align import fold_text, line_of
 from service.lookup.compare import (
     ComparedItem,
@@ -19,6 +20,7 @@ from service.lookup.compare import (
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 A, B = "falun-handlingsplan-2020", "falun-verksamhetsplan-2023"
+NAMES = Lexicon.load(CORPUS).names  # the places and organisations in corpus/lexicon/
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +34,9 @@ def plans(request, corpus):
     doc_a, doc_b = corpus[A], corpus[B]
     if request.param == "raw-ocr":
         doc_b = doc_b.model_copy(update={"text": doc_b.raw_text})
-    items = compare_documents(doc_a, chunk_document(doc_a), doc_b, chunk_document(doc_b))
+    items = compare_documents(
+        doc_a, chunk_document(doc_a), doc_b, chunk_document(doc_b), names=NAMES
+    )
     return doc_a, doc_b, items
 
 
@@ -133,10 +137,14 @@ def test_quotes_are_exact_and_cited_by_line(plans):
 )
 def test_topic_filter(corpus, topic, expected):
     doc_a, doc_b = corpus[A], corpus[B]
-    items = compare_documents(doc_a, chunk_document(doc_a), doc_b, chunk_document(doc_b), topic)
+    items = compare_documents(
+        doc_a, chunk_document(doc_a), doc_b, chunk_document(doc_b), topic, names=NAMES
+    )
     assert any(i.topic.replace("Mal ", "Mål ") == expected for i in items)
     assert all(matches_topic(i, topic) for i in items)
-    everything = compare_documents(doc_a, chunk_document(doc_a), doc_b, chunk_document(doc_b))
+    everything = compare_documents(
+        doc_a, chunk_document(doc_a), doc_b, chunk_document(doc_b), names=NAMES
+    )
     assert len(items) < len(everything) / 2
 
 

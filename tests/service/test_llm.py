@@ -30,6 +30,7 @@ from service.answer.llm import (
     passages_of,
 )
 from service.answer.query import plan_query
+from service.lexicon import Lexicon
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -43,7 +44,7 @@ class Corpus:
 
     def ask(self, question: str, llm: LlmAnswerer):
         """What kb.ask does: plan, retrieve (BM25 here), answer extractively, then the LLM."""
-        plan = plan_query(question, self.answerer.municipalities())
+        plan = plan_query(question, self.answerer.municipalities(), self.answerer.lexicon)
         hits = [
             ScoredChunk(self.chunks[cid], score, None, score, None, rank)
             for rank, (cid, score) in enumerate(
@@ -59,7 +60,9 @@ def corpus() -> Corpus:
     chunks = {c.chunk_id: c for d in documents.values() for c in chunk_document(d)}
     bm25 = SwedishBM25().build(list(chunks), [c.text for c in chunks.values()])
     stats = TermStats.from_texts(" ".join([c.text, *c.section]) for c in chunks.values())
-    return Corpus(documents, chunks, bm25, ExtractiveAnswerer(stats, documents, AnswerConfig()))
+    lexicon = Lexicon.load(CORPUS).with_definitions(d.text for d in documents.values())
+    answerer = ExtractiveAnswerer(stats, documents, AnswerConfig(), lexicon)
+    return Corpus(documents, chunks, bm25, answerer)
 
 
 def scripted(*replies: str | BaseException) -> tuple[ScriptedLLM, LlmAnswerer]:
@@ -112,7 +115,7 @@ def test_a_hallucinated_number_is_removed_and_reported(corpus: Corpus) -> None:
 
 def test_labels_are_renumbered_over_the_cited_passages_only(corpus: Corpus) -> None:
     question = "Vem är internationell koordinator?"
-    plan = plan_query(question, corpus.answerer.municipalities())
+    plan = plan_query(question, corpus.answerer.municipalities(), corpus.answerer.lexicon)
     _, llm = scripted("x")
     _, hits, _ = corpus.ask(question, llm)
     passages = passages_of(corpus.answerer.support(plan, hits), corpus.answerer)
@@ -153,7 +156,7 @@ def test_an_answer_with_nothing_verifiable_falls_back(corpus: Corpus) -> None:
 
 def test_streaming_yields_tokens_then_the_verified_outcome(corpus: Corpus) -> None:
     question = "Vilken vänort har Falun i Finland?"
-    plan = plan_query(question, corpus.answerer.municipalities())
+    plan = plan_query(question, corpus.answerer.municipalities(), corpus.answerer.lexicon)
     _, llm = scripted("Falun har Hamina i Finland som vänort [1]. Det bildades 1066 [1].")
     _, hits, _first = corpus.ask(question, scripted("x")[1])
     events = list(LlmWithFallback(corpus.answerer, llm).stream_outcome(plan, hits))
@@ -166,7 +169,7 @@ def test_streaming_yields_tokens_then_the_verified_outcome(corpus: Corpus) -> No
 
 def test_another_municipalitys_document_is_named_as_such(corpus: Corpus) -> None:
     question = "Vad säger Falköpings policy om internationellt arbete?"
-    plan = plan_query(question, corpus.answerer.municipalities())
+    plan = plan_query(question, corpus.answerer.municipalities(), corpus.answerer.lexicon)
     _, hits, _ = corpus.ask(question, scripted("x")[1])
     passages = passages_of(corpus.answerer.support(plan, hits), corpus.answerer)
     foreign = [p for p in passages if p.municipality != "Falu kommun"]

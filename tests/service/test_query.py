@@ -15,12 +15,12 @@ def test_swedish_and_english_questions_are_told_apart():
     assert detect_language("Who is the international coordinator?") == "en"
 
 
-def test_abbreviations_expand_both_ways():
-    assert "kommunstyrelsen" in expand_abbreviations("Vad beslutar KS?")
-    assert "KS" in expand_abbreviations("Vad beslutar kommunstyrelsen?")
-    assert "Sveriges Kommuner och Regioner" in expand_abbreviations("Vad gör SKR?")
-    assert "ICLD" in expand_abbreviations("Internationellt Centrum för Lokal Demokrati")
-    assert any("fonder" in e for e in expand_abbreviations("Hur söker man EU-fonder?"))
+def test_abbreviations_expand_both_ways(lexicon):
+    assert "kommunstyrelsen" in expand_abbreviations("Vad beslutar KS?", lexicon)
+    assert "KS" in expand_abbreviations("Vad beslutar kommunstyrelsen?", lexicon)
+    assert "Sveriges Kommuner och Regioner" in expand_abbreviations("Vad gör SKR?", lexicon)
+    assert "ICLD" in expand_abbreviations("Internationellt Centrum för Lokal Demokrati", lexicon)
+    assert any("fonder" in e for e in expand_abbreviations("Hur söker man EU-fonder?", lexicon))
 
 
 def test_named_municipality_is_recognised_in_its_inflections():
@@ -32,10 +32,10 @@ def test_named_municipality_is_recognised_in_its_inflections():
     assert named_municipality("Vem är koordinator?", MUNICIPALITIES) is None
 
 
-def test_plan_collects_years_and_english_glossary_terms():
-    plan = plan_query("How has the budget changed between 2020 and 2023?", MUNICIPALITIES)
+def test_plan_collects_years_and_english_glossary_terms(lexicon):
+    plan = plan_query("How has the budget changed between 2020 and 2023?", MUNICIPALITIES, lexicon)
     assert plan.language == "en"
     assert plan.years == (2020, 2023)
     assert "budget" in plan.lexical_extra
-    sv = plan_query("Vem är ordförande i KS?", MUNICIPALITIES)
+    sv = plan_query("Vem är ordförande i KS?", MUNICIPALITIES, lexicon)
     assert sv.language == "sv" and "kommunstyrelsen" in sv.lexical_extra

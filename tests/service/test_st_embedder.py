@@ -30,6 +30,7 @@ def test_local_sentence_transformers_model_indexes_and_answers(tmp_path, model_p
         "falkoping-internationell-policy.md",
     ]:
         shutil.copy(CORPUS / name, corpus / name)
+    shutil.copytree(CORPUS / "lexicon", corpus / "lexicon")
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, embedder=f"st:{model_path}")
     report = run_ingest(settings)
     assert report.embedder == f"st:{model_path}"
