@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import mean
 from typing import Any, Protocol
 
+import lang
 from service.models import Answer, SearchResult
 
 
@@ -23,9 +23,7 @@ class Pipeline(Protocol):
 
 def fold(text: str) -> str:
     """Case, diacritics and whitespace folded, as the evaluation data prescribes."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", stripped).strip()
+    return re.sub(r"\s+", " ", lang.fold(text)).strip()
 
 
 @dataclass

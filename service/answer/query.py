@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lang import find_words, find_years, tokenize
+
 # Common municipal abbreviations, expanded both ways for lexical search: a question with
 # "KS" must find "Kommunstyrelsen" and a question with "kommunstyrelsen" must find "KS".
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -181,9 +183,6 @@ _SWEDISH_MARKERS = frozenset(
     ]
 )
 
-_WORD = re.compile(r"[\wåäöÅÄÖéü+\-]+", re.UNICODE)
-_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-
 
 @dataclass(frozen=True)
 class QueryPlan:
@@ -201,7 +200,7 @@ class QueryPlan:
 
 def detect_language(text: str) -> str:
     """'en' when the question reads as English, else 'sv' (the default for short input)."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in find_words(text, "table")]
     if any(ch in text for ch in "åäöÅÄÖ"):
         return "sv"
     en = sum(w in _ENGLISH_MARKERS for w in words)
@@ -212,7 +211,7 @@ def detect_language(text: str) -> str:
 def expand_abbreviations(text: str) -> list[str]:
     """Expansions of abbreviations in `text`, and abbreviations of spelled-out names."""
     lowered = text.lower()
-    words = {w.lower() for w in _WORD.findall(text)}
+    words = {w.lower() for w in find_words(text, "table")}
     extra: list[str] = []
     for abbr, expansions in ABBREVIATIONS.items():
         if abbr in words or (abbr.endswith("-fonder") and "eu-fonder" in lowered):
@@ -224,16 +223,14 @@ def expand_abbreviations(text: str) -> list[str]:
 
 def synonyms_of(text: str) -> list[str]:
     """Domain synonyms of the words of a question."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in find_words(text, "table")]
     return list(dict.fromkeys(s for w in words for s in DOMAIN_SYNONYMS.get(w, ())))
 
 
 def term_alternatives(text: str) -> dict[str, list[str]]:
     """For each question stem, the stems of its one-word synonyms and abbreviation expansions."""
-    from index.lexical import tokenize  # the one tokenizer, shared with the index
-
     alternatives: dict[str, list[str]] = {}
-    for word in (w.lower() for w in _WORD.findall(text)):
+    for word in (w.lower() for w in find_words(text, "table")):
         related = [*DOMAIN_SYNONYMS.get(word, ()), *ABBREVIATIONS.get(word, ())]
         stems = [t for r in related if " " not in r for t in tokenize(r)]
         for term in tokenize(word):
@@ -244,7 +241,7 @@ def term_alternatives(text: str) -> dict[str, list[str]]:
 
 def translate_english(text: str) -> list[str]:
     """Swedish domain words for the English words of a question (lexical search only)."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in find_words(text, "table")]
     return list(dict.fromkeys(ENGLISH_GLOSSARY[w] for w in words if w in ENGLISH_GLOSSARY))
 
 
@@ -274,7 +271,7 @@ def plan_query(text: str, municipalities: list[str]) -> QueryPlan:
     if language == "en":
         expansions += translate_english(text)
     named = named_municipality(text, municipalities)
-    years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    years = tuple(sorted(set(find_years(text, standalone=True))))
     return QueryPlan(
         text=text,
         language=language,

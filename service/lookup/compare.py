@@ -8,21 +8,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.schema import Chunk, Document
-from service.lookup.align import (
-    _AMOUNT,
+from lang import (
     Token,
     amounts,
+    find_years,
     folds,
     is_content,
     line_of,
-    member,
-    places,
-    soft_jaccard,
-    soft_match,
     stem,
     token_sim,
     tokens_of,
     unit_spans,
+)
+from service.lookup.align import (
+    member,
+    places,
+    soft_jaccard,
+    soft_match,
 )
 from service.models import ComparedItem, Side, Status
 
@@ -74,7 +76,7 @@ def _word_diff(a: _Unit, b: _Unit) -> list[str]:
     """The content words only one side has (its own spelling), and changed amounts."""
 
     def words(u: _Unit) -> list[Token]:
-        money = [m.span() for m in _AMOUNT.finditer(u.text)]
+        money = [(m.start, m.end) for m in amounts(u.text)]
         money += [m.span() for m in _GOAL_NUMBER.finditer(u.text)]  # "Mål 3:" is no wording
         return [
             t
@@ -93,8 +95,8 @@ def _word_diff(a: _Unit, b: _Unit) -> list[str]:
     new = [shown(b, t) for j, t in enumerate(tb) if j not in {p[1] for p in pairs}]
     out = []
     money_a, money_b = amounts(a.text), amounts(b.text)
-    if money_a and money_b and [v for v, _ in money_a] != [v for v, _ in money_b]:
-        out.append(f"{money_a[0][1]} → {money_b[0][1]}")
+    if money_a and money_b and [m.kronor for m in money_a] != [m.kronor for m in money_b]:
+        out.append(f"{money_a[0].wording} → {money_b[0].wording}")
     if gone:
         out.append("− " + ", ".join(dict.fromkeys(gone)))
     if new:
@@ -298,12 +300,11 @@ _COMPARE_CUE = re.compile(
     r"\bchang|\bdiffer|\bcompar|\bversus\b|\bvs\.?\s",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 
 
 def compare_question(question: str) -> tuple[int, int] | None:
     """The two years a question asks to compare ("... mellan 2020 och 2023?"), oldest first."""
-    years = sorted({int(y) for y in _YEAR.findall(question)})
+    years = sorted(set(find_years(question)))
     if len(years) != 2 or not _COMPARE_CUE.search(question):
         return None
     return years[0], years[1]

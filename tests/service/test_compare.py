@@ -8,7 +8,7 @@ import pytest
 
 from ingest.chunk import chunk_document
 from ingest.load import load_corpus
-from service.lookup.align import fold_text, line_of
+from lang import fold_text, line_of
 from service.lookup.compare import (
     ComparedItem,
     compare_documents,

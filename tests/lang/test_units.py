@@ -3,7 +3,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.answer.sentences import collapse_whitespace, split_units
+from lang import collapse_whitespace, split_units
 
 
 def texts(spans, text):
