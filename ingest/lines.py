@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from lang import bullet_end, ends_sentence, is_numbered
+from lang import bullet_end, ends_sentence, goal_end, is_numbered
 
 LineKind = Literal["blank", "noise", "toc", "table", "item", "goal", "text", "heading"]
 
@@ -15,7 +15,6 @@ _FUNCTION_WORDS_TEXT = """och att av i på pa för for till med om som från fra
 men den det de en ett är ar vid under över over mot hos inom utan efter när nar där dar vilka
 vilket vars både bade inte kan ska skall har blir bl the and of to in for with or by"""
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
-_GOAL = re.compile(r"^(?:del)?m[åa]l[ \t]+\d{1,2}[ \t]*[:.]", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–]\s*)?(?:(?:sida|sid\.|s\.|page)\s*)?\d{1,3}(?:\s*(?:av|of|/)\s*\d{1,3})?"
     r"(?:\s*[-–])?\s*$",
@@ -40,7 +39,7 @@ def classify(line: str) -> tuple[LineKind, int]:
     # bullet glyphs, with what OCR makes of "•" ("e", "o", "¢") before a capital word
     bullet = bullet_end(line, "document")
     body = bullet or len(line) - len(line.lstrip())
-    if is_numbered(line[body:], "document") or _GOAL.match(line[body:]):
+    if is_numbered(line[body:], "document") or goal_end(line[body:], "document"):
         return "goal", body
     return ("item", body) if bullet else ("text", body)
 

@@ -122,6 +122,20 @@ def new_line_items(text: str) -> Iterator[re.Match[str]]:
     return _NEW_LINE_ITEM.finditer(text)
 
 
+_GOAL: dict[Literal["document", "passage"], re.Pattern[str]] = {
+    # a document line: "Mål 3:", "Delmål 12.", OCR's "Mal 3:", any case
+    "document": re.compile(r"^(?:del)?m[åa]l[ \t]+\d{1,2}[ \t]*[:.]", re.IGNORECASE),
+    # a passage's unit: "Mål 3:", "Mal 3." (its number is no wording of the goal)
+    "passage": re.compile(r"^(?:Mål|Mal)\s+\d+\s*[:.]"),
+}
+
+
+def goal_end(text: str, kind: Literal["document", "passage"]) -> int:
+    """Where a numbered goal's label ("Mål 3:") at the start of `text` ends (0: none)."""
+    found = _GOAL[kind].match(text)
+    return found.end() if found else 0
+
+
 def is_numbered(text: str, kind: Literal["document", "passage"]) -> bool:
     """The line or unit starts with an item number ("1.", "2)"), in a passage also "Mål 3:"."""
     return _NUMBERED[kind].match(text) is not None

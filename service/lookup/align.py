@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from lang import folds, token_sim, tokens_of
+from lang import SAME_WORD, folds, token_sim, tokens_of
 
 # Documents are tokenized once per text, whatever the number of lookups.
 token_stream = lru_cache(maxsize=16)(tokens_of)
@@ -76,7 +76,7 @@ def member(line: str) -> tuple[str, str, str] | None:
     role = "ledamot"
     if m.group("role"):
         words = folds(m.group("role"))
-        if words and token_sim(words[-1], "ordforande") >= 0.85:
+        if words and token_sim(words[-1], "ordforande") >= SAME_WORD:
             role = "vice ordförande" if "vice" in words else "ordförande"
         else:
             role = " ".join(m.group("role").split())

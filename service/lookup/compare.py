@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 from ingest.schema import Chunk, Document
 from lang import (
+    SAME_WORD,
     Token,
     amounts,
     find_years,
     folds,
+    goal_end,
     is_content,
     line_of,
     stem,
@@ -28,10 +30,7 @@ from service.lookup.align import (
 )
 from service.models import ComparedItem, Side, Status
 
-PAIR_SCORE = 0.3
-_GOAL_NUMBER = re.compile(
-    r"^(?:Mål|Mal)\s+\d+\s*[:.]"
-)  # below this two passages are not "the same item in another year"
+PAIR_SCORE = 0.3  # below this two passages are not "the same item in another year"
 
 
 @dataclass(frozen=True, eq=False)  # identity: units are compared by position
@@ -77,7 +76,7 @@ def _word_diff(a: _Unit, b: _Unit) -> list[str]:
 
     def words(u: _Unit) -> list[Token]:
         money = [(m.start, m.end) for m in amounts(u.text)]
-        money += [m.span() for m in _GOAL_NUMBER.finditer(u.text)]  # "Mål 3:" is no wording
+        money.append((0, goal_end(u.text, "passage")))  # "Mål 3:" is no wording (or empty)
         return [
             t
             for t in tokens_of(u.text)
@@ -85,7 +84,7 @@ def _word_diff(a: _Unit, b: _Unit) -> list[str]:
         ]
 
     ta, tb = words(a), words(b)
-    pairs = soft_match([t.fold for t in ta], [t.fold for t in tb], floor=0.85)
+    pairs = soft_match([t.fold for t in ta], [t.fold for t in tb], floor=SAME_WORD)
 
     def shown(u: _Unit, t: Token) -> str:
         end = t.end + (u.text[t.end : t.end + 1] == "%")  # "50%", not a bare "50"
@@ -290,7 +289,7 @@ def matches_topic(item: ComparedItem, topic: str) -> bool:
     sides = [s for s in (item.a, item.b) if s]
     text = " ".join([item.topic, *item.differences, *(f"{s.section} {s.quote}" for s in sides)])
     words = set(folds(text))
-    return any(all(any(token_sim(p, w) >= 0.85 for w in words) for p in ph) for ph in phrases)
+    return any(all(any(token_sim(p, w) >= SAME_WORD for w in words) for p in ph) for ph in phrases)
 
 
 # --- questions and rendering ------------------------------------------------------------

@@ -9,6 +9,7 @@ from lang import (
     bullet_end,
     ends_sentence,
     ends_with_abbreviation,
+    goal_end,
     is_numbered,
     ocr_bullet,
     sentence_breaks,
@@ -71,3 +72,9 @@ def test_bullets_by_kind():
     assert ocr_bullet("  ¢ Punkt").groups() == ("  ", " ", "P")
     assert starts_item("- punkt") and starts_item("Punkt") and not starts_item("punkt")
     assert is_numbered("2) x", "document") and is_numbered("Mål 3: x", "passage")
+
+
+def test_goal_labels():
+    assert goal_end("Delmål 12. Text", "document") == 10
+    assert goal_end("MAL 3: text", "document") == 6 and goal_end("MAL 3: text", "passage") == 0
+    assert goal_end("Mål 3 : text", "passage") == 7 and goal_end("Se Mål 3:", "passage") == 0
