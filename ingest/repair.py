@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from lang import ends_sentence, find_words, is_word, ocr_bullet
+from lang import compound_splits, ends_sentence, find_words, is_word, ocr_bullet
 
 _DICT_DIRS = (Path(sysconfig.get_path("data")) / "share" / "hunspell", Path("/usr/share/hunspell"))
 _CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
@@ -139,9 +139,8 @@ class Lexicon:
     def compound(self, word: str) -> float | None:
         """Score of `word` as two dictionary words, perhaps joined by s (compounds that
         hunspell's rules miss): the rarer part's frequency, or None if it splits no way."""
-        low, best = word.lower(), None
-        for i in range(3, len(low) - 2):
-            head, tail = low[:i], low[i:]
+        best = None
+        for head, tail in compound_splits(word.lower(), min_head=3, min_tail=3):
             if not self.valid(tail):
                 continue
             if not self.valid(head) and head.endswith("s"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
@@ -29,13 +30,19 @@ def same_word(
     return len(long) - len(short) <= (short_stem_ending if len(short) == 3 else max_ending)
 
 
+def compound_splits(word: str, *, min_head: int, min_tail: int) -> Iterator[tuple[str, str]]:
+    """Every cut of `word` into a head and a tail of at least these lengths, left to right:
+    the candidate parts of a Swedish compound (a linking "s" is still on one of them)."""
+    for cut in range(min_head, len(word) - min_tail + 1):
+        yield word[:cut], word[cut:]
+
+
 def compound_of(word: str, parts: set[str], *, min_head: int = 3, min_rest: int = 4) -> bool:
     """`word` is a Swedish compound of two of `parts` ("vänortsgruppering" = "vänort" +
     "gruppering"), with or without the linking "s"; the tail may be inflected (`same_word`)."""
-    for cut in range(min_head, len(word) - min_rest + 1):
-        if word[:cut] not in parts:
+    for head, rest in compound_splits(word, min_head=min_head, min_tail=min_rest):
+        if head not in parts:
             continue
-        rest = word[cut:]
         for tail in (rest, rest[1:] if rest.startswith("s") else None):
             if tail and any(same_word(tail, p) for p in parts):
                 return True

@@ -3,6 +3,7 @@ from hypothesis import strategies as st
 
 from lang import (
     compound_of,
+    compound_splits,
     fold_text,
     fold_word,
     folds,
@@ -59,3 +60,10 @@ def test_tokens_are_in_order_inside_the_text(text):
         assert ends[-1] <= t.start < t.end <= len(text)
         assert t.fold == fold_word(text[t.start : t.end])
         ends.append(t.end)
+
+
+@given(_WORD, st.integers(1, 4), st.integers(1, 4))
+def test_compound_splits_rebuild_the_word_in_order(word, min_head, min_tail):
+    splits = list(compound_splits(word, min_head=min_head, min_tail=min_tail))
+    assert all(h + t == word and len(h) >= min_head and len(t) >= min_tail for h, t in splits)
+    assert [len(h) for h, _ in splits] == sorted({len(h) for h, _ in splits})

@@ -58,3 +58,8 @@ def test_word_kinds():
     assert find_words("Erasmus+ och EU-fonder", "table") == ["Erasmus+", "och", "EU-fonder"]
     assert find_words("ett år 2023 i", "letters") == ["ett", "år"]
     assert is_word("l6pande", "glyphs") and not is_word("2023", "glyphs")
+
+
+@given(_SWEDISH)
+def test_tokenize_does_not_see_unicode_normal_forms(text):
+    assert tokenize(unicodedata.normalize("NFD", text)) == tokenize(text)
