@@ -115,6 +115,8 @@ def collapse_whitespace(text: str) -> str:
 
 
 class Span(NamedTuple):
+    """Absolute character offsets of a unit in its document's text."""
+
     start: int
     end: int
 
