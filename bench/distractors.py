@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lang import line_of
+
 if TYPE_CHECKING:
     from ingest.schema import Chunk, Document
 
@@ -102,7 +104,7 @@ def build_distractors(n_chunks: int, root: Path | None = None) -> DistractorSet:
         )
         start = 0
         for ordinal, passage in enumerate(passages):
-            line = text.count("\n", 0, start) + 1
+            line = line_of(text, start)
             chunks.append(
                 Chunk(
                     chunk_id=chunk_id_for(doc_id, passage, start),

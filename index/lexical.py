@@ -1,72 +1,15 @@
-"""Swedish lexical retrieval: one tokenizer for corpus and query, and a BM25 index over it."""
+"""Swedish lexical retrieval: a BM25 index over `lang.tokenize`, for corpus and query alike."""
 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import Path
 
 import bm25s
 import numpy as np
-import Stemmer
 
-# Bump when tokenization changes: a saved BM25 index is only valid for the tokenizer that built it.
-TOKENIZER_VERSION = "sv-1"
-
-# The Snowball Swedish stop list. Content words that matter here ("mål", "år") are not on it,
-# and numbers never are.
-SWEDISH_STOPWORDS = frozenset(
-    # One string split once reads like the published list; 114 one-word lines would not.
-    """
-    och det att i en jag hon som han på den med var sig för så till är men ett om hade de av
-    icke mig du henne då sin nu har inte hans honom skulle hennes där min man ej vid kunde
-    något från ut när efter upp vi dem vara vad över än dig kan sina här ha mot alla under
-    någon eller allt mycket sedan ju denna själv detta åt utan varit hur ingen mitt ni bli
-    blev oss din dessa några deras blir mina samma vilken er sådan vår blivit dess inom
-    mellan sådant varför varje vilka ditt vem vilket sitta sådana vart dina vars vårt våra
-    ert era vilkas
-    """.split()  # noqa: SIM905
-)
-
-# A word, optionally joined to more words by hyphens ("eu-fonder", "covid-19").
-_WORD = re.compile(r"\w+(?:-\w+)*")
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("swedish")
-
-
-def fold_diacritics(token: str) -> str:
-    """Strip combining marks (å→a, ä→a, ö→o, é→e) so a query typed without them still matches."""
-    decomposed = unicodedata.normalize("NFD", token)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _words(text: str) -> Iterable[str]:
-    text = unicodedata.normalize("NFC", text).lower()
-    for match in _WORD.finditer(text):
-        word = match.group().strip("_")
-        if not word:
-            continue
-        yield word
-        if "-" in word:
-            # "eu-fonder" is also "eu" + "fonder", so either spelling finds the other.
-            yield from (part for part in word.split("-") if part)
-
-
-def tokenize(text: str) -> list[str]:
-    """The one Swedish tokenizer for passages and queries alike.
-
-    NFC + lowercase, split on non-word characters (hyphenated words also yield their parts),
-    drop stop words, Snowball-stem, then fold diacritics. Folding comes after stemming
-    because the Swedish stemmer's suffix rules are written with å/ä/ö.
-    """
-    words = [w for w in _words(text) if w not in SWEDISH_STOPWORDS]
-    return [fold_diacritics(stem) for stem in _stemmer().stemWords(words)]
+from lang import TOKENIZER_VERSION, tokenize
 
 
 class SwedishBM25:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ingest.schema import Chunk, ChunkKind, Document, chunk_id_for
-from ingest.structure import CONTENT_KINDS, ITEM_KINDS, Block, document_blocks, line_of
+from ingest.structure import CONTENT_KINDS, ITEM_KINDS, Block, document_blocks
+from lang import DOCUMENT_CLOSERS, NEXT_IN_DOCUMENT, line_of, sentence_breaks
 
-# A sentence ends with . ! ? (maybe a closing quote/bracket) before a capital or digit.
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)»]*\s+(?=[\"“(A-ZÅÄÖÉÜ0-9])")
 _KIND_RANK: dict[ChunkKind, int] = {"list": 3, "goal": 2, "table": 1, "paragraph": 0}
 
 
@@ -72,7 +70,11 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside text[start:end], whitespace between sentences left out."""
     spans = []
     cursor = start
-    for m in _SENTENCE_BREAK.finditer(text, start, end):
+    # a sentence ends with . ! ? (and closing quotes/brackets) before a capital or digit
+    breaks = sentence_breaks(
+        text, start, end, closers=DOCUMENT_CLOSERS, many_closers=True, next_start=NEXT_IN_DOCUMENT
+    )
+    for m in breaks:
         spans.append((cursor, m.start()))
         cursor = m.end()
     spans.append((cursor, end))
@@ -129,9 +131,6 @@ def chunk_document(doc: Document, config: ChunkerConfig | None = None) -> list[C
         for unit in _units(document_blocks(doc))
         for piece in _split(unit, text, config.max_chars)
     ]
-    offsets = [0]
-    for line in text.split("\n")[:-1]:
-        offsets.append(offsets[-1] + len(line) + 1)
     chunks: list[Chunk] = []
     for unit in _merge(units, text, config):
         body = text[unit.start : unit.end]
@@ -140,7 +139,7 @@ def chunk_document(doc: Document, config: ChunkerConfig | None = None) -> list[C
         if start >= end:
             continue
         chunk_text = text[start:end]
-        start_line = line_of(offsets, start)
+        start_line = line_of(text, start)
         chunks.append(
             Chunk(
                 chunk_id=chunk_id_for(doc.doc_id, chunk_text, start),
@@ -151,7 +150,7 @@ def chunk_document(doc: Document, config: ChunkerConfig | None = None) -> list[C
                 start=start,
                 end=end,
                 start_line=start_line,
-                end_line=line_of(offsets, end - 1),
+                end_line=line_of(text, end - 1),
                 page=doc.pages[start_line - 1] if doc.pages else None,
                 ordinal=len(chunks),
             )

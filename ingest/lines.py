@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from lang import bullet_end, ends_sentence, goal_end, is_numbered
+
 LineKind = Literal["blank", "noise", "toc", "table", "item", "goal", "text", "heading"]
 
 # Swedish (and a few English) words that do not end a heading or a list item; OCR-damaged
@@ -13,13 +15,6 @@ _FUNCTION_WORDS_TEXT = """och att av i på pa för for till med om som från fra
 men den det de en ett är ar vid under över over mot hos inom utan efter när nar där dar vilka
 vilket vars både bade inte kan ska skall har blir bl the and of to in for with or by"""
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
-# Bullet glyphs, including what OCR makes of "•" ("e", "o", "¢"); the letters count only
-# before an upper-case word (or "|", OCR's capital I) so ordinary words are never eaten.
-_BULLET = re.compile(
-    r"^[ \t]*((?:(?:[-–—•▪▶►▸■□●○◦·*¢✓➢➤]|[eo](?=[ \t]+[A-ZÅÄÖÉÜ|]))[ \t]+)+)(?=\S)"
-)
-_NUMBERED = re.compile(r"^[ \t]*\d{1,2}[.)](?=[ \t]|$)")
-_GOAL = re.compile(r"^(?:del)?m[åa]l[ \t]+\d{1,2}[ \t]*[:.]", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–]\s*)?(?:(?:sida|sid\.|s\.|page)\s*)?\d{1,3}(?:\s*(?:av|of|/)\s*\d{1,3})?"
     r"(?:\s*[-–])?\s*$",
@@ -29,7 +24,6 @@ _URL_ONLY = re.compile(r"^\s*(?:(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)+/\S*)\
 _URL = re.compile(r"https?://|www\.")
 _TOC = re.compile(r"\S.*?(?:\.{3,}|…+|(?:\s?\.){4,})\s*\d{1,3}\s*$")
 _TABLE = re.compile(r"^\s*\|.*\|\s*$")
-_SENTENCE_END = re.compile(r"[.!?;:][)\"”’»]*$")
 
 
 def classify(line: str) -> tuple[LineKind, int]:
@@ -42,16 +36,12 @@ def classify(line: str) -> tuple[LineKind, int]:
         return "toc", 0
     if _TABLE.match(line):
         return "table", len(line) - len(line.lstrip())
-    bullet = _BULLET.match(line)
-    body = bullet.end() if bullet else len(line) - len(line.lstrip())
-    if _NUMBERED.match(line[body:]) or _GOAL.match(line[body:]):
+    # bullet glyphs, with what OCR makes of "•" ("e", "o", "¢") before a capital word
+    bullet = bullet_end(line, "document")
+    body = bullet or len(line) - len(line.lstrip())
+    if is_numbered(line[body:], "document") or goal_end(line[body:], "document"):
         return "goal", body
     return ("item", body) if bullet else ("text", body)
-
-
-def ends_sentence(text: str) -> bool:
-    """True if the line ends with sentence-final (or list-introducing) punctuation."""
-    return bool(_SENTENCE_END.search(text.rstrip()))
 
 
 def last_word(text: str) -> str:

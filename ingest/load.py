@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -16,6 +15,7 @@ from ingest.markup import strip_markup
 from ingest.ocr import OcrOptions
 from ingest.pdf import DEFAULT_OCR, PdfError, read_pdf
 from ingest.schema import Document, DocumentMeta, content_hash
+from lang import find_years
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,6 @@ MARKUP_SUFFIXES = frozenset({".md", ".markdown"})
 PDF_SUFFIXES = frozenset({".pdf"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKUP_SUFFIXES | PDF_SUFFIXES
 UNKNOWN = "okänd"
-_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 
 
 class IngestError(Exception):
@@ -139,13 +138,13 @@ def infer_meta(path: Path, text: str | None = None) -> DocumentMeta:
         if line.strip():
             title = line.strip()[:120]
             break
-    year = _YEAR.search(path.stem)
+    years = find_years(path.stem)
     return DocumentMeta(
         doc_id=path.stem,
         title=title,
         municipality=UNKNOWN,
         doc_type=UNKNOWN,
-        year=int(year.group(1)) if year else None,
+        year=years[0] if years else None,
         file=path.name,
     )
 

@@ -19,15 +19,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from lang import compound_splits, ends_sentence, find_words, is_word, ocr_bullet
+
 _DICT_DIRS = (Path(sysconfig.get_path("data")) / "share" / "hunspell", Path("/usr/share/hunspell"))
 _CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
 _LEAD = "\"'([{«“‘„"
 _TRAIL = "\"'.,;:!?)]}»”’…+"
-_PART = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ&@|16]+")
 _DAMAGE_GLYPH = re.compile(r"[a-zåäöé][6&@|]|[6&@|][a-zåäöé]|ii")
-_WORD = re.compile(r"[A-Za-zÅÄÖåäöé]{2,}")
-_BULLET = re.compile(r"^(\s*)(?:[e¢°©«*o])(\s+)(\|(?=\s)|[A-ZÅÄÖ|])")
-_SENTENCE_END = ".!?:"
 _INVALID_PENALTY = 2.0  # a hunspell-unknown spelling counts as this much less frequent
 _CORPUS_WEIGHT = 0.5
 _CONTEXT_WEIGHT = 0.5
@@ -128,7 +126,7 @@ class Lexicon:
         lexicon = cls(speller, Counter(), Counter())
         clean = [text for text in texts if not looks_damaged(text, lexicon)]
         for text in clean:
-            words = [w.lower() for w in _WORD.findall(text)]
+            words = [w.lower() for w in find_words(text, "letters")]
             lexicon.unigrams.update(words)
             lexicon.bigrams.update(itertools.pairwise(words))
         return lexicon
@@ -141,9 +139,8 @@ class Lexicon:
     def compound(self, word: str) -> float | None:
         """Score of `word` as two dictionary words, perhaps joined by s (compounds that
         hunspell's rules miss): the rarer part's frequency, or None if it splits no way."""
-        low, best = word.lower(), None
-        for i in range(3, len(low) - 2):
-            head, tail = low[:i], low[i:]
+        best = None
+        for head, tail in compound_splits(word.lower(), min_head=3, min_tail=3):
             if not self.valid(tail):
                 continue
             if not self.valid(head) and head.endswith("s"):
@@ -236,7 +233,11 @@ def _recase(original: str, word: str, sentence_start: bool) -> str:
 
 def _skip(part: str) -> bool:
     """Names' initials, abbreviations, numbers and foreign glyphs are left alone."""
-    if not 2 <= len(part) <= 40 or not _PART.fullmatch(part) or not any(c.isalpha() for c in part):
+    if (
+        not 2 <= len(part) <= 40
+        or not is_word(part, "glyphs")
+        or not any(c.isalpha() for c in part)
+    ):
         return True
     return sum(c.isupper() for c in part) >= 2  # ICLD, EU, KS
 
@@ -292,7 +293,7 @@ def _split(token: str) -> tuple[str, str, str]:
 
 def _repair_line(line: str, lexicon: Lexicon, before: str = "", after: str = "") -> str:
     """Repair one line; `before`/`after` are the neighbouring lines' edge words (wrapping)."""
-    bullet = _BULLET.match(line)
+    bullet = ocr_bullet(line)
     if bullet:
         line = (
             f"{bullet[1]}•{bullet[2]}{'I' if bullet[3] == '|' else bullet[3]}"
@@ -313,7 +314,7 @@ def _repair_line(line: str, lexicon: Lexicon, before: str = "", after: str = "")
         prev = lows[k - 1] if k else before
         nxt = lows[k + 1] if k + 1 < len(spans) else after
         start = k == 0 or (k == 1 and spans[0][0] == "•")
-        start = start or spans[k - 1][0][-1] in _SENTENCE_END
+        start = start or ends_sentence(spans[k - 1][0], closers="", marks=".!?:")
         parts = re.split(r"([-/])", core)
         if len(parts) == 1:
             fixed = repair_word(core, lexicon, prev, nxt, start)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -13,7 +12,6 @@ from ingest.lines import (
     LineKind,
     classify,
     ends_open,
-    ends_sentence,
     heading_like,
     implicit_item_like,
     introduces_list,
@@ -21,6 +19,7 @@ from ingest.lines import (
     title_like,
 )
 from ingest.schema import Document
+from lang import ends_sentence
 
 BlockKind = Literal["heading", "paragraph", "list_item", "goal", "table", "toc", "noise"]
 CONTENT_KINDS = frozenset({"paragraph", "list_item", "goal", "table"})
@@ -256,8 +255,3 @@ def document_blocks(doc: Document) -> list[Block]:
     """Blocks of a loaded document, using markup heading levels when the loader kept them."""
     levels = dict(doc.heading_levels) if doc.heading_levels is not None else None
     return parse_blocks(doc.text, levels)
-
-
-def line_of(offsets: list[int], position: int) -> int:
-    """1-based line number of a character offset, given the start offset of every line."""
-    return bisect_right(offsets, position)

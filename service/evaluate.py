@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import mean
 from typing import Any, Protocol
 
+from lang import collapse_whitespace, fold
 from service.models import Answer, SearchResult
 
 
@@ -21,11 +20,9 @@ class Pipeline(Protocol):
     def document_text(self, doc_id: str) -> str: ...
 
 
-def fold(text: str) -> str:
+def _comparable(text: str) -> str:
     """Case, diacritics and whitespace folded, as the evaluation data prescribes."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", stripped).strip()
+    return collapse_whitespace(fold(text))
 
 
 @dataclass
@@ -101,8 +98,8 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResult:
     results = pipeline.search(item["question"], k=10)
     answer = pipeline.ask(item["question"])
-    evidence = [fold(e) for e in item.get("evidence", [])]
-    texts = [fold(r.text) for r in results]
+    evidence = [_comparable(e) for e in item.get("evidence", [])]
+    texts = [_comparable(r.text) for r in results]
     r1 = r5 = rr = None
     missing_evidence: list[str] = []
     if evidence:
@@ -112,8 +109,8 @@ def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResul
         rr = 1 / ranks[0] if ranks else 0.0
         missing_evidence = [e for e in evidence if not any(e in t for t in texts[:5])]
     facts = item.get("facts", [])
-    folded_answer = fold(answer.answer)
-    facts_present = mean(fold(f) in folded_answer for f in facts) if facts else None
+    folded_answer = _comparable(answer.answer)
+    facts_present = mean(_comparable(f) in folded_answer for f in facts) if facts else None
     quotes = [c.quote in pipeline.document_text(c.doc_id) for c in answer.citations]
     return QuestionResult(
         id=str(item.get("id", "")),
@@ -127,7 +124,7 @@ def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResul
         quotes_verbatim=mean(quotes) if quotes else None,
         answer=answer.answer,
         missing_evidence=missing_evidence,
-        missing_facts=[f for f in facts if fold(f) not in folded_answer],
+        missing_facts=[f for f in facts if _comparable(f) not in folded_answer],
     )
 
 

@@ -8,12 +8,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from index.lexical import fold_diacritics, tokenize
+from lang import compound_of, fold, same_word, tokenize
 
 # Words that say what kind of answer is wanted, not what it is about: they must not count
 # as missing evidence ("Vad *händer* med ...", "Hur har ... *ändrats*").
 QUESTION_WORDS = frozenset(
-    fold_diacritics(w)
+    fold(w, casefold=False)
     for w in tokenize(
         "gör görs göra händer hände finns fanns står stod säger sade sa betyder innebär "
         "menas gäller enligt ändrats förändrats förändring förändringar ändring ändringar "
@@ -48,29 +48,6 @@ def question_entities(text: str, ignore: Iterable[str] = ()) -> list[str]:
     return [t for t in dict.fromkeys(stems) if t not in ignored and t not in QUESTION_WORDS]
 
 
-def _same_word(term: str, token: str) -> bool:
-    """Equal, or one an inflection of the other (shared stem, short differing ending)."""
-    if term == token:
-        return True
-    short, long = sorted((term, token), key=len)
-    if len(short) < 3 or not long.startswith(short):
-        return False
-    # "mål"/"målet": a three-letter stem takes only a short ending; longer stems more
-    return len(long) - len(short) <= (2 if len(short) == 3 else 4)
-
-
-def _compound_of(term: str, tokens: set[str]) -> bool:
-    """The term is a Swedish compound of two passage words ("vänortsgruppering" = "vänort" +
-    "gruppering"), with or without the linking "s"."""
-    for head in tokens:
-        if len(head) >= 3 and term.startswith(head) and len(term) - len(head) >= 4:
-            rest = term[len(head) :]
-            for tail in (rest, rest[1:] if rest.startswith("s") else None):
-                if tail and any(_same_word(tail, t) for t in tokens):
-                    return True
-    return False
-
-
 def term_matches(term: str, tokens: set[str]) -> bool:
     """A query stem matches a passage token exactly, by inflection, or as/inside a compound."""
     if term in tokens:
@@ -78,9 +55,9 @@ def term_matches(term: str, tokens: set[str]) -> bool:
     if len(term) < 3:
         return False
     for token in tokens:
-        if _same_word(term, token) or (len(term) >= 5 and term in token):
+        if same_word(term, token) or (len(term) >= 5 and term in token):
             return True
-    return _compound_of(term, tokens)
+    return compound_of(term, tokens)
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from index.hybrid import ScoredChunk
-from index.lexical import tokenize
 from ingest.schema import Chunk, Document
+from lang import collapse_whitespace, find_years, line_of, split_units, tokenize
 from service.answer.evidence import (
     TermStats,
     coverage,
@@ -18,7 +18,6 @@ from service.answer.evidence import (
     question_terms,
 )
 from service.answer.query import QueryPlan, term_alternatives
-from service.answer.sentences import collapse_whitespace, split_units
 from service.lexicon import Lexicon
 from service.models import Answer, Citation, Location, SearchResult
 
@@ -62,21 +61,26 @@ class Support:
     supported: bool
 
 
-# What a question word asks for, as a pattern a good answer sentence contains.
-_ANSWER_KINDS = [
-    (re.compile(r"^\s*(när|vilket år|what year|when)\b", re.I), re.compile(r"\b(1[89]|20)\d\d\b")),
+def _names_a_year(sentence: str) -> bool:
+    return bool(find_years(sentence, earliest=1800, standalone=True))
+
+
+# What a question word asks for, as a test a good answer sentence passes.
+_ANSWER_KINDS: list[tuple[re.Pattern[str], Callable[[str], object]]] = [
+    (re.compile(r"^\s*(när|vilket år|what year|when)\b", re.I), _names_a_year),
     (
         re.compile(r"\b(hur mycket|hur stor|budget\w*|kostar|how much)\b", re.I),
-        re.compile(r"\d[\d\s]*(kr|tkr|kronor|%)"),
+        re.compile(r"\d[\d\s]*(kr|tkr|kronor|%)").search,
     ),
     (
         re.compile(r"^\s*(vem|vilka personer|who)\b", re.I),
-        re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ]"),
+        re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ]").search,
     ),
 ]
 
 
-def answer_kind(question: str) -> re.Pattern[str] | None:
+def answer_kind(question: str) -> Callable[[str], object] | None:
+    """What a good answer to the question looks like: a year, an amount, a person's name."""
     for asks, looks_like in _ANSWER_KINDS:
         if asks.search(question):
             return looks_like
@@ -89,10 +93,6 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 def overlaps(a: Unit, b: Unit) -> bool:
     return a.hit.chunk.doc_id == b.hit.chunk.doc_id and a.start < b.end and b.start < a.end
-
-
-def line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
 
 
 def context_text(chunk: Chunk, doc: Document) -> str:
@@ -202,7 +202,7 @@ class ExtractiveAnswerer:
                     candidates.append(((a, d), token_sets[i] | token_sets[i + 1]))
             for (a, b), tokens in candidates:
                 cov = coverage(terms, tokens | section_tokens, self.stats, synonyms)
-                bonus = 0.15 if wants and wants.search(chunk.text[a:b]) else 0.0
+                bonus = 0.15 if wants and wants(chunk.text[a:b]) else 0.0
                 score = cov + bonus + 0.3 * s.coverage + 0.1 / (1 + s.rank) - penalty
                 got = frozenset(t for t in terms if covered(t, tokens, synonyms))
                 units.append(Unit(s.hit, s.rank, chunk.start + a, chunk.start + b, score, got))

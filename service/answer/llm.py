@@ -16,11 +16,10 @@ from typing import Any, Literal, Protocol
 from urllib.parse import urlparse
 
 from index.hybrid import ScoredChunk
-from index.lexical import tokenize
+from lang import collapse_whitespace, fold, split_units, tokenize
 from service.answer.extractive import ExtractiveAnswerer, Support, Unit, context_text
 from service.answer.query import QueryPlan
-from service.answer.sentences import collapse_whitespace, split_units
-from service.answer.verify import Sentence, Verified, fold, names, numbers, verify
+from service.answer.verify import Sentence, Verified, names, numbers, verify
 from service.models import Answer, Citation, RemovedSentence
 
 MAX_PASSAGES = 5

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lang import find_words, find_years, tokenize
 from service.lexicon import Lexicon
 
 _ENGLISH_MARKERS = frozenset(
@@ -64,9 +65,6 @@ _SWEDISH_MARKERS = frozenset(
     ]
 )
 
-_WORD = re.compile(r"[\wåäöÅÄÖéü+\-]+", re.UNICODE)
-_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-
 
 @dataclass(frozen=True)
 class QueryPlan:
@@ -84,7 +82,7 @@ class QueryPlan:
 
 def detect_language(text: str) -> str:
     """'en' when the question reads as English, else 'sv' (the default for short input)."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in find_words(text, "table")]
     if any(ch in text for ch in "åäöÅÄÖ"):
         return "sv"
     en = sum(w in _ENGLISH_MARKERS for w in words)
@@ -95,7 +93,7 @@ def detect_language(text: str) -> str:
 def expand_abbreviations(text: str, lexicon: Lexicon) -> list[str]:
     """Expansions of abbreviations in `text`, and abbreviations of spelled-out names."""
     lowered = text.lower()
-    words = {w.lower() for w in _WORD.findall(text)}
+    words = {w.lower() for w in find_words(text, "table")}
     extra: list[str] = []
     for abbr, entry in lexicon.abbreviations.items():
         if abbr in words or (entry.inflected and abbr in lowered):  # "EU-fonderna"
@@ -107,16 +105,14 @@ def expand_abbreviations(text: str, lexicon: Lexicon) -> list[str]:
 
 def synonyms_of(text: str, lexicon: Lexicon) -> list[str]:
     """Domain synonyms of the words of a question."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in find_words(text, "table")]
     return list(dict.fromkeys(s for w in words for s in lexicon.synonyms.get(w, ())))
 
 
 def term_alternatives(text: str, lexicon: Lexicon) -> dict[str, list[str]]:
     """For each question stem, the stems of its one-word synonyms and abbreviation expansions."""
-    from index.lexical import tokenize  # the one tokenizer, shared with the index
-
     alternatives: dict[str, list[str]] = {}
-    for word in (w.lower() for w in _WORD.findall(text)):
+    for word in (w.lower() for w in find_words(text, "table")):
         abbreviation = lexicon.abbreviations.get(word)
         expansions = abbreviation.expansions if abbreviation else ()
         related = [*lexicon.synonyms.get(word, ()), *expansions]
@@ -129,7 +125,7 @@ def term_alternatives(text: str, lexicon: Lexicon) -> dict[str, list[str]]:
 
 def translate_english(text: str, lexicon: Lexicon) -> list[str]:
     """Swedish domain words for the English words of a question (lexical search only)."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in find_words(text, "table")]
     glossary = lexicon.glossary
     return list(dict.fromkeys(glossary[w] for w in words if w in glossary))
 
@@ -160,7 +156,7 @@ def plan_query(text: str, municipalities: list[str], lexicon: Lexicon) -> QueryP
     if language == "en":
         expansions += translate_english(text, lexicon)
     named = named_municipality(text, municipalities)
-    years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    years = tuple(sorted(set(find_years(text, standalone=True))))
     return QueryPlan(
         text=text,
         language=language,

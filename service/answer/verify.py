@@ -8,35 +8,27 @@ reported; the caller falls back to the extractive answer when no cited sentence 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from index.lexical import fold_diacritics, tokenize
+from lang import (
+    NUMBER_SCALES,
+    amounts,
+    ends_with_abbreviation,
+    find_words,
+    fold,
+    same_word,
+    sentence_breaks,
+    tokenize,
+    word_matches,
+)
 from service.models import RemovedSentence
 
 # "[1]", "[1, 3]", "[1][2]", "[1;2]"
 _LABEL = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _LEADING_LABELS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+[.,;:]?")
-# Sentence end: . ! ? then space. Abbreviations ("t.ex.", "bl.a.") do not end a sentence.
-_END = re.compile(r"[.!?]+[\"”»)]?(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])*\s+")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:t\.ex|bl\.a|m\.m|s\.k|d\.v\.s|dvs|osv|etc|ca|nr|kap|resp|e\.g|i\.e|st|jfr)|"
-    r"\b[A-ZÅÄÖa-zåäö])\.$",
-    re.I,
-)
 _MARKUP = re.compile(r"\*\*|__|^#+\s*|^\s*(?:[-*•]|\d+[.)])\s+", re.M)
 
-# A number: "180 000" (thousand groups with space/nbsp/dot), "2,5", "177", "12%".
-_NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(\d+))?(?![\d])"
-    r"(?:\s*(tkr|tusen|mkr|mnkr|miljoner|miljon|mdr|miljarder))?",
-    re.I,
-)
-_SCALE = {"tkr": 1_000, "tusen": 1_000, "mkr": 10**6, "mnkr": 10**6, "miljon": 10**6}
-_SCALE |= {"miljoner": 10**6, "mdr": 10**9, "miljarder": 10**9}
-# A name: a capitalised word (or acronym, "ICLD", "i17") — judged only off sentence start.
-_WORD = re.compile(r"[^\W\d_][\w'’:-]*|\d+[^\W\d_]\w*", re.UNICODE)
 
 MAX_FRAMING_CHARS = 100
 MIN_SHARED_TERMS = 0.3
@@ -63,11 +55,6 @@ class Verified:
         return any(s.labels for s in self.kept_sentences)
 
 
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def clean_markup(text: str) -> str:
     """Markdown a chat model adds (bold, bullets, headings) is not part of any claim."""
     return _MARKUP.sub("", text).strip()
@@ -78,8 +65,9 @@ def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     for line in clean_markup(text).splitlines():
         start = 0
-        for m in _END.finditer(line):
-            if _ABBREVIATION.search(line[: m.start() + 1]):
+        # any next word may start a sentence here; abbreviations ("t.ex.") end none
+        for m in sentence_breaks(line, next_start=None, cited=True):
+            if ends_with_abbreviation(line[: m.start()]):
                 continue
             pieces.append(line[start : m.end()])
             start = m.end()
@@ -109,12 +97,20 @@ def number_mentions(text: str) -> list[set[str]]:
     """Each number in `text` as its normalised values ("180 000" → "180000", "2,5" → "2.5");
     a scaled amount ("177 tkr") is also its value in kronor ("177000")."""
     found: list[set[str]] = []
-    for m in _NUMBER.finditer(text):
-        whole = re.sub(r"[ \u00a0\u202f.]", "", m.group(1))
-        value = f"{int(whole)}.{m.group(2)}" if m.group(2) else str(int(whole))
+    # any number, "180 000" grouped by space, nbsp or dot, "12%"; none glued to a word
+    every = amounts(
+        text,
+        units=NUMBER_SCALES,
+        unit_required=False,
+        separators=" \u00a0\u202f.",
+        not_after=r"\w.,",
+        whole_unit=False,
+    )
+    for a in every:
+        value = f"{int(a.digits)}.{a.fraction}" if a.fraction else str(int(a.digits))
         values = {value}
-        if m.group(3):
-            scaled = float(value) * _SCALE[m.group(3).lower()]
+        if a.unit:
+            scaled = float(value) * a.scale
             values.add(str(int(scaled)) if scaled.is_integer() else str(scaled))
         found.append(values)
     return found
@@ -128,7 +124,7 @@ def numbers(text: str) -> set[str]:
 def names(sentence: str) -> list[str]:
     """Name-like words: capitalised words not at the sentence's start, and acronyms."""
     out = []
-    for i, m in enumerate(_WORD.finditer(sentence)):
+    for i, m in enumerate(word_matches(sentence, "name")):
         word = m.group().strip("'’:-")
         word = re.sub(r"[:'’]s$", "", word)  # "ICLD:s", "SKR's"
         if len(word) < 2:
@@ -140,7 +136,7 @@ def names(sentence: str) -> list[str]:
 
 
 def _stems(word: str) -> set[str]:
-    folded = fold_diacritics(word.lower())
+    folded = fold(word.lower(), casefold=False)
     return {folded, *tokenize(word)}
 
 
@@ -150,16 +146,15 @@ def name_in(name: str, passage_words: set[str]) -> bool:
     for stem in _stems(name):
         if stem in passage_words:
             return True
-        for word in passage_words:
-            short, long = sorted((stem, word), key=len)
-            if len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3:
-                return True
+        # a name's inflections are short endings on a stem of four letters or more
+        if any(same_word(stem, w, min_stem=4, max_ending=3) for w in passage_words):
+            return True
     return False
 
 
 def passage_words(passage: str) -> set[str]:
     words = set(tokenize(passage))
-    words |= {fold_diacritics(w.lower()) for w in _WORD.findall(passage)}
+    words |= {fold(w.lower(), casefold=False) for w in find_words(passage, "name")}
     return words
 
 
@@ -198,7 +193,7 @@ def claimed_names(sentence: str, passage: str) -> list[str]:
     """The sentence's names, with its first word when the passage uses that word as a name
     ("Röros är vänort", a bare "Röros")."""
     found = names(sentence)
-    first = _WORD.search(sentence)
+    first = next(word_matches(sentence, "name"), None)
     if first and first.group()[0].isupper():
         word = first.group()
         if fold(word) in {fold(n) for n in names(passage)}:

@@ -8,29 +8,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.schema import Chunk, Document
-from service.lexicon import Name
-from service.lookup.align import (
-    _AMOUNT,
+from lang import (
+    SAME_WORD,
     Token,
     amounts,
+    find_years,
     folds,
+    goal_end,
     is_content,
     line_of,
-    member,
-    places,
-    soft_jaccard,
-    soft_match,
     stem,
     token_sim,
     tokens_of,
     unit_spans,
 )
+from service.lexicon import Name
+from service.lookup.align import (
+    member,
+    places,
+    soft_jaccard,
+    soft_match,
+)
 from service.models import ComparedItem, Side, Status
 
-PAIR_SCORE = 0.3
-_GOAL_NUMBER = re.compile(
-    r"^(?:Mål|Mal)\s+\d+\s*[:.]"
-)  # below this two passages are not "the same item in another year"
+PAIR_SCORE = 0.3  # below this two passages are not "the same item in another year"
 
 
 @dataclass(frozen=True, eq=False)  # identity: units are compared by position
@@ -75,8 +76,8 @@ def _word_diff(a: _Unit, b: _Unit) -> list[str]:
     """The content words only one side has (its own spelling), and changed amounts."""
 
     def words(u: _Unit) -> list[Token]:
-        money = [m.span() for m in _AMOUNT.finditer(u.text)]
-        money += [m.span() for m in _GOAL_NUMBER.finditer(u.text)]  # "Mål 3:" is no wording
+        money = [(m.start, m.end) for m in amounts(u.text)]
+        money.append((0, goal_end(u.text, "passage")))  # "Mål 3:" is no wording (or empty)
         return [
             t
             for t in tokens_of(u.text)
@@ -84,7 +85,7 @@ def _word_diff(a: _Unit, b: _Unit) -> list[str]:
         ]
 
     ta, tb = words(a), words(b)
-    pairs = soft_match([t.fold for t in ta], [t.fold for t in tb], floor=0.85)
+    pairs = soft_match([t.fold for t in ta], [t.fold for t in tb], floor=SAME_WORD)
 
     def shown(u: _Unit, t: Token) -> str:
         end = t.end + (u.text[t.end : t.end + 1] == "%")  # "50%", not a bare "50"
@@ -94,8 +95,8 @@ def _word_diff(a: _Unit, b: _Unit) -> list[str]:
     new = [shown(b, t) for j, t in enumerate(tb) if j not in {p[1] for p in pairs}]
     out = []
     money_a, money_b = amounts(a.text), amounts(b.text)
-    if money_a and money_b and [v for v, _ in money_a] != [v for v, _ in money_b]:
-        out.append(f"{money_a[0][1]} → {money_b[0][1]}")
+    if money_a and money_b and [m.kronor for m in money_a] != [m.kronor for m in money_b]:
+        out.append(f"{money_a[0].wording} → {money_b[0].wording}")
     if gone:
         out.append("− " + ", ".join(dict.fromkeys(gone)))
     if new:
@@ -317,7 +318,7 @@ def matches_topic(item: ComparedItem, topic: str) -> bool:
     sides = [s for s in (item.a, item.b) if s]
     text = " ".join([item.topic, *item.differences, *(f"{s.section} {s.quote}" for s in sides)])
     words = set(folds(text))
-    return any(all(any(token_sim(p, w) >= 0.85 for w in words) for p in ph) for ph in phrases)
+    return any(all(any(token_sim(p, w) >= SAME_WORD for w in words) for p in ph) for ph in phrases)
 
 
 # --- questions and rendering ------------------------------------------------------------
@@ -327,12 +328,11 @@ _COMPARE_CUE = re.compile(
     r"\bchang|\bdiffer|\bcompar|\bversus\b|\bvs\.?\s",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 
 
 def compare_question(question: str) -> tuple[int, int] | None:
     """The two years a question asks to compare ("... mellan 2020 och 2023?"), oldest first."""
-    years = sorted({int(y) for y in _YEAR.findall(question)})
+    years = sorted(set(find_years(question)))
     if len(years) != 2 or not _COMPARE_CUE.search(question):
         return None
     return years[0], years[1]

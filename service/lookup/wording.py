@@ -8,7 +8,8 @@ from typing import Any, NamedTuple
 
 from index.filters import passes
 from ingest.schema import Chunk, Document
-from service.lookup.align import is_stop, line_of, soft_match, token_sim, token_stream, tokens_of
+from lang import is_stop, line_of, token_sim, tokens_of
+from service.lookup.align import soft_match, token_stream
 from service.models import WordingMatch, WordingResult
 
 # A passage at or above this similarity "contains the wording"; calibrated in the tests on

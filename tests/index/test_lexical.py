@@ -3,7 +3,8 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.lexical import SWEDISH_STOPWORDS, SwedishBM25, tokenize
+from index.lexical import SwedishBM25
+from lang import SWEDISH_STOPWORDS, tokenize
 
 
 def test_query_and_passage_with_the_same_words_tokenize_alike():

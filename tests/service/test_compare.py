@@ -8,8 +8,8 @@ import pytest
 
 from ingest.chunk import chunk_document
 from ingest.load import load_corpus
+from lang import fold_text, line_of
 from service.lexicon import Lexicon
-from service.lookup.align import fold_text, line_of
 from service.lookup.compare import (
     ComparedItem,
     compare_documents,

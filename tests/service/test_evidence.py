@@ -1,4 +1,4 @@
-from index.lexical import tokenize
+from lang import tokenize
 from service.answer.evidence import (
     TermStats,
     coverage,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ingest.chunk import chunk_document
 from ingest.load import load_corpus
-from service.lookup.align import tokens_of
+from lang import tokens_of
 from service.lookup.wording import FOUND_SCORE, find_wording
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"

@@ -3,7 +3,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.answer.sentences import collapse_whitespace, split_units
+from lang import collapse_whitespace, split_units, unit_spans
 
 
 def texts(spans, text):
@@ -60,3 +60,17 @@ def test_units_are_ordered_non_overlapping_substrings(text):
 
 def test_collapse_whitespace():
     assert collapse_whitespace(" a \n\n b\tc ") == "a b c"
+
+
+@given(
+    st.text(alphabet="abc ABÅ.:\n-•e¢o|1", max_size=120),
+    st.integers(0, 10),
+    st.booleans(),
+)
+def test_unit_spans_stay_inside_their_chunk_in_order(text, start, is_list):
+    start = min(start, len(text))
+    last = start
+    for span in unit_spans(text, start, len(text), is_list):
+        assert last <= span.start < span.end <= len(text)
+        assert text[span.start : span.end] == text[span.start : span.end].strip()
+        last = span.end

@@ -1,0 +1,182 @@
+"""Quotable units of a passage, sentences and list items, with exact character spans."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import NamedTuple
+
+from lang.marks import (
+    bullet_end,
+    ends_sentence,
+    is_numbered,
+    new_line_items,
+    sentence_breaks,
+    starts_item,
+)
+from lang.match import folds, is_content
+
+# A line that runs on into the next: it ends with a comma, a dash or a joining word.
+_CONTINUES = re.compile(r"[,\-–]\s*$|\b(?:och|samt|eller|att|för|med|i|av|till|som|genom)\s*$")
+
+MAX_UNIT_CHARS = 600
+
+
+def _cut_points(text: str) -> list[int]:
+    cuts = {m.end() for m in sentence_breaks(text)}
+    for m in new_line_items(text):
+        before = text[: m.start()].rstrip()
+        if before and not _CONTINUES.search(before):
+            cuts.add(m.end())
+    return sorted(c for c in cuts if 0 < c < len(text))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    bullet = bullet_end(text[start:end], "passage")
+    if bullet and bullet < end - start:
+        start += bullet
+    return start, end
+
+
+def split_units(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) into `text` of its quotable units, in order.
+
+    A unit that introduces a list (ends with ":") is joined with the list that follows when
+    the whole stays short, because the intro alone answers nothing.
+    """
+    bounds = [0, *_cut_points(text), len(text)]
+    pieces = [(a, b) for a, b in itertools.pairwise(bounds)]
+    spans: list[tuple[int, int]] = []
+    bulleted: list[bool] = []
+    for a, b in pieces:
+        start, end = _trim(text, a, b)
+        if end > start and any(ch.isalnum() for ch in text[start:end]):
+            spans.append((start, end))
+            bulleted.append(
+                bullet_end(text[a:b].lstrip(), "passage") > 0
+                or is_numbered(text[start:end], "passage")
+            )
+    merged: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        run = _short_item_run(text, spans, bulleted, i)
+        if run > i + 1:
+            # a list of short lines without an intro line (names under a heading)
+            merged.append((start, spans[run - 1][1]))
+            i = run
+        elif text[start:end].endswith(":"):
+            j = i + 1
+            # list items follow the intro; a plain sentence after them ends the list
+            while j < len(spans) and spans[j][1] - start <= MAX_UNIT_CHARS:
+                item = text[spans[j][0] : spans[j][1]]
+                if not bulleted[j] and item.endswith((".", "!", "?", ":")):
+                    break
+                end = spans[j][1]
+                j += 1
+            merged.append((start, end))
+            i = max(j, i + 1)
+        else:
+            merged.append((start, end))
+            i += 1
+    return merged
+
+
+SHORT_ITEM_CHARS = 80
+
+
+def _short_item_run(text: str, spans: list[tuple[int, int]], bulleted: list[bool], i: int) -> int:
+    """End index of the run of short, unpunctuated, unbulleted lines starting at spans[i]."""
+    j = i
+    while j < len(spans) and not bulleted[j]:
+        item = text[spans[j][0] : spans[j][1]]
+        if (
+            len(item) > SHORT_ITEM_CHARS
+            or "\n" in item.strip()
+            or item.endswith((".", "!", "?", ":", ";"))
+        ):
+            break
+        if j > i and (spans[j][1] - spans[i][0]) > MAX_UNIT_CHARS:
+            break
+        j += 1
+    return j
+
+
+def collapse_whitespace(text: str) -> str:
+    """A quote as shown in running text: the source's line breaks become single spaces."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- the finer units that comparison aligns -------------------------------------------
+
+
+class Span(NamedTuple):
+    """Absolute character offsets of a unit in its document's text."""
+
+    start: int
+    end: int
+
+
+def _line_spans(text: str, start: int, end: int) -> list[Span]:
+    """Non-empty lines of text[start:end], bullet glyphs trimmed."""
+    out = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        a, b = pos, pos + len(line)
+        pos = b + 1
+        bullet = bullet_end(line, "line")
+        if bullet and bullet < len(line):
+            a += bullet
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append(Span(a, b))
+    return out
+
+
+def unit_spans(text: str, start: int, end: int, is_list: bool = False) -> list[Span]:
+    """Absolute spans of the quotable units of text[start:end] (a chunk).
+
+    Finer than `split_units`: a list merged with its intro is split back into its items
+    (in a list chunk also at blank lines: "... genom\n\nVänortssamarbeten"), and a sentence
+    that OCR line breaks cut in two ("... efter forslag fran" / "Internationella radet")
+    is joined again.
+    """
+    spans: list[Span] = []
+    for a, b in split_units(text[start:end]):
+        a, b = a + start, b + start
+        lines = _line_spans(text, a, b)
+        starts = [starts_item(text[text.rfind("\n", 0, ln.start) + 1 :]) for ln in lines]
+        first = text[lines[0].start : lines[0].end] if lines else ""
+        if any(starts[1:]) and (first.endswith(":") or (is_list and "\n\n" in text[a:b])):
+            items = [lines[0]]
+            for line, new_item in zip(lines[1:], starts[1:], strict=True):
+                if new_item:
+                    items.append(line)
+                else:  # a wrapped item: "... Falu kommuns\nverksamheter, ..."
+                    items[-1] = Span(items[-1].start, line.end)
+            spans.extend(items)
+        else:
+            spans.append(Span(a, b))
+    joined: list[Span] = []
+    for span in spans:
+        if joined:
+            prev = joined[-1]
+            gap = text[prev.end : span.start]
+            prev_text = text[prev.start : prev.end]
+            if (
+                gap.count("\n") == 1
+                and not ends_sentence(prev_text, closers="")
+                and len(prev_text.split()) >= 6
+                and ends_sentence(text[span.start : span.end], closers="")
+            ):
+                joined[-1] = Span(prev.start, span.end)
+                continue
+        joined.append(span)
+    return [s for s in joined if any(is_content(f) for f in folds(text[s.start : s.end]))]
