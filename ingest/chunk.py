@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ingest.schema import Chunk, ChunkKind, Document, chunk_id_for
 from ingest.structure import CONTENT_KINDS, ITEM_KINDS, Block, document_blocks
-from lang import DOCUMENT_CLOSERS, NEXT_IN_DOCUMENT, line_of, sentence_breaks
+from lang import DOCUMENT_CLOSERS, NEXT_IN_DOCUMENT, sentence_breaks
 
 _KIND_RANK: dict[ChunkKind, int] = {"list": 3, "goal": 2, "table": 1, "paragraph": 0}
 
@@ -139,19 +139,13 @@ def chunk_document(doc: Document, config: ChunkerConfig | None = None) -> list[C
         if start >= end:
             continue
         chunk_text = text[start:end]
-        start_line = line_of(text, start)
         chunks.append(
             Chunk(
+                **doc.span(start, end).model_dump(),
                 chunk_id=chunk_id_for(doc.doc_id, chunk_text, start),
-                doc_id=doc.doc_id,
                 text=chunk_text,
                 section=unit.section,
                 kind=unit.kind,
-                start=start,
-                end=end,
-                start_line=start_line,
-                end_line=line_of(text, end - 1),
-                page=doc.pages[start_line - 1] if doc.pages else None,
                 ordinal=len(chunks),
             )
         )

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lang import line_of
+
 ChunkKind = Literal["paragraph", "list", "list_item", "goal", "heading", "table"]
 
 
@@ -25,6 +27,22 @@ class DocumentMeta(BaseModel):
     reference: str | None = None
     note: str | None = None
     source: str | None = None
+
+
+class Span(BaseModel):
+    """Where in a document: character offsets into its text, the 1-based inclusive lines
+    they touch, and the PDF page of the first line. Chunks, citations, wording matches and
+    compared items all say where they are with it; `Document.span` is the one place that
+    computes it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str
+    start: int
+    end: int
+    start_line: int
+    end_line: int
+    page: int | None = None
 
 
 class Document(BaseModel):
@@ -58,26 +76,30 @@ class Document(BaseModel):
     def repaired(self) -> bool:
         return self.text != self.raw_text
 
+    def span(self, start: int, end: int) -> Span:
+        """Where `text[start:end]` is: its lines and (for a PDF) the page it starts on."""
+        start_line = line_of(self.text, start)
+        return Span(
+            doc_id=self.doc_id,
+            start=start,
+            end=end,
+            start_line=start_line,
+            end_line=line_of(self.text, end - 1),
+            page=self.pages[start_line - 1] if self.pages else None,
+        )
 
-class Chunk(BaseModel):
+
+class Chunk(Span):
     """One retrievable unit of a document, cut along its structure.
 
     Invariant: `document.text[start:end] == text`; `start_line`/`end_line` are the
     1-based, inclusive lines of `document.text` that the span touches.
     """
 
-    model_config = ConfigDict(frozen=True)
-
     chunk_id: str
-    doc_id: str
     text: str
     section: tuple[str, ...] = ()
     kind: ChunkKind = "paragraph"
-    start: int
-    end: int
-    start_line: int
-    end_line: int
-    page: int | None = None
     ordinal: int = Field(0, description="position of the chunk in its document")
 
     @property

@@ -42,7 +42,7 @@ from lang.numbers import (
     find_years,
     is_year,
 )
-from lang.units import MAX_UNIT_CHARS, Span, collapse_whitespace, split_units, unit_spans
+from lang.units import MAX_UNIT_CHARS, Offsets, collapse_whitespace, split_units, unit_spans
 from lang.words import (
     FOLDED_STOPWORDS,
     SWEDISH_STOPWORDS,
@@ -72,7 +72,7 @@ __all__ = [
     "SWEDISH_STOPWORDS",
     "TOKENIZER_VERSION",
     "Amount",
-    "Span",
+    "Offsets",
     "Token",
     "amounts",
     "bullet_end",

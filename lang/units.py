@@ -114,14 +114,14 @@ def collapse_whitespace(text: str) -> str:
 # --- the finer units that comparison aligns -------------------------------------------
 
 
-class Span(NamedTuple):
-    """Absolute character offsets of a unit in its document's text."""
+class Offsets(NamedTuple):
+    """Absolute character offsets (start, end) of a unit in its document's text."""
 
     start: int
     end: int
 
 
-def _line_spans(text: str, start: int, end: int) -> list[Span]:
+def _line_spans(text: str, start: int, end: int) -> list[Offsets]:
     """Non-empty lines of text[start:end], bullet glyphs trimmed."""
     out = []
     pos = start
@@ -136,11 +136,11 @@ def _line_spans(text: str, start: int, end: int) -> list[Span]:
         while b > a and text[b - 1].isspace():
             b -= 1
         if b > a:
-            out.append(Span(a, b))
+            out.append(Offsets(a, b))
     return out
 
 
-def unit_spans(text: str, start: int, end: int, is_list: bool = False) -> list[Span]:
+def unit_spans(text: str, start: int, end: int, is_list: bool = False) -> list[Offsets]:
     """Absolute spans of the quotable units of text[start:end] (a chunk).
 
     Finer than `split_units`: a list merged with its intro is split back into its items
@@ -148,7 +148,7 @@ def unit_spans(text: str, start: int, end: int, is_list: bool = False) -> list[S
     that OCR line breaks cut in two ("... efter forslag fran" / "Internationella radet")
     is joined again.
     """
-    spans: list[Span] = []
+    spans: list[Offsets] = []
     for a, b in split_units(text[start:end]):
         a, b = a + start, b + start
         lines = _line_spans(text, a, b)
@@ -160,11 +160,11 @@ def unit_spans(text: str, start: int, end: int, is_list: bool = False) -> list[S
                 if new_item:
                     items.append(line)
                 else:  # a wrapped item: "... Falu kommuns\nverksamheter, ..."
-                    items[-1] = Span(items[-1].start, line.end)
+                    items[-1] = Offsets(items[-1].start, line.end)
             spans.extend(items)
         else:
-            spans.append(Span(a, b))
-    joined: list[Span] = []
+            spans.append(Offsets(a, b))
+    joined: list[Offsets] = []
     for span in spans:
         if joined:
             prev = joined[-1]
@@ -176,7 +176,7 @@ def unit_spans(text: str, start: int, end: int, is_list: bool = False) -> list[S
                 and len(prev_text.split()) >= 6
                 and ends_sentence(text[span.start : span.end], closers="")
             ):
-                joined[-1] = Span(prev.start, span.end)
+                joined[-1] = Offsets(prev.start, span.end)
                 continue
         joined.append(span)
     return [s for s in joined if any(is_content(f) for f in folds(text[s.start : s.end]))]

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ingest.schema import DocumentMeta
+from ingest.schema import DocumentMeta, Span
 
 MAX_QUESTION_CHARS = 2000
 
@@ -56,11 +56,17 @@ class AskRequest(BaseModel):
 
 
 class Location(BaseModel):
+    """The lines (and page) of a `Span`: what a reader looks up in the document."""
+
     model_config = ConfigDict(frozen=True)
 
     start_line: int
     end_line: int
     page: int | None = None
+
+    @classmethod
+    def of(cls, span: Span) -> Location:
+        return cls(start_line=span.start_line, end_line=span.end_line, page=span.page)
 
 
 class Source(BaseModel):
@@ -175,15 +181,10 @@ class FeedbackRequest(BaseModel):
 Status = Literal["same", "changed", "only_a", "only_b"]
 
 
-class Side(BaseModel):
-    """One side of a compared item; `quote` is an exact substring of the document text."""
+class Side(Span):
+    """One side of a compared item; `quote` is the document text at its span."""
 
-    model_config = ConfigDict(frozen=True)
-
-    doc_id: str
     section: str
-    start_line: int
-    end_line: int
     quote: str
 
 
@@ -197,19 +198,12 @@ class ComparedItem(BaseModel):
     differences: list[str] = Field(default_factory=list)
 
 
-class WordingMatch(BaseModel):
+class WordingMatch(Span):
     """One passage holding the wording; `doc.text[start:end] == text`."""
 
-    model_config = ConfigDict(frozen=True)
-
-    doc_id: str
     title: str
     year: int | None
     section: str
-    start: int
-    end: int
-    start_line: int
-    end_line: int
     text: str
     score: float
     exact: bool

@@ -100,7 +100,7 @@ def side_cell(side: Side | None, which: str) -> str:
     css = f"side-{which.lower()}"
     if side is None:
         return f'<td class="{css}">Finns inte i {which}</td>'
-    url = document_url(side.doc_id, Location(start_line=side.start_line, end_line=side.end_line))
+    url = document_url(side.doc_id, Location.of(side))
     where = " · ".join(escape(p) for p in (side.section, _lines(side)) if p)
     return (
         f'<td class="{css}"><blockquote class="side-quote">{escape(side.quote)}</blockquote>'

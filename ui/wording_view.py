@@ -62,7 +62,7 @@ def wording_card(m: WordingMatch, nearest: bool = False) -> str:
     css_class = "wording-nearest" if nearest else "wording-card"
     year = str(m.year) if m.year is not None else "utan årtal"
     section = f'<div class="card-section">{escape(m.section)}</div>' if m.section else ""
-    url = document_url(m.doc_id, Location(start_line=m.start_line, end_line=m.end_line))
+    url = document_url(m.doc_id, Location.of(m))
     return (
         f'<article class="{css_class}" data-doc-id="{escape(m.doc_id)}">'
         f'<div class="card-title">{escape(m.title)}</div>'

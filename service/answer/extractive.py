@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from index.hybrid import ScoredChunk
 from ingest.schema import Chunk, Document
-from lang import collapse_whitespace, find_years, line_of, split_units, tokenize
+from lang import collapse_whitespace, find_years, split_units, tokenize
 from service.answer.evidence import (
     TermStats,
     coverage,
@@ -295,20 +295,16 @@ class ExtractiveAnswerer:
         chunk = unit.hit.chunk
         doc = self.documents[chunk.doc_id]
         meta = doc.meta
-        start_line, end_line = line_of(doc.text, unit.start), line_of(doc.text, unit.end - 1)
+        span = doc.span(unit.start, unit.end)
         raw_lines = None
         if doc.repaired:
-            raw_lines = "\n".join(doc.raw_text.split("\n")[start_line - 1 : end_line])
+            raw_lines = "\n".join(doc.raw_text.split("\n")[span.start_line - 1 : span.end_line])
         return Citation.of(
             meta,
             n=n,
             section=chunk.section_path,
-            quote=doc.text[unit.start : unit.end],
-            location=Location(
-                start_line=start_line,
-                end_line=end_line,
-                page=doc.pages[start_line - 1] if doc.pages else chunk.page,
-            ),
+            quote=doc.text[span.start : span.end],
+            location=Location.of(span),
             chunk_id=chunk.chunk_id,
             context=chunk.text,
             ocr=meta.ocr,
@@ -379,7 +375,5 @@ class ExtractiveAnswerer:
             section=chunk.section_path,
             text=chunk.text,
             score=hit.score,
-            location=Location(
-                start_line=chunk.start_line, end_line=chunk.end_line, page=chunk.page
-            ),
+            location=Location.of(chunk),
         )

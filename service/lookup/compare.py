@@ -16,7 +16,6 @@ from lang import (
     folds,
     goal_end,
     is_content,
-    line_of,
     stem,
     token_sim,
     tokens_of,
@@ -51,10 +50,8 @@ class _Unit:
 
     def side(self) -> Side:
         return Side(
-            doc_id=self.doc.doc_id,
+            **self.doc.span(self.start, self.end).model_dump(),
             section=" › ".join(self.section),
-            start_line=line_of(self.doc.text, self.start),
-            end_line=line_of(self.doc.text, self.end - 1),
             quote=self.text,
         )
 

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from index.filters import passes
 from ingest.schema import Chunk, Document
-from lang import is_stop, line_of, token_sim, tokens_of
+from lang import is_stop, token_sim, tokens_of
 from service.lookup.align import soft_match, token_stream
 from service.models import WordingMatch, WordingResult
 
@@ -134,14 +134,10 @@ def _match(doc: Document, chunks: Sequence[Chunk], hit: _Hit) -> WordingMatch:
         section = before[-1].section_path if before else ""
         chunk_id = None
     return WordingMatch(
-        doc_id=doc.doc_id,
+        **doc.span(start, end).model_dump(),
         title=doc.meta.title,
         year=doc.meta.year,
         section=section,
-        start=start,
-        end=end,
-        start_line=line_of(doc.text, start),
-        end_line=line_of(doc.text, end - 1),
         text=doc.text[start:end],
         score=round(hit.score, 3),
         exact=hit.exact,

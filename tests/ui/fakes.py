@@ -147,8 +147,11 @@ class FakeKnowledgeBase:
         a, b = self.docs[doc_a], self.docs[doc_b]  # KeyError for an unknown id
 
         def side(doc: DocumentDetail, line: int, section: str) -> Side:
-            return Side(doc_id=doc.doc_id, section=section, start_line=line, end_line=line,
-                        quote=doc.text.split("\n")[line - 1])  # fmt: skip
+            lines = doc.text.split("\n")
+            start = sum(len(x) + 1 for x in lines[: line - 1])
+            return Side(doc_id=doc.doc_id, start=start, end=start + len(lines[line - 1]),
+                        start_line=line, end_line=line, section=section,
+                        quote=lines[line - 1])  # fmt: skip
 
         items = [
             ComparedItem(status="changed", topic="Budget", a=side(a, 4, "Budget"),

@@ -7,8 +7,8 @@ from ui.compare_view import default_pair, doc_choices, render_comparison
 
 
 def _side(doc_id: str, quote: str, start: int = 60, end: int = 60) -> Side:
-    return Side(doc_id=doc_id, section="Finansiella medel", start_line=start, end_line=end,
-                quote=quote)  # fmt: skip
+    return Side(doc_id=doc_id, start=0, end=len(quote), start_line=start, end_line=end,
+                section="Finansiella medel", quote=quote)  # fmt: skip
 
 
 A, B = "falun-handlingsplan-2020", "falun-verksamhetsplan-2023"
