@@ -20,7 +20,7 @@ class ChunkerConfig:
 
 
 @dataclass(frozen=True)
-class _Unit:
+class _Piece:
     """A span of consecutive blocks that is chunked as one piece if it fits."""
 
     start: int
@@ -35,9 +35,9 @@ class _Unit:
         return self.end - self.start
 
 
-def _units(blocks: list[Block]) -> list[_Unit]:
+def _units(blocks: list[Block]) -> list[_Piece]:
     """Group blocks: an intro paragraph with its list items; every other block on its own."""
-    units: list[_Unit] = []
+    units: list[_Piece] = []
     content = [b for b in blocks if b.kind in CONTENT_KINDS]
     n = 0
     while n < len(content):
@@ -53,7 +53,7 @@ def _units(blocks: list[Block]) -> list[_Unit]:
         elif block.kind in ("goal", "table"):
             kind = block.kind  # type: ignore[assignment]  # both are ChunkKinds too
         parts = tuple((b.start, b.end) for b in group)
-        units.append(_Unit(group[0].start, group[-1].end, block.section, kind, parts))
+        units.append(_Piece(group[0].start, group[-1].end, block.section, kind, parts))
         n += 1
     return units
 
@@ -92,7 +92,7 @@ def _pack(parts: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]
     return packed
 
 
-def _split(unit: _Unit, text: str, max_chars: int) -> list[_Unit]:
+def _split(unit: _Piece, text: str, max_chars: int) -> list[_Piece]:
     """Cut an over-long unit between its parts, and over-long parts between sentences."""
     if unit.size <= max_chars:
         return [unit]
@@ -100,14 +100,14 @@ def _split(unit: _Unit, text: str, max_chars: int) -> list[_Unit]:
     for start, end in unit.parts:
         pieces.extend(_sentences(text, start, end) if end - start > max_chars else [(start, end)])
     return [
-        _Unit(start, end, unit.section, unit.kind, ((start, end),))
+        _Piece(start, end, unit.section, unit.kind, ((start, end),))
         for start, end in _pack(pieces, max_chars)
     ]
 
 
-def _merge(units: list[_Unit], text: str, config: ChunkerConfig) -> list[_Unit]:
+def _merge(units: list[_Piece], text: str, config: ChunkerConfig) -> list[_Piece]:
     """Join a small unit with its neighbour in the same section, adjacent and within bounds."""
-    merged: list[_Unit] = []
+    merged: list[_Piece] = []
     for unit in units:
         if merged:
             last = merged[-1]
@@ -116,7 +116,7 @@ def _merge(units: list[_Unit], text: str, config: ChunkerConfig) -> list[_Unit]:
             adjacent = not text[last.end : unit.start].strip()  # only blank lines between
             if small and fits and adjacent and last.section == unit.section:
                 kind = max(last.kind, unit.kind, key=_KIND_RANK.__getitem__)
-                merged[-1] = _Unit(last.start, unit.end, last.section, kind, ())
+                merged[-1] = _Piece(last.start, unit.end, last.section, kind, ())
                 continue
         merged.append(unit)
     return merged

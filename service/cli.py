@@ -154,7 +154,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from service.lookup.compare import render_comparison
+    from service.lookup.comparison_text import comparison_table
 
     kb = _open_kb(_settings(args))
     try:
@@ -162,7 +162,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     except KeyError as exc:
         known = ", ".join(d.doc_id for d in kb.documents())
         raise SystemExit(f"falun-kb: okänt dokument {exc.args[0]!r} (kända: {known})") from None
-    print(render_comparison(items))
+    print(comparison_table(items))
     return 0
 
 

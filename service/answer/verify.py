@@ -303,38 +303,12 @@ def verify(
     dropped: list[int] = []
     for raw in split_sentences(text):
         parsed = parse_labels(raw)
-        valid = tuple(n for n in parsed.labels if 1 <= n <= len(passages))
-        dropped += [n for n in parsed.labels if n not in valid]
-        sentence = Sentence(parsed.text, valid)
-        if not sentence.text:
-            continue
-        if not valid:
-            if parsed.labels:
-                removed.append(
-                    RemovedSentence(
-                        sentence=parsed.text, reason="hänvisar till en källa som inte hämtats"
-                    )
-                )
-                continue
-            if not makes_claim(sentence.text) and not claimed_names(sentence.text, everything):
-                kept.append((raw, sentence))
-                continue
-            source = attribute(sentence, passages, check_terms, question, backgrounds)
-            if source is None:
-                removed.append(
-                    RemovedSentence(
-                        sentence=parsed.text, reason="påstående utan stöd i någon källa"
-                    )
-                )
-                continue
-            # attribute() has run every check on it already
-            kept.append((f"{parsed.text} [{source}]", Sentence(parsed.text, (source,))))
-            continue
-        reason = _supported(sentence, passages, check_terms, question, backgrounds)
-        if reason:
-            removed.append(RemovedSentence(sentence=sentence.text, reason=reason))
-        else:
-            kept.append((raw, sentence))
+        dropped += [n for n in parsed.labels if not 1 <= n <= len(passages)]
+        judged = _judge(raw, parsed, passages, everything, check_terms, question, backgrounds)
+        if isinstance(judged, RemovedSentence):
+            removed.append(judged)
+        elif judged is not None:
+            kept.append(judged)
     used = sorted({n for _, s in kept for n in s.labels})
     body = " ".join(_LABEL.sub(lambda m: _keep_valid(m, len(passages)), r) for r, _ in kept)
     return Verified(
@@ -344,6 +318,37 @@ def verify(
         used_labels=used,
         dropped_labels=sorted(set(dropped)),
     )
+
+
+def _judge(
+    raw: str,
+    parsed: Sentence,
+    passages: Sequence[str],
+    everything: str,
+    check_terms: bool,
+    question: str,
+    backgrounds: Sequence[str],
+) -> tuple[str, Sentence] | RemovedSentence | None:
+    """One generated sentence: kept (its text with labels, and the sentence), removed with
+    the reason, or None when nothing is left of it without its labels."""
+    valid = tuple(n for n in parsed.labels if 1 <= n <= len(passages))
+    sentence = Sentence(parsed.text, valid)
+    if not sentence.text:
+        return None
+    if valid:
+        reason = _supported(sentence, passages, check_terms, question, backgrounds)
+        return RemovedSentence(sentence=sentence.text, reason=reason) if reason else (raw, sentence)
+    if parsed.labels:
+        return RemovedSentence(
+            sentence=parsed.text, reason="hänvisar till en källa som inte hämtats"
+        )
+    if not makes_claim(sentence.text) and not claimed_names(sentence.text, everything):
+        return raw, sentence
+    source = attribute(sentence, passages, check_terms, question, backgrounds)
+    if source is None:
+        return RemovedSentence(sentence=parsed.text, reason="påstående utan stöd i någon källa")
+    # attribute() has run every check on it already
+    return f"{parsed.text} [{source}]", Sentence(parsed.text, (source,))
 
 
 def _keep_valid(m: re.Match[str], k: int) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,12 +10,10 @@ from lang import (
     SAME_WORD,
     Token,
     amounts,
-    find_years,
     folds,
     goal_end,
     is_content,
     stem,
-    token_sim,
     tokens_of,
     unit_spans,
 )
@@ -28,13 +24,16 @@ from service.lookup.align import (
     soft_jaccard,
     soft_match,
 )
+from service.lookup.topics import matches_topic
 from service.models import ComparedItem, Side, Status
 
 PAIR_SCORE = 0.3  # below this two passages are not "the same item in another year"
 
 
 @dataclass(frozen=True, eq=False)  # identity: units are compared by position
-class _Unit:
+class _Aligned:
+    """A sentence or list item of a document, as comparison aligns it with the other plan."""
+
     doc: Document
     section: tuple[str, ...]
     start: int
@@ -56,23 +55,23 @@ class _Unit:
         )
 
 
-def _units(doc: Document, chunks: Sequence[Chunk]) -> list[_Unit]:
+def _units(doc: Document, chunks: Sequence[Chunk]) -> list[_Aligned]:
     return [
-        _Unit(doc, c.section, a, b)
+        _Aligned(doc, c.section, a, b)
         for c in chunks
         if c.doc_id == doc.doc_id
         for a, b in unit_spans(doc.text, c.start, c.end, c.kind == "list")
     ]
 
 
-def _section_words(unit: _Unit) -> list[str]:
+def _section_words(unit: _Aligned) -> list[str]:
     return [w for s in unit.section for w in folds(s) if is_content(w)]
 
 
-def _word_diff(a: _Unit, b: _Unit) -> list[str]:
+def _word_diff(a: _Aligned, b: _Aligned) -> list[str]:
     """The content words only one side has (its own spelling), and changed amounts."""
 
-    def words(u: _Unit) -> list[Token]:
+    def words(u: _Aligned) -> list[Token]:
         money = [(m.start, m.end) for m in amounts(u.text)]
         money.append((0, goal_end(u.text, "passage")))  # "Mål 3:" is no wording (or empty)
         return [
@@ -84,7 +83,7 @@ def _word_diff(a: _Unit, b: _Unit) -> list[str]:
     ta, tb = words(a), words(b)
     pairs = soft_match([t.fold for t in ta], [t.fold for t in tb], floor=SAME_WORD)
 
-    def shown(u: _Unit, t: Token) -> str:
+    def shown(u: _Aligned, t: Token) -> str:
         end = t.end + (u.text[t.end : t.end + 1] == "%")  # "50%", not a bare "50"
         return u.text[t.start : end]
 
@@ -102,7 +101,7 @@ def _word_diff(a: _Unit, b: _Unit) -> list[str]:
 
 
 def _pair(
-    topic: str, a: _Unit | None, b: _Unit | None, diff: list[str] | None = None
+    topic: str, a: _Aligned | None, b: _Aligned | None, diff: list[str] | None = None
 ) -> ComparedItem:
     if a is None or b is None:
         status: Status = "only_a" if b is None else "only_b"
@@ -119,10 +118,10 @@ def _pair(
     )
 
 
-def _members(ua: list[_Unit], ub: list[_Unit]) -> tuple[list[ComparedItem], set[_Unit]]:
+def _members(ua: list[_Aligned], ub: list[_Aligned]) -> tuple[list[ComparedItem], set[_Aligned]]:
     """Per-person items and who chairs; returns the units they used up."""
-    found = [{}, {}]  # type: list[dict[str, tuple[_Unit, str, str, str]]]
-    used: set[_Unit] = set()
+    found = [{}, {}]  # type: list[dict[str, tuple[_Aligned, str, str, str]]]
+    used: set[_Aligned] = set()
     for side, units in enumerate((ua, ub)):
         for k, u in enumerate(units):
             person = member(u.text)
@@ -154,8 +153,8 @@ def _members(ua: list[_Unit], ub: list[_Unit]) -> tuple[list[ComparedItem], set[
     return items, used
 
 
-def _budget(ua: list[_Unit], ub: list[_Unit]) -> tuple[list[ComparedItem], set[_Unit]]:
-    def find(units: list[_Unit]) -> _Unit | None:
+def _budget(ua: list[_Aligned], ub: list[_Aligned]) -> tuple[list[ComparedItem], set[_Aligned]]:
+    def find(units: list[_Aligned]) -> _Aligned | None:
         return next(
             (u for u in units if amounts(u.text) and any(stem(w) == "budget" for w in u.words)),
             None,
@@ -189,7 +188,7 @@ class _Names:
         return self(a) & self(b) - self.organisations
 
 
-def _score(a: _Unit, b: _Unit, novel_a: set[str], novel_b: set[str], names: _Names) -> float:
+def _score(a: _Aligned, b: _Aligned, novel_a: set[str], novel_b: set[str], names: _Names) -> float:
     content = soft_jaccard(a.words, b.words)
     section = soft_jaccard(_section_words(a), _section_words(b))
     pa, pb = names(a.text), names(b.text)
@@ -199,7 +198,7 @@ def _score(a: _Unit, b: _Unit, novel_a: set[str], novel_b: set[str], names: _Nam
     return score if content >= 0.12 or pa & pb else 0.0
 
 
-def _label(a: _Unit | None, b: _Unit | None, names: _Names) -> str:
+def _label(a: _Aligned | None, b: _Aligned | None, names: _Names) -> str:
     unit = b or a
     assert unit is not None
     where = (b.section if b and b.section else unit.section) or ("",)
@@ -293,81 +292,3 @@ def compare_documents(
     focus = _focus_summary(generic)
     items = [*members, *budget, *([focus] if focus else []), *(i for _, i in generic)]
     return [i for i in items if topic is None or matches_topic(i, topic)]
-
-
-# --- topics ---------------------------------------------------------------------------
-
-_SYNONYMS = {
-    "budget": ["budget", "ekonomi", "finansiella medel", "tkr", "kr"],
-    "ekonomi": ["budget", "ekonomi", "finansiella medel", "tkr", "kr"],
-    "ledamot": ["ledamöter", "medlemmar", "ordförande", "rådet består"],
-    "medlemm": ["ledamöter", "medlemmar", "ordförande", "rådet består"],
-    "ordforand": ["ordförande"],
-    "fokus": ["fokus", "prioriteringar"],
-}
-
-
-def matches_topic(item: ComparedItem, topic: str) -> bool:
-    """The item's label, sections, quotes or differences speak of the topic (or a synonym)."""
-    phrases = [[w] for w in folds(topic) if is_content(w)]
-    for w in list(phrases):
-        phrases += [folds(s) for s in _SYNONYMS.get(stem(w[0]), [])]
-    sides = [s for s in (item.a, item.b) if s]
-    text = " ".join([item.topic, *item.differences, *(f"{s.section} {s.quote}" for s in sides)])
-    words = set(folds(text))
-    return any(all(any(token_sim(p, w) >= SAME_WORD for w in words) for p in ph) for ph in phrases)
-
-
-# --- questions and rendering ------------------------------------------------------------
-
-_COMPARE_CUE = re.compile(
-    r"förändr|skillnad|skiljer|jämför|jämfört|ändrat|ändrats|ändring|skilde|"
-    r"\bchang|\bdiffer|\bcompar|\bversus\b|\bvs\.?\s",
-    re.IGNORECASE,
-)
-
-
-def compare_question(question: str) -> tuple[int, int] | None:
-    """The two years a question asks to compare ("... mellan 2020 och 2023?"), oldest first."""
-    years = sorted(set(find_years(question)))
-    if len(years) != 2 or not _COMPARE_CUE.search(question):
-        return None
-    return years[0], years[1]
-
-
-def _cell(side: Side | None) -> str:
-    if side is None:
-        return "—"
-    quote = " ".join(side.quote.split())
-    lines = (
-        f"{side.start_line}"
-        if side.start_line == side.end_line
-        else f"{side.start_line}–{side.end_line}"
-    )
-    short = textwrap.shorten(quote, 90, placeholder="…")
-    return f"{side.section.split(' › ')[-1]} r.{lines}: “{short}”"
-
-
-def render_comparison(items: Sequence[ComparedItem]) -> str:
-    """A plain-text table: status | topic | A | B, with the differing words under a row."""
-    widths = (8, 30, 44, 44)
-    head = ("status", "ämne", "A", "B")
-    rule = "-+-".join("-" * w for w in widths)
-
-    def row(cells: Sequence[str]) -> list[str]:
-        wrapped = [textwrap.wrap(c, w) or [""] for c, w in zip(cells, widths, strict=True)]
-        height = max(len(c) for c in wrapped)
-        return [
-            " | ".join(
-                (c[k] if k < len(c) else "").ljust(w) for c, w in zip(wrapped, widths, strict=True)
-            ).rstrip()
-            for k in range(height)
-        ]
-
-    out = [*row(head), rule]
-    for item in items:
-        out += row((item.status, item.topic, _cell(item.a), _cell(item.b)))
-        for diff in item.differences:
-            out += [f"{'':8} | {'':30} | Δ " + line for line in textwrap.wrap(diff, 86)]
-        out.append(rule)
-    return "\n".join(out)
