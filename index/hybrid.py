@@ -13,8 +13,8 @@ from index.lexical import SwedishBM25
 from index.store import ChromaChunkStore, build_where, chunk_metadata, filter_values
 from ingest.schema import Chunk, DocumentMeta
 
-if TYPE_CHECKING:  # llama-index takes ~3 s to import; only the embedder module needs it
-    from llama_index.core.base.embeddings.base import BaseEmbedding
+if TYPE_CHECKING:
+    from index.protocols import Embedder
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class HybridRetriever:
         bm25: SwedishBM25,
         chunks: Mapping[str, Chunk],
         doc_meta: Mapping[str, DocumentMeta],
-        embed_model: BaseEmbedding,
+        embed_model: Embedder,
         dense_k: int = 30,
         lexical_k: int = 30,
         rrf_k: int = 60,
@@ -100,7 +100,7 @@ class HybridRetriever:
         }
 
     def _query_vector(self, query: str) -> np.ndarray:
-        return np.asarray(self.embed_model.get_query_embedding(query), dtype=np.float32)
+        return self.embed_model.embed_query(query)
 
     def _dense(
         self, qvec: np.ndarray, k: int, filters: Mapping[str, Any] | None

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from index.build import KnowledgeIndex, open_index
-from index.embed import make_embedder
 from index.hybrid import ScoredChunk
+from index.protocols import Embedder, Retriever
 from ingest.schema import Chunk
 from service.answer.evidence import TermStats
 from service.answer.extractive import AnswerConfig, ExtractiveAnswerer
@@ -26,7 +26,7 @@ from service.models import (
     WordingResult,
     source_fields,
 )
-from service.pipeline import chunker_settings
+from service.pipeline import chunker_settings, open_embedder
 from service.settings import Settings
 
 
@@ -45,6 +45,7 @@ class KnowledgeBaseService:
         llm: LlmAnswerer | None = None,
     ):
         self.index = index
+        self.retriever: Retriever = index.retriever
         self.settings = settings
         self.audit = audit
         self.llm = llm
@@ -66,8 +67,9 @@ class KnowledgeBaseService:
             self.chunk_counts[chunk.doc_id] = self.chunk_counts.get(chunk.doc_id, 0) + 1
 
     @classmethod
-    def open(cls, settings: Settings) -> KnowledgeBaseService:
-        embed_model = make_embedder(settings.embedder, settings.embed_batch_size)
+    def open(cls, settings: Settings, *, embedder: Embedder | None = None) -> KnowledgeBaseService:
+        """The service over the built index; `embedder` defaults to the configured model."""
+        embed_model = embedder if embedder is not None else open_embedder(settings)
         index = open_index(
             settings.data_dir,
             embed_model,
@@ -93,6 +95,10 @@ class KnowledgeBaseService:
                 settings.llm_url, settings.llm_model, key, settings.llm_timeout
             )
         return cls(index, settings, audit, llm)
+
+    @property
+    def embedder(self) -> Embedder:
+        return self.index.embedder
 
     # --- filters -------------------------------------------------------------------------
 
@@ -120,7 +126,7 @@ class KnowledgeBaseService:
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchResult]:
         where = self.check_filters(filters)
         plan = plan_query(query, self.filter_options()["municipality"])  # type: ignore[arg-type]
-        hits = self.index.retriever.retrieve(
+        hits = self.retriever.retrieve(
             query, k=k, filters=where or None, lexical_extra=plan.lexical_extra
         )
         return [self.answerer.search_result(h) for h in hits]
@@ -131,7 +137,7 @@ class KnowledgeBaseService:
             where = {**where, "municipality": plan.municipality}
 
         def retrieve(k: int, filters: dict[str, Any]) -> list[ScoredChunk]:
-            return self.index.retriever.retrieve(
+            return self.retriever.retrieve(
                 plan.text,
                 k=k,
                 filters=filters or None,

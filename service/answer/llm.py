@@ -7,9 +7,7 @@ or writes nothing that survives `service.answer.verify`.
 
 from __future__ import annotations
 
-import re
 import time
-from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -39,34 +37,6 @@ class CompletionLLM(Protocol):
 class Completion:
     text: str
     delta: str | None = None
-
-
-class ScriptedLLM:
-    """A fake LLM for tests: replies (or raises) what was enqueued; records every prompt."""
-
-    def __init__(self, *replies: str | BaseException) -> None:
-        self.replies: deque[str | BaseException] = deque(replies)
-        self.history: list[str] = []
-
-    def enqueue(self, reply: str | BaseException) -> ScriptedLLM:
-        self.replies.append(reply)
-        return self
-
-    def _next(self, prompt: str) -> str:
-        self.history.append(prompt)
-        reply = self.replies.popleft() if self.replies else "Inget svar."
-        if isinstance(reply, BaseException):
-            raise reply
-        return reply
-
-    def complete(self, prompt: str, **kwargs: Any) -> Completion:
-        return Completion(self._next(prompt))
-
-    def stream_complete(self, prompt: str, **kwargs: Any) -> Iterator[Completion]:
-        text = self._next(prompt)
-        pieces = re.findall(r"\S+\s*", text)
-        for i, piece in enumerate(pieces):
-            yield Completion("".join(pieces[: i + 1]), piece)
 
 
 class LlmTimeout(TimeoutError):

@@ -89,8 +89,9 @@ def reindex(request: Request, action: str, doc_id: str | None = None) -> AdminRe
     if not _reindex_lock.acquire(blocking=False):
         raise HTTPException(409, "En inläsning pågår redan / a reindex is already running")
     try:
-        report = run_ingest(settings)
-        request.app.state.kb = KnowledgeBaseService.open(settings)
+        embedder = request.app.state.kb.embedder  # the model already loaded, not a second one
+        report = run_ingest(settings, embedder=embedder)
+        request.app.state.kb = KnowledgeBaseService.open(settings, embedder=embedder)
     finally:
         _reindex_lock.release()
     files = [

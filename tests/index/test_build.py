@@ -9,8 +9,8 @@ from index.build import (
     open_index,
     read_manifest,
 )
-from index.embed import HashEmbedding
 from index.store import open_chroma
+from tests.fakes import HashEmbedding
 
 CHUNKER = {"max_chars": 700, "min_chars": 120}
 

@@ -3,10 +3,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.embed import HashEmbedding
 from index.hybrid import HybridRetriever, reciprocal_rank_fusion
 from index.lexical import SwedishBM25
 from index.store import open_chroma
+from tests.fakes import HashEmbedding
 
 ids = st.sampled_from([f"c{i}" for i in range(12)])
 ranking = st.lists(ids, max_size=10, unique=True)

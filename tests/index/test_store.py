@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from index.embed import HashEmbedding
 from index.store import build_where, chunk_metadata, open_chroma
+from tests.fakes import HashEmbedding
 
 
 @pytest.fixture

@@ -7,8 +7,10 @@ import sys
 
 import pytest
 
+import index.embed
 from service.cli import main
 from tests.conftest import CORPUS
+from tests.fakes import hash_embedder_factory
 
 
 @pytest.fixture
@@ -16,7 +18,7 @@ def corpus(tmp_path, monkeypatch):
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     monkeypatch.setenv("FALUN_KB_CORPUS_DIR", str(target))
-    monkeypatch.setenv("FALUN_KB_EMBEDDER", "hash")
+    monkeypatch.setattr(index.embed, "make_embedder", hash_embedder_factory)
     return target
 
 

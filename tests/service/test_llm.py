@@ -24,13 +24,13 @@ from service.answer.extractive import AnswerConfig, ExtractiveAnswerer
 from service.answer.llm import (
     LlmAnswerer,
     LlmTimeout,
-    ScriptedLLM,
     answer_with_llm,
     api_base,
     select_passages,
     stream_answer_with_llm,
 )
 from service.answer.query import plan_query
+from tests.fakes import ScriptedLLM
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
