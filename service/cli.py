@@ -182,11 +182,7 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     from service.http.audit import AuditLog
 
     settings = _settings(args)
-    log = AuditLog(
-        settings.data_dir / "audit.sqlite",
-        settings.audit_retention_days,
-        settings.audit_store_client,
-    )
+    log = AuditLog.open(settings.data_dir, settings.audit)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
     try:
         for item in log.export():

@@ -10,7 +10,7 @@ from index.hybrid import ScoredChunk
 from index.protocols import Embedder, Retriever
 from ingest.schema import Chunk
 from service.answer.evidence import TermStats
-from service.answer.extractive import AnswerConfig, ExtractiveAnswerer
+from service.answer.extractive import ExtractiveAnswerer
 from service.answer.llm import LlmAnswerer, answer_with_llm, stream_answer_with_llm
 from service.answer.query import QueryPlan, plan_query
 from service.http.audit import AuditLog
@@ -54,7 +54,7 @@ class KnowledgeBaseService:
         self.answerer = ExtractiveAnswerer(
             TermStats.from_texts(texts),
             self.docs,
-            AnswerConfig(max_sentences=settings.answer_max_sentences),
+            settings.answer,
         )
         metas = [d.meta for d in self.docs.values()]
         self._filter_options: dict[str, list[str | int]] = {
@@ -75,25 +75,15 @@ class KnowledgeBaseService:
             embed_model,
             chunker_settings(settings),
             chroma_url=settings.chroma_url,
-            dense_k=settings.dense_k,
-            lexical_k=settings.lexical_k,
-            rrf_k=settings.rrf_k,
-            dense_weight=settings.dense_weight,
-            lexical_weight=settings.lexical_weight,
+            retrieval=settings.retrieval,
         )
         audit = None
-        if settings.audit_enabled:
-            audit = AuditLog(
-                settings.data_dir / "audit.sqlite",
-                settings.audit_retention_days,
-                settings.audit_store_client,
-            )
+        if settings.audit.enabled:
+            audit = AuditLog.open(settings.data_dir, settings.audit)
         llm = None
-        if settings.llm_url:
-            key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-            llm = LlmAnswerer.connect(
-                settings.llm_url, settings.llm_model, key, settings.llm_timeout
-            )
+        config = settings.llm
+        if config.url:
+            llm = LlmAnswerer.connect(config.url, config.model, config.api_key, config.timeout)
         return cls(index, settings, audit, llm)
 
     @property
@@ -145,7 +135,7 @@ class KnowledgeBaseService:
                 lexical_query=plan.lexical_text,
             )
 
-        hits = retrieve(self.settings.answer_passages, where)
+        hits = retrieve(self.answerer.config.passages, where)
         known_years = set(self.filter_options()["year"])
         for year in plan.years:
             if year in known_years and "year" not in where:

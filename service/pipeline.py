@@ -52,7 +52,7 @@ class IngestReport:
 
 
 def chunker_config(settings: Settings) -> ChunkerConfig:
-    return ChunkerConfig(max_chars=settings.chunk_max_chars, min_chars=settings.chunk_min_chars)
+    return settings.chunker
 
 
 def chunker_settings(settings: Settings) -> dict[str, object]:
@@ -64,8 +64,9 @@ def load_and_chunk(
     corpus_dir: Path, settings: Settings
 ) -> tuple[list[Document], list[Chunk], list[FileReport]]:
     """Every loadable document and its chunks; one report line per file, bad ones included."""
-    loaded = load_corpus(corpus_dir, max_bytes=settings.max_file_bytes)
-    config = chunker_config(settings)
+    ingest = settings.ingest
+    loaded = load_corpus(corpus_dir, max_bytes=ingest.max_file_bytes)
+    config = ingest.chunker
     problems: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
     for p in loaded.problems:
@@ -94,7 +95,8 @@ def open_embedder(settings: Settings) -> Embedder:
     """The configured embedding model (the one factory; tests inject a fake instead)."""
     from index.embed import make_embedder  # heavy (llama-index): only here
 
-    return make_embedder(settings.embedder, settings.embed_batch_size)
+    config = settings.embedding
+    return make_embedder(config.spec, config.batch_size)
 
 
 def run_ingest(

@@ -28,6 +28,7 @@ NOT_ANSWERED_EN = "The documents do not answer this (Det framgår inte av dokume
 class AnswerConfig:
     home_municipality: str = "Falu kommun"
     max_sentences: int = 3
+    passages: int = 6  # retrieved passages an answer is chosen from
     nearest: int = 3
     # A passage supports the question when no named entity is missing and it covers enough
     # of the question's IDF weight, or a little less with a strong dense match.

@@ -72,10 +72,11 @@ def create_app(
 
     app.include_router(router)
     app.include_router(admin_router)
-    buckets = TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst)
+    http = settings.http
+    buckets = TokenBuckets(http.rate_limit_per_second, http.rate_limit_burst)
     # an upload may be as large as allowed plus its form fields; nothing else is big
     app.add_middleware(
-        RateLimitMiddleware, buckets=buckets, max_body_bytes=settings.max_upload_bytes + 65536
+        RateLimitMiddleware, buckets=buckets, max_body_bytes=http.max_upload_bytes + 65536
     )
     _mount_ui(app)
     return app
