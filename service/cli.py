@@ -206,9 +206,11 @@ def run_bench(argv: list[str]) -> int:
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
-    from ingest.repair import repair_file
+    from ingest.repair import corpus_lexicon, repair_file
 
-    result = repair_file(Path(args.file))
+    # the clean documents of the configured corpus (FALUN_KB_CORPUS_DIR) settle ambiguous words
+    lexicon = corpus_lexicon(_settings(args).corpus_dir)
+    result = repair_file(Path(args.file), lexicon)
     sys.stdout.write(result.text)  # line for line with the input
     for change in result.changes:
         print(f"{change.line}\t{change.before}\t→\t{change.after}", file=sys.stderr)
