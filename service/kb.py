@@ -83,8 +83,18 @@ class KnowledgeBaseService:
         llm = None
         config = settings.llm
         if config.url:
-            llm = LlmAnswerer.connect(config.url, config.model, config.api_key, config.timeout)
+            llm = LlmAnswerer.connect(
+                config.url,
+                config.model,
+                config.api_key,
+                config.timeout,
+                home=settings.home_municipality,
+            )
         return cls(index, settings, audit, llm)
+
+    @property
+    def home_municipality(self) -> str:
+        return self.answerer.config.home_municipality
 
     @property
     def embedder(self) -> Embedder:

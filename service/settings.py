@@ -37,6 +37,8 @@ class Settings(BaseSettings):
 
     # where things live
     corpus_dir: Path = PROJECT_ROOT / "corpus"
+    # the chat's example questions, one a line (a data file: they name the corpus's things)
+    examples_file: Path = PROJECT_ROOT / "examples.txt"
     data_dir: Path = PROJECT_ROOT / "data"
 
     # the municipality whose documents these are; any other is named as such

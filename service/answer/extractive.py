@@ -82,6 +82,13 @@ def answer_kind(question: str) -> re.Pattern[str] | None:
     return None
 
 
+def short_names(municipality: str) -> list[str]:
+    """How a question names a municipality without "kommun": "X kommun" → X, Xn, Xs, Xns
+    (the forms `service.answer.query` recognises as naming it)."""
+    stem = municipality.removesuffix(" kommun").removesuffix("s")
+    return [stem + ending for ending in ("", "n", "s", "ns")]
+
+
 def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
@@ -116,7 +123,7 @@ class ExtractiveAnswerer:
         terms = [t for t in question_terms(query_text) if t not in years]
         if plan.language == "en":
             terms = [t for t in terms if t in self.stats.df]  # English words cannot match
-        ignore = [*self.municipalities(), "Falun"]
+        ignore = [*self.municipalities(), *short_names(self.config.home_municipality)]
         entities = [e for e in question_entities(plan.text, ignore) if e in terms]
         return terms, entities
 

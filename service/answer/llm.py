@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 from index.hybrid import ScoredChunk
 from index.lexical import tokenize
-from service.answer.extractive import ExtractiveAnswerer, Unit, context_text
+from service.answer.extractive import AnswerConfig, ExtractiveAnswerer, Unit, context_text
 from service.answer.query import QueryPlan
 from service.answer.sentences import collapse_whitespace, split_units
 from service.answer.verify import Removed, Sentence, Verified, fold, names, numbers, verify
@@ -97,7 +97,9 @@ def api_base(url: str) -> str:
 class LlmAnswerer:
     """Prompts an LLM with labelled passages; returns its raw text (verification is apart)."""
 
-    def __init__(self, llm: CompletionLLM, timeout: float = 60.0, home: str = "Falu kommun"):
+    def __init__(
+        self, llm: CompletionLLM, timeout: float = 60.0, home: str = AnswerConfig.home_municipality
+    ):
         self.llm = llm
         self.timeout = timeout
         self.home = home
@@ -110,6 +112,7 @@ class LlmAnswerer:
         api_key: str | None = None,
         timeout: float = 60.0,
         max_tokens: int = MAX_TOKENS,
+        home: str = AnswerConfig.home_municipality,
     ) -> LlmAnswerer:
         # Imported here: llama-index and the openai client take seconds to import, and only
         # a service configured with FALUN_KB_LLM_URL needs them.
@@ -128,7 +131,7 @@ class LlmAnswerer:
             max_retries=0,  # a retry would double the wait; the caller falls back instead
             context_window=8192,
         )
-        return cls(llm, timeout)
+        return cls(llm, timeout, home)
 
     def prompt(self, question: str, passages: Sequence[Passage], language: str = "sv") -> str:
         return build_prompt(question, passages, language, self.home)

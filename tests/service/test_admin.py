@@ -136,3 +136,16 @@ def test_token_buckets_refill_with_time():
     assert buckets.take("b") == 0  # another client has its own bucket
     now[0] += 0.5
     assert buckets.take("a") == 0
+
+
+def test_an_upload_without_a_municipality_is_the_home_municipalitys(tmp_path):
+    client, settings = make_client(tmp_path, admin_token=TOKEN, home_municipality="Testby kommun")
+    r = client.post(
+        "/api/admin/documents",
+        files={"file": ("ny.txt", b"Text om vanorter.")},
+        data={"title": "Ny"},
+        headers=AUTH,
+    )
+    assert r.status_code == 200, r.text
+    catalog = json.loads((settings.corpus_dir / "catalog.json").read_text("utf-8"))
+    assert catalog["ny"]["municipality"] == "Testby kommun"

@@ -48,3 +48,11 @@ def test_every_documented_variable_reaches_its_stage(monkeypatch):
     assert settings.chunker.max_chars == 500
     assert settings.answer.home_municipality == "Testby kommun"
     assert settings.llm.timeout == 5.0
+
+
+def test_the_example_questions_are_a_data_file(tmp_path):
+    from service.http.app import example_questions
+
+    examples = example_questions(Settings().examples_file)
+    assert len(examples) == 5 and all(q.endswith("?") for q in examples)
+    assert example_questions(tmp_path / "none.txt") == []
