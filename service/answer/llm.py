@@ -19,6 +19,7 @@ from service.answer.extractive import AnswerConfig, ExtractiveAnswerer, Unit, co
 from service.answer.query import QueryPlan
 from service.answer.sentences import collapse_whitespace, split_units
 from service.answer.verify import Removed, Sentence, Verified, fold, names, numbers, verify
+from service.config import DEFAULT_LLM
 from service.models import Answer, Citation
 
 MAX_PASSAGES = 5
@@ -98,7 +99,10 @@ class LlmAnswerer:
     """Prompts an LLM with labelled passages; returns its raw text (verification is apart)."""
 
     def __init__(
-        self, llm: CompletionLLM, timeout: float = 60.0, home: str = AnswerConfig.home_municipality
+        self,
+        llm: CompletionLLM,
+        timeout: float = DEFAULT_LLM.timeout,
+        home: str = AnswerConfig.home_municipality,
     ):
         self.llm = llm
         self.timeout = timeout
@@ -110,7 +114,7 @@ class LlmAnswerer:
         base_url: str,
         model: str,
         api_key: str | None = None,
-        timeout: float = 60.0,
+        timeout: float = DEFAULT_LLM.timeout,
         max_tokens: int = MAX_TOKENS,
         home: str = AnswerConfig.home_municipality,
     ) -> LlmAnswerer:
