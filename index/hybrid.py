@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from index.config import DEFAULT_RETRIEVAL, RetrievalConfig
 from index.filters import build_where, passes
 from index.lexical import SwedishBM25
 from index.store import ChromaChunkStore
 from ingest.schema import Chunk, DocumentMeta
 
-if TYPE_CHECKING:  # llama-index takes ~3 s to import; only the embedder module needs it
-    from llama_index.core.base.embeddings.base import BaseEmbedding
+if TYPE_CHECKING:
+    from index.protocols import Embedder
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class ScoredChunk:
 
 
 def reciprocal_rank_fusion(
-    rankings: Sequence[Sequence[str]], weights: Sequence[float], k: int = 60
+    rankings: Sequence[Sequence[str]], weights: Sequence[float], k: int = DEFAULT_RETRIEVAL.rrf_k
 ) -> list[tuple[str, float]]:
     """Weighted RRF: score(d) = Σ w_i / (k + rank_i(d)), ranks 1-based; best first.
 
@@ -58,7 +59,9 @@ def reciprocal_rank_fusion(
 
 
 class HybridRetriever:
-    """Dense + BM25 over the same chunks, fused with RRF; filters apply to both sides."""
+    """Dense + BM25 over the same chunks, fused with RRF; filters apply to both sides.
+    How many candidates each side gives and how they are fused: `config` (the product's
+    measured defaults unless given)."""
 
     def __init__(
         self,
@@ -66,23 +69,20 @@ class HybridRetriever:
         bm25: SwedishBM25,
         chunks: Mapping[str, Chunk],
         doc_meta: Mapping[str, DocumentMeta],
-        embed_model: BaseEmbedding,
-        dense_k: int = 30,
-        lexical_k: int = 30,
-        rrf_k: int = 60,
-        dense_weight: float = 1.0,
-        lexical_weight: float = 1.0,
+        embed_model: Embedder,
+        config: RetrievalConfig = DEFAULT_RETRIEVAL,
     ) -> None:
         self.store = store
         self.bm25 = bm25
         self.chunks = chunks
         self.doc_meta = doc_meta
         self.embed_model = embed_model
-        self.dense_k = dense_k
-        self.lexical_k = lexical_k
-        self.rrf_k = rrf_k
-        self.dense_weight = dense_weight
-        self.lexical_weight = lexical_weight
+        self.config = config
+        self.dense_k = config.dense_k
+        self.lexical_k = config.lexical_k
+        self.rrf_k = config.rrf_k
+        self.dense_weight = config.dense_weight
+        self.lexical_weight = config.lexical_weight
 
     def allowed_ids(self, filters: Mapping[str, Any] | None) -> set[str] | None:
         """Chunk ids passing `filters` (same semantics as the Chroma `where`), None if no filter."""
@@ -92,7 +92,7 @@ class HybridRetriever:
         return {cid for cid, chunk in self.chunks.items() if chunk.doc_id in passing}
 
     def _query_vector(self, query: str) -> np.ndarray:
-        return np.asarray(self.embed_model.get_query_embedding(query), dtype=np.float32)
+        return self.embed_model.embed_query(query)
 
     def _dense(
         self, qvec: np.ndarray, k: int, filters: Mapping[str, Any] | None

@@ -15,14 +15,12 @@ import sysconfig
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from lang import compound_splits, ends_sentence, find_words, is_word, ocr_bullet
 
 _DICT_DIRS = (Path(sysconfig.get_path("data")) / "share" / "hunspell", Path("/usr/share/hunspell"))
-_CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
 _LEAD = "\"'([{«“‘„"
 _TRAIL = "\"'.,;:!?)]}»”’…+"
 _DAMAGE_GLYPH = re.compile(r"[a-zåäöé][6&@|]|[6&@|][a-zåäöé]|ii")
@@ -176,13 +174,11 @@ class Lexicon:
         return _CONTEXT_WEIGHT * found + bonus
 
 
-@cache
-def default_lexicon() -> Lexicon:
-    """The lexicon over the bundled corpus's clean documents, built on first use.
-
-    Callers with another corpus directory build their own with `Lexicon.build(texts)`.
-    """
-    paths = sorted(_CORPUS_DIR.glob("*.txt")) + sorted(_CORPUS_DIR.glob("*.md"))
+def corpus_lexicon(corpus_dir: Path) -> Lexicon:
+    """The lexicon over the clean .txt/.md documents of `corpus_dir` (the configured corpus,
+    passed down by the caller; nothing here knows where the repository keeps one)."""
+    corpus_dir = Path(corpus_dir)
+    paths = sorted(corpus_dir.glob("*.txt")) + sorted(corpus_dir.glob("*.md"))
     return Lexicon.build(p.read_text(encoding="utf-8") for p in paths)
 
 
@@ -329,9 +325,9 @@ def _repair_line(line: str, lexicon: Lexicon, before: str = "", after: str = "")
     return "".join(out) + line[pos:]
 
 
-def repair_text(text: str, context: Lexicon | None = None) -> RepairResult:
+def repair_text(text: str, context: Lexicon) -> RepairResult:
     """Repair every line of OCR text; line i of the result is line i of the input."""
-    lexicon = context or default_lexicon()
+    lexicon = context
     lines = text.split("\n")
     repaired = list(lines)
     for _ in range(3):  # to a fixpoint, so that repair is idempotent
@@ -358,9 +354,9 @@ def repair_text(text: str, context: Lexicon | None = None) -> RepairResult:
     return RepairResult("\n".join(repaired), changes)
 
 
-def damage_ratio(text: str, context: Lexicon | None = None) -> float:
+def damage_ratio(text: str, context: Lexicon) -> float:
     """Share of words that are OCR glyph soup or unknown words with a known Swedish repair."""
-    lexicon = context or default_lexicon()
+    lexicon = context
     tokens = [_split(t)[1] for t in text.split()]
     words = [t for t in tokens if any(c.isalpha() for c in t) and len(t) >= 2]
     if not words:
@@ -375,18 +371,18 @@ def damage_ratio(text: str, context: Lexicon | None = None) -> float:
     return damaged / len(words)
 
 
-def looks_damaged(text: str, context: Lexicon | None = None) -> bool:
+def looks_damaged(text: str, context: Lexicon) -> bool:
     """True for OCR text with broken Swedish letters; clean documents stay False."""
     return damage_ratio(text, context) >= 0.03
 
 
-def repair_document_text(text: str, context: Lexicon | None = None) -> RepairResult:
+def repair_document_text(text: str, context: Lexicon) -> RepairResult:
     """Repair a document only if it looks damaged; a clean text comes back unchanged."""
     if not looks_damaged(text, context):
         return RepairResult(text)
     return repair_text(text, context)
 
 
-def repair_file(path: str | Path, context: Lexicon | None = None) -> RepairResult:
+def repair_file(path: str | Path, context: Lexicon) -> RepairResult:
     """Repair an OCR text file (the `falun-kb repair FILE` command)."""
     return repair_text(Path(path).read_text(encoding="utf-8"), context)

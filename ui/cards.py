@@ -12,7 +12,6 @@ from urllib.parse import quote as url_quote
 
 from service.models import Answer, Citation, Location, SearchResult
 
-HOME_MUNICIPALITY = "Falu kommun"
 DOCUMENT_PATH = "/dokument"
 NOT_IN_DOCUMENTS = "Det framgår inte av dokumenten"
 
@@ -120,9 +119,10 @@ def _meta_line(municipality: str, doc_type: str, year: int | None, location: Loc
     return " · ".join(escape(p) for p in parts)
 
 
-def badges_html(municipality: str, ocr: bool, repaired: bool = False) -> str:
+def badges_html(municipality: str, ocr: bool, repaired: bool = False, *, home: str) -> str:
+    """Badges for a source: another municipality than `home` (the service's own), OCR text."""
     badges = []
-    if municipality != HOME_MUNICIPALITY:
+    if municipality != home:
         badges.append(
             '<span class="badge badge-other-municipality">'
             f"Annan kommun: {escape(municipality)}</span>"
@@ -137,14 +137,14 @@ def badges_html(municipality: str, ocr: bool, repaired: bool = False) -> str:
 def _card(
     css_class: str, head: str, *, municipality: str, doc_type: str, year: int | None,
     section: str, location: Location, doc_id: str, passage_html: str, ocr: bool,
-    extra_attrs: str = "", repaired: bool = False, raw_lines: str | None = None,
+    extra_attrs: str = "", repaired: bool = False, raw_lines: str | None = None, home: str,
 ) -> str:  # fmt: skip
     section_html = f'<div class="card-section">{escape(section)}</div>' if section else ""
     return (
         f'<article class="{css_class}" data-doc-id="{escape(doc_id)}"{extra_attrs}>'
         f"<div>{head}</div>"
         f'<div class="card-meta">{_meta_line(municipality, doc_type, year, location)}</div>'
-        f"{section_html}{badges_html(municipality, ocr, repaired)}"
+        f"{section_html}{badges_html(municipality, ocr, repaired, home=home)}"
         f"{passage_html}{_raw_lines_html(raw_lines)}"
         f'<a class="card-link" href="{escape(document_url(doc_id, location))}" '
         'target="_blank" rel="noopener">Öppna dokumentet här</a>'
@@ -162,22 +162,23 @@ def _raw_lines_html(raw_lines: str | None) -> str:
     )
 
 
-def citation_card(c: Citation) -> str:
+def citation_card(c: Citation, home: str) -> str:
     head = f'<span class="card-n">[{c.n}]</span><span class="card-title">{escape(c.title)}</span>'
     return _card(
         "citation-card", head, municipality=c.municipality, doc_type=c.doc_type,
         year=c.year, section=c.section, location=c.location, doc_id=c.doc_id,
         passage_html=highlight_quote(c.context, c.quote), ocr=c.ocr,
         extra_attrs=f' id="kalla-{c.n}"', repaired=c.repaired, raw_lines=c.raw_lines,
+        home=home,
     )  # fmt: skip
 
 
-def nearest_card(r: SearchResult) -> str:
+def nearest_card(r: SearchResult, home: str) -> str:
     head = f'<span class="card-title">{escape(r.title)}</span>'
     return _card(
         "nearest-card", head, municipality=r.municipality, doc_type=r.doc_type,
         year=r.year, section=r.section, location=r.location, doc_id=r.doc_id,
-        passage_html=_passage(escape(r.text)), ocr=False,
+        passage_html=_passage(escape(r.text)), ocr=False, home=home,
     )  # fmt: skip
 
 
@@ -208,8 +209,9 @@ def render_mode(answer: Answer) -> str:
     return ""
 
 
-def render_sources(answer: Answer) -> str:
-    """The sources panel for one answer: citation cards, or the not-answerable state."""
+def render_sources(answer: Answer, home: str) -> str:
+    """The sources panel for one answer: citation cards, or the not-answerable state; a
+    source from another municipality than `home` (the service's) is badged as such."""
     mode = render_mode(answer)
     if not answer.answerable:
         parts = [
@@ -220,11 +222,11 @@ def render_sources(answer: Answer) -> str:
         ]
         if answer.nearest:
             parts.append('<div class="sources-heading">Närliggande avsnitt</div>')
-            parts.extend(nearest_card(r) for r in answer.nearest)
+            parts.extend(nearest_card(r, home) for r in answer.nearest)
         return "".join(parts)
     if not answer.citations:
         return f'{mode}<p class="sources-empty">Svaret har inga källhänvisningar.</p>'
-    cards = "".join(citation_card(c) for c in answer.citations)
+    cards = "".join(citation_card(c, home) for c in answer.citations)
     return f'{mode}<div class="sources-heading">Källor</div>{cards}'
 
 

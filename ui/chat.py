@@ -21,14 +21,27 @@ from ui.wording_tab import build_wording_tab
 
 log = logging.getLogger(__name__)
 
-TITLE = "Falu kommun – internationellt arbete"
-INTRO = (
-    "Ställ en fråga om Falu kommuns internationella arbete. Svaren bygger bara på "
-    "kommunens dokument och citerar dem ordagrant: varje hänvisning [1], [2] … pekar på "
-    "ett citat under *Källor*, som du kan öppna och kontrollera i dokumentet. "
-    "Under *Exakt formulering* ser du var en formulering står, och under *Jämför planer* "
-    "vad som ändrats mellan två planer."
-)
+
+def page_title(home: str) -> str:
+    """The page's title, for the service's home municipality."""
+    return f"{home} – internationellt arbete"
+
+
+def intro(home: str) -> str:
+    return (
+        f"Ställ en fråga om {possessive(home)} internationella arbete. Svaren bygger bara på "
+        "kommunens dokument och citerar dem ordagrant: varje hänvisning [1], [2] … pekar på "
+        "ett citat under *Källor*, som du kan öppna och kontrollera i dokumentet. "
+        "Under *Exakt formulering* ser du var en formulering står, och under *Jämför planer* "
+        "vad som ändrats mellan två planer."
+    )
+
+
+def possessive(name: str) -> str:
+    """Swedish genitive: "… kommun" → "… kommuns"; a name ending in s stays as it is."""
+    return name if name.endswith(("s", "x", "z")) else f"{name}s"
+
+
 ERROR_MESSAGE = (
     "Något gick fel när frågan skulle besvaras. Försök igen om en stund, "
     "eller formulera frågan på ett annat sätt."
@@ -117,7 +130,7 @@ def make_respond_streaming(kb: KnowledgeBase) -> Callable[..., Iterator[Reply]]:
         history.append({"role": "assistant", "content": _assistant_text(answer)})
         if answer.answer_id:
             ids[str(len(history) - 1)] = answer.answer_id
-        yield history, render_sources(answer), "", ids
+        yield history, render_sources(answer, kb.home_municipality), "", ids
 
     return respond
 
@@ -200,10 +213,12 @@ def _chat_tab(kb: KnowledgeBase, examples: list[str], demo: gr.Blocks) -> None:
 def build_ui(kb: KnowledgeBase, examples: list[str]) -> gr.Blocks:
     """The page: chat first, then wording lookup and plan comparison, one tab each.
 
-    `kb` is only called from event handlers (and page-load events), never while building.
+    `kb` is only called from event handlers (and page-load events), never while building;
+    its home municipality (a fixed attribute, not a call) names the page.
     """
-    with gr.Blocks(title=TITLE) as demo:
-        gr.Markdown(f"# {TITLE}\n\n{INTRO}", elem_id="intro")
+    home = kb.home_municipality
+    with gr.Blocks(title=page_title(home)) as demo:
+        gr.Markdown(f"# {page_title(home)}\n\n{intro(home)}", elem_id="intro")
         with gr.Tabs(elem_id="tabs"):
             with gr.Tab("Fråga", id="fraga", elem_id="tab-fraga"):
                 _chat_tab(kb, examples, demo)

@@ -79,7 +79,7 @@ def _lines_html(text: str, cited: tuple[int, int] | None, prefix: str = "L") -> 
 
 
 def render_document_page(
-    detail: DocumentDetail, start_line: int | None, end_line: int | None
+    detail: DocumentDetail, start_line: int | None, end_line: int | None, *, home: str
 ) -> str:
     """The whole document as an HTML page; lines are anchors `L{n}`, cited lines marked."""
     n_lines = detail.text.count("\n") + 1
@@ -113,7 +113,7 @@ def render_document_page(
         f'<header><p><a href="/">← Tillbaka till frågorna</a></p>'
         f"<h1>{escape(detail.title)}</h1>"
         f'<p class="meta">{"".join(f"<span>{escape(m)}</span>" for m in meta)}</p>'
-        f"{badges_html(detail.municipality, detail.ocr)}{notices_html}</header>"
+        f"{badges_html(detail.municipality, detail.ocr, home=home)}{notices_html}</header>"
         f'<main><div class="doc-text" id="document-text">{_lines_html(detail.text, cited)}</div>'
         f"{raw}</main>"
     )
@@ -140,10 +140,12 @@ def document_router(kb_getter: Callable[[], KnowledgeBase]) -> APIRouter:
         start_line: int | None = Query(None, alias="from", ge=1),
         end_line: int | None = Query(None, alias="to", ge=1),
     ) -> HTMLResponse:
+        kb = kb_getter()
         try:
-            detail = kb_getter().document(doc_id)
+            detail = kb.document(doc_id)
         except KeyError:
             return HTMLResponse(render_not_found(doc_id), status_code=404)
-        return HTMLResponse(render_document_page(detail, start_line, end_line))
+        page = render_document_page(detail, start_line, end_line, home=kb.home_municipality)
+        return HTMLResponse(page)
 
     return router

@@ -30,6 +30,10 @@ class DeferredKnowledgeBase:
     def __init__(self, kb_getter: Callable[[], KnowledgeBase]) -> None:
         self._get = kb_getter
 
+    @property
+    def home_municipality(self) -> str:
+        return self._get().home_municipality
+
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         return self._get().ask(question, filters)
 

@@ -29,6 +29,7 @@ NOT_ANSWERED_EN = "The documents do not answer this (Det framgår inte av dokume
 class AnswerConfig:
     home_municipality: str = "Falu kommun"
     max_sentences: int = 3
+    passages: int = 6  # retrieved passages an answer is chosen from
     nearest: int = 3
     # A passage supports the question when no named entity is missing and it covers enough
     # of the question's IDF weight, or a little less with a strong dense match.
@@ -87,6 +88,13 @@ def answer_kind(question: str) -> Callable[[str], object] | None:
     return None
 
 
+def short_names(municipality: str) -> list[str]:
+    """How a question names a municipality without "kommun": "X kommun" → X, Xn, Xs, Xns
+    (the forms `service.answer.query` recognises as naming it)."""
+    stem = municipality.removesuffix(" kommun").removesuffix("s")
+    return [stem + ending for ending in ("", "n", "s", "ns")]
+
+
 def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
@@ -124,7 +132,7 @@ class ExtractiveAnswerer:
         terms = [t for t in question_terms(query_text) if t not in years]
         if plan.language == "en":
             terms = [t for t in terms if t in self.stats.df]  # English words cannot match
-        ignore = [*self.municipalities(), "Falun"]
+        ignore = [*self.municipalities(), *short_names(self.config.home_municipality)]
         entities = [e for e in question_entities(plan.text, ignore) if e in terms]
         return terms, entities
 

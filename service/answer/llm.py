@@ -7,9 +7,7 @@ or writes nothing that survives `service.answer.verify`.
 
 from __future__ import annotations
 
-import re
 import time
-from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -17,9 +15,10 @@ from urllib.parse import urlparse
 
 from index.hybrid import ScoredChunk
 from lang import collapse_whitespace, fold, split_units, tokenize
-from service.answer.extractive import ExtractiveAnswerer, Support, Unit, context_text
+from service.answer.extractive import AnswerConfig, ExtractiveAnswerer, Support, Unit, context_text
 from service.answer.query import QueryPlan
 from service.answer.verify import Sentence, Verified, names, numbers, verify
+from service.config import DEFAULT_LLM
 from service.models import Answer, Citation, RemovedSentence
 
 MAX_PASSAGES = 5
@@ -38,34 +37,6 @@ class CompletionLLM(Protocol):
 class Completion:
     text: str
     delta: str | None = None
-
-
-class ScriptedLLM:
-    """A fake LLM for tests: replies (or raises) what was enqueued; records every prompt."""
-
-    def __init__(self, *replies: str | BaseException) -> None:
-        self.replies: deque[str | BaseException] = deque(replies)
-        self.history: list[str] = []
-
-    def enqueue(self, reply: str | BaseException) -> ScriptedLLM:
-        self.replies.append(reply)
-        return self
-
-    def _next(self, prompt: str) -> str:
-        self.history.append(prompt)
-        reply = self.replies.popleft() if self.replies else "Inget svar."
-        if isinstance(reply, BaseException):
-            raise reply
-        return reply
-
-    def complete(self, prompt: str, **kwargs: Any) -> Completion:
-        return Completion(self._next(prompt))
-
-    def stream_complete(self, prompt: str, **kwargs: Any) -> Iterator[Completion]:
-        text = self._next(prompt)
-        pieces = re.findall(r"\S+\s*", text)
-        for i, piece in enumerate(pieces):
-            yield Completion("".join(pieces[: i + 1]), piece)
 
 
 class LlmTimeout(TimeoutError):
@@ -126,7 +97,12 @@ def api_base(url: str) -> str:
 class LlmAnswerer:
     """Prompts an LLM with labelled passages; returns its raw text (verification is apart)."""
 
-    def __init__(self, llm: CompletionLLM, timeout: float = 60.0, home: str = "Falu kommun"):
+    def __init__(
+        self,
+        llm: CompletionLLM,
+        timeout: float = DEFAULT_LLM.timeout,
+        home: str = AnswerConfig.home_municipality,
+    ):
         self.llm = llm
         self.timeout = timeout
         self.home = home
@@ -137,8 +113,9 @@ class LlmAnswerer:
         base_url: str,
         model: str,
         api_key: str | None = None,
-        timeout: float = 60.0,
+        timeout: float = DEFAULT_LLM.timeout,
         max_tokens: int = MAX_TOKENS,
+        home: str = AnswerConfig.home_municipality,
     ) -> LlmAnswerer:
         # Imported here: llama-index and the openai client take seconds to import, and only
         # a service configured with FALUN_KB_LLM_URL needs them.
@@ -157,7 +134,7 @@ class LlmAnswerer:
             max_retries=0,  # a retry would double the wait; the caller falls back instead
             context_window=8192,
         )
-        return cls(llm, timeout)
+        return cls(llm, timeout, home)
 
     def prompt(self, question: str, passages: Sequence[Passage], language: str = "sv") -> str:
         return build_prompt(question, passages, language, self.home)

@@ -89,8 +89,9 @@ def reindex(request: Request, action: str, doc_id: str | None = None) -> AdminRe
     if not _reindex_lock.acquire(blocking=False):
         raise HTTPException(409, "En inläsning pågår redan / a reindex is already running")
     try:
-        report = run_ingest(settings)
-        request.app.state.kb = KnowledgeBaseService.open(settings)
+        embedder = request.app.state.kb.embedder  # the model already loaded, not a second one
+        report = run_ingest(settings, embedder=embedder)
+        request.app.state.kb = KnowledgeBaseService.open(settings, embedder=embedder)
     finally:
         _reindex_lock.release()
     files = [
@@ -106,13 +107,14 @@ async def upload_document(
     _: Admin,
     file: UploadFile,
     title: Annotated[str, Form(min_length=1, max_length=300)],
-    municipality: Annotated[str, Form(min_length=1, max_length=120)] = "Falu kommun",
+    municipality: Annotated[str | None, Form(min_length=1, max_length=120)] = None,
     doc_type: Annotated[str, Form(min_length=1, max_length=60)] = "okänd",
     year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
     ocr: Annotated[bool, Form()] = False,
     doc_id: Annotated[str | None, Form()] = None,
 ) -> AdminResult:
-    """Upload or replace a document with its catalog metadata, then reindex."""
+    """Upload or replace a document with its catalog metadata, then reindex; without a
+    municipality, the document is the home municipality's (FALUN_KB_HOME_MUNICIPALITY)."""
     settings: Settings = request.app.state.settings
     suffix = Path(file.filename or "").suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
@@ -136,7 +138,7 @@ async def upload_document(
     catalog[ident] = {
         "file": name,
         "title": title,
-        "municipality": municipality,
+        "municipality": municipality or settings.home_municipality,
         "doc_type": doc_type,
         "year": year,
         "ocr": ocr,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,13 +21,14 @@ STORE_DOWN = (
     "The document store is unreachable right now; please try again shortly."
 )
 
-EXAMPLE_QUESTIONS = [
-    "Vilken vänort har Falun i Finland?",
-    "Kan min skola söka Erasmus+?",
-    "Vem är ordförande i Internationella rådet?",
-    "Hur finansieras det internationella solidaritetsarbetet?",
-    "Vem är ytterst ansvarig för Falköpings internationella policy?",
-]
+
+def example_questions(path: Path) -> list[str]:
+    """The chat's example questions, from a data file beside the corpus they are about
+    (`examples_file`); none if there is no such file."""
+    if not path.is_file():
+        return []
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def _explain(errors: list[dict]) -> str:
@@ -46,7 +48,7 @@ def create_app(
     settings = settings or Settings()
     kb = kb or KnowledgeBaseService.open(settings)
     app = FastAPI(
-        title="Falu kommun – internationellt arbete",
+        title=f"{kb.home_municipality} – internationellt arbete",
         description="Frågor och svar med citat ur kommunens dokument om internationellt arbete.",
         version="0.1.0",
     )
@@ -72,10 +74,11 @@ def create_app(
 
     app.include_router(router)
     app.include_router(admin_router)
-    buckets = TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst)
+    http = settings.http
+    buckets = TokenBuckets(http.rate_limit_per_second, http.rate_limit_burst)
     # an upload may be as large as allowed plus its form fields; nothing else is big
     app.add_middleware(
-        RateLimitMiddleware, buckets=buckets, max_body_bytes=settings.max_upload_bytes + 65536
+        RateLimitMiddleware, buckets=buckets, max_body_bytes=http.max_upload_bytes + 65536
     )
     _mount_ui(app)
     return app
@@ -92,4 +95,5 @@ def _mount_ui(app: FastAPI) -> None:
     from ui.mount import mount_ui  # heavy (gradio): only when an app is built
 
     # the UI asks app.state for the knowledge base on every call: a reindex swaps it
-    mount_ui(app, lambda: app.state.kb, EXAMPLE_QUESTIONS)
+    examples = example_questions(app.state.settings.examples_file)
+    mount_ui(app, lambda: app.state.kb, examples)

@@ -10,7 +10,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from service.config import DEFAULT_AUDIT, AuditConfig
 from service.models import Answer
+
+AUDIT_FILE = "audit.sqlite"  # in the data directory
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -39,7 +42,12 @@ class UnknownAnswer(KeyError):
 class AuditLog:
     """Each question, its answer and cited passages, and thumbs up/down, kept `retention_days`."""
 
-    def __init__(self, path: Path, retention_days: int = 365, store_client: bool = False):
+    def __init__(
+        self,
+        path: Path,
+        retention_days: int = DEFAULT_AUDIT.retention_days,
+        store_client: bool = DEFAULT_AUDIT.store_client,
+    ):
         self.path = Path(path)
         self.retention = timedelta(days=retention_days)
         self.store_client = store_client
@@ -48,6 +56,11 @@ class AuditLog:
         with self._connect() as db:
             db.executescript(SCHEMA)
         self.purge()
+
+    @classmethod
+    def open(cls, data_dir: Path, config: AuditConfig) -> AuditLog:
+        """The log in the data directory, kept as `config` says."""
+        return cls(Path(data_dir) / AUDIT_FILE, config.retention_days, config.store_client)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)

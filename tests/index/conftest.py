@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import PrivateAttr
 
-from index.embed import HashEmbedding
 from ingest.schema import Chunk, Document
+from tests.fakes import HashEmbedding
 
 from .builders import FALKOPING, PLAN, STRATEGY, make_document
 

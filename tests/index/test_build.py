@@ -9,8 +9,9 @@ from index.build import (
     open_index,
     read_manifest,
 )
-from index.embed import HashEmbedding
+from index.config import RetrievalConfig
 from index.store import open_chroma
+from tests.fakes import HashEmbedding
 
 CHUNKER = {"max_chars": 700, "min_chars": 120}
 
@@ -43,7 +44,9 @@ def test_build_then_open_round_trip(tmp_path, corpus, counting_embedder):
     assert (generation / "chroma").is_dir()
     assert (tmp_path / "embeddings.sqlite").is_file()  # shared by all generations
 
-    index = open_index(tmp_path, counting_embedder, dict(CHUNKER), dense_k=4)
+    index = open_index(
+        tmp_path, counting_embedder, dict(CHUNKER), retrieval=RetrievalConfig(dense_k=4)
+    )
     assert index.manifest == manifest
     assert list(index.documents) == [d.doc_id for d in documents]
     assert list(index.chunks.values()) == chunks  # document order

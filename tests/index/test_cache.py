@@ -1,7 +1,7 @@
 import numpy as np
 
 from index.cache import EmbeddingCache, embed_passages_cached
-from index.embed import HashEmbedding
+from tests.fakes import HashEmbedding
 
 
 def test_cache_hit_does_not_re_embed(tmp_path, counting_embedder):

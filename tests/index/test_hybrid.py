@@ -3,10 +3,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.embed import HashEmbedding
+from index.config import RetrievalConfig
 from index.hybrid import HybridRetriever, reciprocal_rank_fusion
 from index.lexical import SwedishBM25
 from index.store import open_chroma
+from tests.fakes import HashEmbedding
 
 ids = st.sampled_from([f"c{i}" for i in range(12)])
 ranking = st.lists(ids, max_size=10, unique=True)
@@ -60,8 +61,7 @@ def retriever(tmp_path, corpus):
         {c.chunk_id: c for c in chunks},
         {d.doc_id: d.meta for d in documents},
         model,
-        dense_k=3,
-        lexical_k=3,
+        RetrievalConfig(dense_k=3, lexical_k=3),  # the product's fusion, fewer candidates
     )
 
 

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from index.embed import HashEmbedding
 from index.filters import build_where
 from index.store import chunk_metadata, open_chroma
+from tests.fakes import HashEmbedding
 
 
 @pytest.fixture

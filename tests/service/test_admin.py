@@ -10,9 +10,11 @@ from fastapi.testclient import TestClient
 
 from service.http.app import create_app
 from service.http.ratelimit import TokenBuckets
+from service.kb import KnowledgeBaseService
 from service.pipeline import run_ingest
 from service.settings import Settings
 from tests.conftest import CORPUS
+from tests.fakes import HashEmbedding
 
 TOKEN = "s3cret-for-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -22,9 +24,11 @@ def make_client(tmp_path, **overrides) -> tuple[TestClient, Settings]:
     corpus = tmp_path / "corpus"
     if not corpus.exists():
         shutil.copytree(CORPUS, corpus)
-    settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, embedder="hash", **overrides)
-    run_ingest(settings)
-    return TestClient(create_app(settings)), settings
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, **overrides)
+    embedder = HashEmbedding()
+    run_ingest(settings, embedder=embedder)
+    kb = KnowledgeBaseService.open(settings, embedder=embedder)
+    return TestClient(create_app(settings, kb=kb)), settings
 
 
 @pytest.fixture
@@ -132,3 +136,16 @@ def test_token_buckets_refill_with_time():
     assert buckets.take("b") == 0  # another client has its own bucket
     now[0] += 0.5
     assert buckets.take("a") == 0
+
+
+def test_an_upload_without_a_municipality_is_the_home_municipalitys(tmp_path):
+    client, settings = make_client(tmp_path, admin_token=TOKEN, home_municipality="Testby kommun")
+    r = client.post(
+        "/api/admin/documents",
+        files={"file": ("ny.txt", b"Text om vanorter.")},
+        data={"title": "Ny"},
+        headers=AUTH,
+    )
+    assert r.status_code == 200, r.text
+    catalog = json.loads((settings.corpus_dir / "catalog.json").read_text("utf-8"))
+    assert catalog["ny"]["municipality"] == "Testby kommun"

@@ -11,6 +11,7 @@ from service.kb import KnowledgeBaseService
 from service.pipeline import run_ingest
 from service.settings import Settings
 from tests.conftest import CORPUS
+from tests.fakes import HashEmbedding
 
 LATIN1 = "Vänortsträff i Åmål\n\nKommunen träffar sin vänort Åmål för utbyte om skolor och äldreomsorg.\n"
 
@@ -41,9 +42,10 @@ def ingested(tmp_path_factory):
     (corpus / "utan-katalog.md").write_text(
         "# Besök från Tartu\n\nEn delegation från Tartu besökte Falun.\n", encoding="utf-8"
     )
-    settings = Settings(data_dir=root / "data", corpus_dir=corpus, embedder="hash")
-    report = run_ingest(settings)
-    return report, KnowledgeBaseService.open(settings)
+    settings = Settings(data_dir=root / "data", corpus_dir=corpus)
+    embedder = HashEmbedding()
+    report = run_ingest(settings, embedder=embedder)
+    return report, KnowledgeBaseService.open(settings, embedder=embedder)
 
 
 def status_of(report, stem):

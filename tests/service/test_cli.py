@@ -7,8 +7,10 @@ import sys
 
 import pytest
 
+import index.embed
 from service.cli import main
 from tests.conftest import CORPUS
+from tests.fakes import hash_embedder_factory
 
 
 @pytest.fixture
@@ -16,7 +18,7 @@ def corpus(tmp_path, monkeypatch):
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     monkeypatch.setenv("FALUN_KB_CORPUS_DIR", str(target))
-    monkeypatch.setenv("FALUN_KB_EMBEDDER", "hash")
+    monkeypatch.setattr(index.embed, "make_embedder", hash_embedder_factory)
     return target
 
 
@@ -67,3 +69,30 @@ def test_bench_options_reach_the_bench_runner():
     # an unknown section is bench.run's own error: the options got past falun-kb's parser
     with pytest.raises(SystemExit, match="unknown section"):
         main(["bench", "--only", "nope", "--sizes", "10"])
+
+
+def test_repair_reads_the_configured_corpus(tmp_path, monkeypatch, capsys):
+    """`falun-kb repair` builds its lexicon from FALUN_KB_CORPUS_DIR, not the repository's."""
+    from ingest import repair
+
+    corpus = tmp_path / "annan-korpus"
+    corpus.mkdir()
+    clean = "Kommunen samarbetar med skolor i Norden nästa år.\n"
+    (corpus / "ren.txt").write_text(clean, encoding="utf-8")
+    monkeypatch.setenv("FALUN_KB_CORPUS_DIR", str(corpus))
+    built_from: list[list[str]] = []
+    build = repair.Lexicon.build.__func__
+
+    def spy(cls, texts=()):
+        texts = list(texts)
+        built_from.append(texts)
+        return build(cls, texts)
+
+    monkeypatch.setattr(repair.Lexicon, "build", classmethod(spy))
+    scan = tmp_path / "skannad.txt"
+    scan.write_text("Kommunen samarbetar med skolor i Norden nasta ar.\n", encoding="utf-8")
+    assert main(["repair", str(scan)]) == 0
+    assert built_from == [[clean]]
+    out = capsys.readouterr().out
+    assert out == repair.repair_file(scan, repair.corpus_lexicon(corpus)).text
+    assert "nästa år" in out

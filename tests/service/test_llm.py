@@ -25,12 +25,12 @@ from service.answer.llm import (
     LlmAnswerer,
     LlmTimeout,
     LlmWithFallback,
-    ScriptedLLM,
     api_base,
     passages_of,
 )
 from service.answer.query import plan_query
 from service.lexicon import Lexicon
+from tests.fakes import ScriptedLLM
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

@@ -24,12 +24,16 @@ def api_schema(tmp_path_factory):
     app_settings = Settings(
         data_dir=root / "data",
         corpus_dir=root / "corpus",
-        embedder="hash",
         rate_limit_per_second=10_000,
         rate_limit_burst=10_000,
     )
-    run_ingest(app_settings)
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(app_settings))
+    from service.kb import KnowledgeBaseService
+    from tests.fakes import HashEmbedding
+
+    embedder = HashEmbedding()
+    run_ingest(app_settings, embedder=embedder)
+    kb = KnowledgeBaseService.open(app_settings, embedder=embedder)
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(app_settings, kb=kb))
 
 
 def test_no_input_gives_a_server_error(api_schema):

@@ -45,6 +45,8 @@ def _doc(doc_id: str, title: str, municipality: str, text: str, ocr: bool = Fals
 
 
 class FakeKnowledgeBase:
+    home_municipality = "Falu kommun"
+
     def __init__(self, fail: bool = False, draft_delay: float = 0.0) -> None:
         self.fail = fail
         self.draft_delay = draft_delay

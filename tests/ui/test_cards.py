@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from service.models import Answer, Citation, Location, SearchResult
-from ui.cards import document_url, highlight_quote, render_sources
+from tests.ui.fakes import FakeKnowledgeBase
+from ui.cards import document_url, highlight_quote
+from ui.cards import render_sources as _render_sources
+
+render_sources = partial(_render_sources, home=FakeKnowledgeBase.home_municipality)
 
 
 def citation(**update) -> Citation:

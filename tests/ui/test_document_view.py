@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.ui.fakes import FakeKnowledgeBase
-from ui.document_view import document_router, render_document_page
+from ui.document_view import document_router
+from ui.document_view import render_document_page as _render_document_page
+
+render_document_page = partial(_render_document_page, home=FakeKnowledgeBase.home_municipality)
 
 
 def test_every_line_is_an_anchor_and_cited_lines_are_marked():

@@ -1,0 +1,85 @@
+"""Test fakes, kept out of the product: a hash embedder and a scripted LLM.
+
+They are injected through the composition root (`run_ingest(settings, embedder=...)`,
+`KnowledgeBaseService.open(settings, embedder=...)`, `LlmAnswerer(ScriptedLLM(...))`); no
+setting of the product can select them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import deque
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from index.embed import _LocalEmbedding
+from service.answer.llm import Completion
+
+_TOKEN = re.compile(r"\w+")
+
+
+class HashEmbedding(_LocalEmbedding):
+    """Deterministic test fake: a bag of sha256-seeded word vectors; shared words → close."""
+
+    dim: int = 64
+
+    def __init__(self, dim: int = 64, embed_batch_size: int = 32, **kwargs: Any) -> None:
+        super().__init__(
+            dim=dim, model_name=f"hash-{dim}", embed_batch_size=embed_batch_size, **kwargs
+        )
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "HashEmbedding"
+
+    def _word_vector(self, word: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.sha256(word.encode()).digest()[:8], "little")
+        return np.random.default_rng(seed).standard_normal(self.dim)
+
+    def _embed_one(self, text: str) -> np.ndarray:
+        words = _TOKEN.findall(text.lower()) or [""]  # never a zero vector: cosine needs a norm
+        vector = np.sum([self._word_vector(w) for w in words], axis=0)
+        return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+    def _embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._embed_one(t) for t in texts])
+
+    def _embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._embed_queries(texts)
+
+
+class ScriptedLLM:
+    """A fake LLM for tests: replies (or raises) what was enqueued; records every prompt."""
+
+    def __init__(self, *replies: str | BaseException) -> None:
+        self.replies: deque[str | BaseException] = deque(replies)
+        self.history: list[str] = []
+
+    def enqueue(self, reply: str | BaseException) -> ScriptedLLM:
+        self.replies.append(reply)
+        return self
+
+    def _next(self, prompt: str) -> str:
+        self.history.append(prompt)
+        reply = self.replies.popleft() if self.replies else "Inget svar."
+        if isinstance(reply, BaseException):
+            raise reply
+        return reply
+
+    def complete(self, prompt: str, **kwargs: Any) -> Completion:
+        return Completion(self._next(prompt))
+
+    def stream_complete(self, prompt: str, **kwargs: Any) -> Iterator[Completion]:
+        text = self._next(prompt)
+        pieces = re.findall(r"\S+\s*", text)
+        for i, piece in enumerate(pieces):
+            yield Completion("".join(pieces[: i + 1]), piece)
+
+
+def hash_embedder_factory(spec: str, batch_size: int = 32) -> HashEmbedding:
+    """Stands in for `index.embed.make_embedder` where a test drives the CLI, whose
+    composition root builds the embedder itself: whatever is configured, the fake."""
+    return HashEmbedding(embed_batch_size=batch_size)
