@@ -12,7 +12,8 @@ from ingest.schema import Chunk
 from service.answer.answerer import Answerer
 from service.answer.evidence import TermStats
 from service.answer.extractive import ExtractiveAnswerer
-from service.answer.llm import LlmAnswerer, LlmWithFallback
+from service.answer.llm import LlmWithFallback
+from service.answer.llm_client import LlmAnswerer
 from service.answer.query import QueryPlan, plan_query
 from service.http.audit import AuditLog
 from service.lexicon import Lexicon

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from index.embed import _LocalEmbedding
-from service.answer.llm import Completion
+from service.answer.llm_client import Completion
 
 _TOKEN = re.compile(r"\w+")
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from index.hybrid import ScoredChunk
 from ingest.schema import Chunk, Document
-from lang import collapse_whitespace, find_years, split_units, tokenize
+from lang import split_units, tokenize
+from service.answer.compose import compose_answer, refusal
 from service.answer.evidence import (
     TermStats,
     coverage,
@@ -17,12 +17,9 @@ from service.answer.evidence import (
     question_entities,
     question_terms,
 )
-from service.answer.query import QueryPlan, term_alternatives
+from service.answer.query import QueryPlan, answer_kind, short_names, term_alternatives
 from service.lexicon import Lexicon
 from service.models import Answer, Citation, Location, SearchResult
-
-NOT_ANSWERED_SV = "Det framgår inte av dokumenten."
-NOT_ANSWERED_EN = "The documents do not answer this (Det framgår inte av dokumenten)."
 
 
 @dataclass(frozen=True)
@@ -60,39 +57,6 @@ class Support:
     coverage: float
     missing: tuple[str, ...]
     supported: bool
-
-
-def _names_a_year(sentence: str) -> bool:
-    return bool(find_years(sentence, earliest=1800, standalone=True))
-
-
-# What a question word asks for, as a test a good answer sentence passes.
-_ANSWER_KINDS: list[tuple[re.Pattern[str], Callable[[str], object]]] = [
-    (re.compile(r"^\s*(när|vilket år|what year|when)\b", re.I), _names_a_year),
-    (
-        re.compile(r"\b(hur mycket|hur stor|budget\w*|kostar|how much)\b", re.I),
-        re.compile(r"\d[\d\s]*(kr|tkr|kronor|%)").search,
-    ),
-    (
-        re.compile(r"^\s*(vem|vilka personer|who)\b", re.I),
-        re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ]").search,
-    ),
-]
-
-
-def answer_kind(question: str) -> Callable[[str], object] | None:
-    """What a good answer to the question looks like: a year, an amount, a person's name."""
-    for asks, looks_like in _ANSWER_KINDS:
-        if asks.search(question):
-            return looks_like
-    return None
-
-
-def short_names(municipality: str) -> list[str]:
-    """How a question names a municipality without "kommun": "X kommun" → X, Xn, Xs, Xns
-    (the forms `service.answer.query` recognises as naming it)."""
-    stem = municipality.removesuffix(" kommun").removesuffix("s")
-    return [stem + ending for ending in ("", "n", "s", "ns")]
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -181,7 +145,7 @@ class ExtractiveAnswerer:
         citations = [self.cite(n, u) for n, u in enumerate(units, start=1)]
         return Answer(
             question=plan.text,
-            answer=self.compose(plan, citations),
+            answer=compose_answer(plan, citations, self.config.home_municipality),
             answerable=True,
             citations=citations,
             language=plan.language,
@@ -320,54 +284,11 @@ class ExtractiveAnswerer:
             raw_lines=raw_lines,
         )
 
-    def source_phrase(self, c: Citation, language: str) -> str:
-        year = f", {c.year}" if c.year else ""
-        home = self.config.home_municipality
-        if language == "en":
-            where = f"«{c.title}» ({c.municipality}{year})"
-            if c.municipality != home:
-                where += f", a document of {c.municipality}, not {home}"
-            return f"According to {where}"
-        where = f"«{c.title}» ({c.municipality}{year})"
-        if c.municipality != home:
-            where += f", som gäller {c.municipality} och inte {home}"
-        return f"Enligt {where}"
-
-    def older_phrase(self, c: Citation, language: str) -> str:
-        """An older plan's statement is shown as such, with its year."""
-        if language == "en":
-            return f"Earlier, in {c.year}, «{c.title}» said"
-        return f"Tidigare, {c.year}, stod det i «{c.title}»"
-
-    def compose(self, plan: QueryPlan, citations: list[Citation]) -> str:
-        """Each sentence is a verbatim quote framed by where it comes from, marked [n]."""
-        lines = []
-        previous_doc = None
-        newest = max((c.year for c in citations if c.year), default=None)
-        comparing = len(plan.years) >= 2
-        for c in citations:
-            quote = collapse_whitespace(c.quote)
-            if c.doc_id == previous_doc:
-                lead = "The same document also says" if plan.language == "en" else "Där står också"
-            elif c.year and newest and c.year < newest and not comparing:
-                lead = self.older_phrase(c, plan.language)
-            else:
-                lead = self.source_phrase(c, plan.language)
-            lines.append(f'{lead}: "{quote}" [{c.n}]')
-            previous_doc = c.doc_id
-        if plan.language == "en":
-            lines.insert(0, "The documents are in Swedish; the quotes below are verbatim.")
-        return "\n\n".join(lines)
-
     def not_answered(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Answer:
         nearest = [self.search_result(h) for h in hits[: self.config.nearest]]
-        if plan.language == "en":
-            text = f"{NOT_ANSWERED_EN} The nearest passages are listed below."
-        else:
-            text = f"{NOT_ANSWERED_SV} De närmaste avsnitten visas nedan (Närliggande avsnitt)."
         return Answer(
             question=plan.text,
-            answer=text,
+            answer=refusal(plan.language),
             answerable=False,
             citations=[],
             nearest=nearest,

@@ -7,6 +7,7 @@ The abbreviations, synonyms and English glossary are corpus knowledge: they come
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lang import find_words, find_years, tokenize
@@ -166,3 +167,36 @@ def plan_query(text: str, municipalities: list[str], lexicon: Lexicon) -> QueryP
         expansions=tuple(expansions),
         lexical_text=without_municipality(text, named),
     )
+
+
+def _names_a_year(sentence: str) -> bool:
+    return bool(find_years(sentence, earliest=1800, standalone=True))
+
+
+# What a question word asks for, as a test a good answer sentence passes.
+_ANSWER_KINDS: list[tuple[re.Pattern[str], Callable[[str], object]]] = [
+    (re.compile(r"^\s*(när|vilket år|what year|when)\b", re.I), _names_a_year),
+    (
+        re.compile(r"\b(hur mycket|hur stor|budget\w*|kostar|how much)\b", re.I),
+        re.compile(r"\d[\d\s]*(kr|tkr|kronor|%)").search,
+    ),
+    (
+        re.compile(r"^\s*(vem|vilka personer|who)\b", re.I),
+        re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ]").search,
+    ),
+]
+
+
+def answer_kind(question: str) -> Callable[[str], object] | None:
+    """What a good answer to the question looks like: a year, an amount, a person's name."""
+    for asks, looks_like in _ANSWER_KINDS:
+        if asks.search(question):
+            return looks_like
+    return None
+
+
+def short_names(municipality: str) -> list[str]:
+    """How a question names a municipality without "kommun": "X kommun" → X, Xn, Xs, Xns
+    (the forms `service.answer.query` recognises as naming it)."""
+    stem = municipality.removesuffix(" kommun").removesuffix("s")
+    return [stem + ending for ending in ("", "n", "s", "ns")]

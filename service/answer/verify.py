@@ -14,31 +14,18 @@ from dataclasses import dataclass, field
 from lang import (
     NUMBER_SCALES,
     amounts,
-    ends_with_abbreviation,
     find_words,
     fold,
     same_word,
-    sentence_breaks,
     tokenize,
     word_matches,
 )
+from service.answer.labels import Sentence, keep_valid_labels, parse_labels, split_sentences
 from service.models import RemovedSentence
-
-# "[1]", "[1, 3]", "[1][2]", "[1;2]"
-_LABEL = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
-_LEADING_LABELS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+[.,;:]?")
-_MARKUP = re.compile(r"\*\*|__|^#+\s*|^\s*(?:[-*•]|\d+[.)])\s+", re.M)
-
 
 MAX_FRAMING_CHARS = 100
 MIN_SHARED_TERMS = 0.3
 ATTRIBUTION_SHARE = 0.6
-
-
-@dataclass(frozen=True)
-class Sentence:
-    text: str  # without its labels
-    labels: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -53,44 +40,6 @@ class Verified:
     def cited(self) -> bool:
         """Whether anything verifiable is left: at least one kept sentence with a source."""
         return any(s.labels for s in self.kept_sentences)
-
-
-def clean_markup(text: str) -> str:
-    """Markdown a chat model adds (bold, bullets, headings) is not part of any claim."""
-    return _MARKUP.sub("", text).strip()
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of generated text; a label written after the full stop stays with it."""
-    pieces: list[str] = []
-    for line in clean_markup(text).splitlines():
-        start = 0
-        # any next word may start a sentence here; abbreviations ("t.ex.") end none
-        for m in sentence_breaks(line, next_start=None, cited=True):
-            if ends_with_abbreviation(line[: m.start()]):
-                continue
-            pieces.append(line[start : m.end()])
-            start = m.end()
-        pieces.append(line[start:])
-    out: list[str] = []
-    for piece in (p.strip() for p in pieces):
-        lead = _LEADING_LABELS.match(piece)
-        if lead and out:
-            out[-1] = f"{out[-1]} {lead.group().rstrip('.,;:')}"
-            piece = piece[lead.end() :].strip()
-        if piece and any(ch.isalnum() for ch in _LABEL.sub("", piece)):
-            out.append(piece)
-        elif piece and out:
-            out[-1] = f"{out[-1]} {piece}"
-    return out
-
-
-def parse_labels(sentence: str) -> Sentence:
-    labels: list[int] = []
-    for m in _LABEL.finditer(sentence):
-        labels += [int(x) for x in re.split(r"[,;]", m.group(1))]
-    text = re.sub(r"\s+([.,;:!?])", r"\1", _LABEL.sub("", sentence))
-    return Sentence(re.sub(r"\s{2,}", " ", text).strip(), tuple(dict.fromkeys(labels)))
 
 
 def number_mentions(text: str) -> list[set[str]]:
@@ -310,7 +259,7 @@ def verify(
         elif judged is not None:
             kept.append(judged)
     used = sorted({n for _, s in kept for n in s.labels})
-    body = " ".join(_LABEL.sub(lambda m: _keep_valid(m, len(passages)), r) for r, _ in kept)
+    body = " ".join(keep_valid_labels(r, len(passages)) for r, _ in kept)
     return Verified(
         text=re.sub(r"\s{2,}", " ", body).strip(),
         kept_sentences=[s for _, s in kept],
@@ -349,8 +298,3 @@ def _judge(
         return RemovedSentence(sentence=parsed.text, reason="påstående utan stöd i någon källa")
     # attribute() has run every check on it already
     return f"{parsed.text} [{source}]", Sentence(parsed.text, (source,))
-
-
-def _keep_valid(m: re.Match[str], k: int) -> str:
-    labels = [int(x) for x in re.split(r"[,;]", m.group(1)) if 1 <= int(x) <= k]
-    return "".join(f"[{n}]" for n in labels)

@@ -57,7 +57,7 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes] | None) -> None:
 def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlmServer]:
     timeout = float(os.environ.get("FALUN_KB_LLM_TIMEOUT", "120"))
     if url := os.environ.get("FALUN_KB_LLM_URL"):
-        from service.answer.llm import api_base
+        from service.answer.llm_client import api_base
 
         model = os.environ.get("FALUN_KB_LLM_MODEL", "qwen2.5-0.5b-instruct")
         _wait_until_up(api_base(url), None)

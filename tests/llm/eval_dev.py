@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 from statistics import mean, median
 
-from service.answer.llm import LlmAnswerer, LlmOutcome, LlmWithFallback
+from service.answer.llm import LlmOutcome, LlmWithFallback
+from service.answer.llm_client import LlmAnswerer
 from service.answer.query import plan_query
 from service.evaluate import evaluate
 from service.kb import KnowledgeBaseService

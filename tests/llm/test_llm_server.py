@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from service.answer.llm import LlmAnswerer, LlmWithFallback
+from service.answer.llm import LlmWithFallback
+from service.answer.llm_client import LlmAnswerer
 from service.answer.query import plan_query
 from tests.conftest import DEV_QUESTIONS
 

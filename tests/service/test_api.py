@@ -262,7 +262,7 @@ def test_feedback_is_logged_with_the_answer_and_exported(client, real_settings, 
 
 def test_llm_mode_is_wired_and_never_asked_when_retrieval_refuses(real_kb):
     """kb.ask with an LLM: a verified answer says mode 'llm'; a refusal never reaches it."""
-    from service.answer.llm import LlmAnswerer
+    from service.answer.llm_client import LlmAnswerer
     from service.kb import KnowledgeBaseService
     from tests.fakes import ScriptedLLM
 

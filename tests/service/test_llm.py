@@ -21,13 +21,8 @@ from ingest.load import load_corpus
 from ingest.schema import Chunk, Document
 from service.answer.evidence import TermStats
 from service.answer.extractive import AnswerConfig, ExtractiveAnswerer
-from service.answer.llm import (
-    LlmAnswerer,
-    LlmTimeout,
-    LlmWithFallback,
-    api_base,
-    passages_of,
-)
+from service.answer.llm import LlmWithFallback, passages_of
+from service.answer.llm_client import LlmAnswerer, LlmTimeout, api_base
 from service.answer.query import plan_query
 from service.lexicon import Lexicon
 from tests.fakes import ScriptedLLM

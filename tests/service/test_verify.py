@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from service.answer.verify import names, numbers, split_sentences, verify
+from service.answer.labels import split_sentences
+from service.answer.verify import names, numbers, verify
 
 BUDGET = "Internationella rådets budget för 2023 är 177 tkr. Rådet sammanträder fyra gånger."
 BUDGET_2020 = "Budgeten för det internationella arbetet är 180 000 kr år 2020."
