@@ -17,7 +17,7 @@ from service.lookup.compare import (
 from service.lookup.comparison_text import comparison_table
 from service.lookup.topics import matches_topic
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "corpus"
 A, B = "falun-handlingsplan-2020", "falun-verksamhetsplan-2023"
 NAMES = Lexicon.load(CORPUS).names  # the places and organisations in corpus/lexicon/
 

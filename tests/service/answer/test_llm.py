@@ -27,7 +27,7 @@ from service.answer.query import plan_query
 from service.lexicon import Lexicon
 from tests.fakes import ScriptedLLM
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "corpus"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from ingest.load import load_corpus
 from lang import tokens_of
 from service.lookup.wording import FOUND_SCORE, find_wording
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "corpus"
 A, B = "falun-handlingsplan-2020", "falun-verksamhetsplan-2023"
 
 
