@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lang import find_words, find_years, tokenize
+from lang import MONEY_UNITS, amounts, find_words, find_years, tokenize
 from service.lexicon import Lexicon
 
 _ENGLISH_MARKERS = frozenset(
@@ -173,12 +173,20 @@ def _names_a_year(sentence: str) -> bool:
     return bool(find_years(sentence, earliest=1800, standalone=True))
 
 
+# What a "how much" answer states: an amount of money or a share.
+_AMOUNT_UNITS = {**MONEY_UNITS, "%": 1}
+
+
+def _names_an_amount(sentence: str) -> bool:
+    return bool(amounts(sentence, units=_AMOUNT_UNITS, whole_unit=False))
+
+
 # What a question word asks for, as a test a good answer sentence passes.
 _ANSWER_KINDS: list[tuple[re.Pattern[str], Callable[[str], object]]] = [
     (re.compile(r"^\s*(när|vilket år|what year|when)\b", re.I), _names_a_year),
     (
         re.compile(r"\b(hur mycket|hur stor|budget\w*|kostar|how much)\b", re.I),
-        re.compile(r"\d[\d\s]*(kr|tkr|kronor|%)").search,
+        _names_an_amount,
     ),
     (
         re.compile(r"^\s*(vem|vilka personer|who)\b", re.I),
