@@ -73,7 +73,7 @@ def describe_failure(exc: BaseException) -> str:
 
 
 def live_index_note(settings) -> str:
-    from index.build import read_manifest
+    from index.manifest import read_manifest
 
     manifest = read_manifest(settings.data_dir)
     if manifest is None:
@@ -86,7 +86,7 @@ def live_index_note(settings) -> str:
 
 
 def _open_kb(settings):
-    from index.build import IndexMismatchError
+    from index.manifest import IndexMismatchError
     from service.kb import KnowledgeBaseService
 
     try:
@@ -98,7 +98,7 @@ def _open_kb(settings):
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from index.build import read_manifest
+    from index.manifest import read_manifest
     from service.http.app import create_app
     from service.pipeline import run_ingest
 
