@@ -206,7 +206,8 @@ def run_bench(argv: list[str]) -> int:
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
-    from ingest.repair import corpus_lexicon, repair_file
+    from ingest.repair import repair_file
+    from ingest.repair_lexicon import corpus_lexicon
 
     # the clean documents of the configured corpus (FALUN_KB_CORPUS_DIR) settle ambiguous words
     lexicon = corpus_lexicon(_settings(args).corpus_dir)
