@@ -32,7 +32,7 @@ def bench_settings(data_dir: Path, corpus_dir: Path = CORPUS_DIR, **overrides: o
 
 def seed_embedding_cache(data_dir: Path) -> None:
     """Copy the shared embedding cache into a data dir, so its build only embeds new texts."""
-    from index.build import EMBEDDING_CACHE
+    from index.generations import EMBEDDING_CACHE
 
     data_dir.mkdir(parents=True, exist_ok=True)
     if SHARED_EMBEDDINGS.exists():
@@ -43,7 +43,7 @@ def harvest_embedding_cache(data_dir: Path) -> None:
     """Merge a data dir's embedding cache back into the shared one."""
     import sqlite3
 
-    from index.build import EMBEDDING_CACHE
+    from index.generations import EMBEDDING_CACHE
 
     source = data_dir / EMBEDDING_CACHE
     if not source.exists():

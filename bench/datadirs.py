@@ -29,8 +29,9 @@ def build_with_distractors(
     Reused when the manifest already records this corpus and this many chunks.
     """
     from bench.distractors import build_distractors
-    from index.build import build_index, read_manifest
+    from index.build import build_index
     from index.embed import make_embedder
+    from index.manifest import read_manifest
     from service.pipeline import chunker_settings, load_and_chunk
 
     settings = bench_settings(data_dir, corpus_dir)

@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT, help="JSON results file")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))  # run as a script from anywhere
-    from ingest.repair import corpus_lexicon, repair_text
+    from ingest.repair import repair_text
+    from ingest.repair_lexicon import corpus_lexicon
 
     raw = (args.dev / "raw.txt").read_text(encoding="utf-8")
     corrected = (args.dev / "corrected.txt").read_text(encoding="utf-8")

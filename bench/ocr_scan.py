@@ -164,7 +164,8 @@ def run_scan(
 ) -> ScanResult:
     """Scan `source` synthetically, load it like the ingest does, repair and score it."""
     from ingest.load import load_document
-    from ingest.repair import Lexicon, repair_document_text, repair_text
+    from ingest.repair import repair_document_text, repair_text
+    from ingest.repair_lexicon import Lexicon
     from ingest.schema import DocumentMeta
 
     original = source.read_text(encoding="utf-8")

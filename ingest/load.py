@@ -162,7 +162,8 @@ def repair_damaged(documents: list[Document]) -> list[Document]:
 
     The clean documents of the same corpus are the context that settles ambiguous words.
     """
-    from ingest.repair import Lexicon, repair_document_text  # loads a dictionary: only here
+    from ingest.repair import repair_document_text
+    from ingest.repair_lexicon import Lexicon  # loads a dictionary: only here
 
     lexicon = Lexicon.build(d.raw_text for d in documents)
     repaired = []

@@ -73,7 +73,7 @@ def describe_failure(exc: BaseException) -> str:
 
 
 def live_index_note(settings) -> str:
-    from index.build import read_manifest
+    from index.manifest import read_manifest
 
     manifest = read_manifest(settings.data_dir)
     if manifest is None:
@@ -86,7 +86,7 @@ def live_index_note(settings) -> str:
 
 
 def _open_kb(settings):
-    from index.build import IndexMismatchError
+    from index.manifest import IndexMismatchError
     from service.kb import KnowledgeBaseService
 
     try:
@@ -98,7 +98,7 @@ def _open_kb(settings):
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from index.build import read_manifest
+    from index.manifest import read_manifest
     from service.http.app import create_app
     from service.pipeline import run_ingest
 
@@ -206,7 +206,8 @@ def run_bench(argv: list[str]) -> int:
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
-    from ingest.repair import corpus_lexicon, repair_file
+    from ingest.repair import repair_file
+    from ingest.repair_lexicon import corpus_lexicon
 
     # the clean documents of the configured corpus (FALUN_KB_CORPUS_DIR) settle ambiguous words
     lexicon = corpus_lexicon(_settings(args).corpus_dir)

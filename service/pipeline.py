@@ -108,7 +108,8 @@ def run_ingest(
 ) -> IngestReport:
     """Build the index from the corpus directory; bad files are reported, the rest indexed.
     `embedder` defaults to the configured model."""
-    from index.build import build_index, index_is_current  # heavy (chromadb): only here
+    from index.build import build_index  # heavy (chromadb): only here
+    from index.manifest import index_is_current
 
     corpus = corpus_dir or settings.corpus_dir
     documents, chunks, reports = load_and_chunk(corpus, settings)

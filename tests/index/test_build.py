@@ -1,15 +1,9 @@
 import pytest
 
-from index.build import (
-    IndexManifest,
-    IndexMismatchError,
-    build_index,
-    current_generation,
-    index_is_current,
-    open_index,
-    read_manifest,
-)
+from index.build import build_index, open_index
 from index.config import RetrievalConfig
+from index.generations import current_generation
+from index.manifest import IndexManifest, IndexMismatchError, index_is_current, read_manifest
 from index.store import open_chroma
 from tests.fakes import HashEmbedding
 

@@ -11,14 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.ocr_accuracy import score
-from ingest.repair import (
-    Lexicon,
-    corpus_lexicon,
-    looks_damaged,
-    repair_document_text,
-    repair_file,
-    repair_text,
-)
+from ingest.repair import repair_document_text, repair_file, repair_text
+from ingest.repair_lexicon import Lexicon, corpus_lexicon
+from ingest.repair_words import looks_damaged
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"

@@ -73,7 +73,7 @@ def test_bench_options_reach_the_bench_runner():
 
 def test_repair_reads_the_configured_corpus(tmp_path, monkeypatch, capsys):
     """`falun-kb repair` builds its lexicon from FALUN_KB_CORPUS_DIR, not the repository's."""
-    from ingest import repair
+    from ingest import repair, repair_lexicon
 
     corpus = tmp_path / "annan-korpus"
     corpus.mkdir()
@@ -81,18 +81,18 @@ def test_repair_reads_the_configured_corpus(tmp_path, monkeypatch, capsys):
     (corpus / "ren.txt").write_text(clean, encoding="utf-8")
     monkeypatch.setenv("FALUN_KB_CORPUS_DIR", str(corpus))
     built_from: list[list[str]] = []
-    build = repair.Lexicon.build.__func__
+    build = repair_lexicon.Lexicon.build.__func__
 
     def spy(cls, texts=()):
         texts = list(texts)
         built_from.append(texts)
         return build(cls, texts)
 
-    monkeypatch.setattr(repair.Lexicon, "build", classmethod(spy))
+    monkeypatch.setattr(repair_lexicon.Lexicon, "build", classmethod(spy))
     scan = tmp_path / "skannad.txt"
     scan.write_text("Kommunen samarbetar med skolor i Norden nasta ar.\n", encoding="utf-8")
     assert main(["repair", str(scan)]) == 0
     assert built_from == [[clean]]
     out = capsys.readouterr().out
-    assert out == repair.repair_file(scan, repair.corpus_lexicon(corpus)).text
+    assert out == repair.repair_file(scan, repair_lexicon.corpus_lexicon(corpus)).text
     assert "nästa år" in out

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from index.build import current_generation, read_manifest
+from index.generations import current_generation
+from index.manifest import read_manifest
 from service.kb import KnowledgeBaseService
 from service.pipeline import run_ingest
 from service.settings import Settings

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from index.build import IndexMismatchError
+from index.manifest import IndexMismatchError
 from service.kb import KnowledgeBaseService
 from service.pipeline import run_ingest
 from service.settings import Settings
