@@ -11,14 +11,22 @@ import hashlib
 import re
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from index.embed import _LocalEmbedding
-from service.answer.llm_client import Completion
 
 _TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What llama-index's LLMs return: the text so far and, when streaming, the new piece."""
+
+    text: str
+    delta: str | None = None
 
 
 class HashEmbedding(_LocalEmbedding):

@@ -19,7 +19,7 @@ from service.answer.labels import Sentence
 from service.answer.llm_client import LlmAnswerer, Passage
 from service.answer.query import QueryPlan
 from service.answer.verify import Verified, names, numbers, verify
-from service.models import Answer, Citation, RemovedSentence
+from service.models import Answer, Citation, RemovedSentence, Source
 
 MAX_PASSAGES = 5
 
@@ -62,9 +62,7 @@ def passages_of(supports: Sequence[Support], answerer: ExtractiveAnswerer) -> li
                 n=n,
                 hit=s.hit,
                 rank=s.rank,
-                title=meta.title,
-                municipality=meta.municipality,
-                year=meta.year,
+                source=Source.of(meta),
                 section=chunk.section_path,
                 text=text,
                 context=context,
@@ -146,7 +144,7 @@ def finish(
 ) -> LlmOutcome:
     """Verify the LLM's text and turn it into a cited answer, or fall back."""
     contexts = [p.context for p in passages]
-    backgrounds = [" ".join([p.title, p.municipality, p.section]) for p in passages]
+    backgrounds = [" ".join([p.source.title, p.source.municipality, p.section]) for p in passages]
     verified = verify(
         raw,
         contexts,

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 from index.hybrid import ScoredChunk
 from service.answer.extractive import AnswerConfig
 from service.config import DEFAULT_LLM
+from service.models import Source
 
 MAX_TOKENS = 300
 
@@ -24,12 +25,6 @@ class CompletionLLM(Protocol):
     def complete(self, prompt: str, **kwargs: Any) -> Any: ...  # has .text
 
     def stream_complete(self, prompt: str, **kwargs: Any) -> Any: ...  # yields .delta
-
-
-@dataclass(frozen=True)
-class Completion:
-    text: str
-    delta: str | None = None
 
 
 class LlmTimeout(TimeoutError):
@@ -43,9 +38,7 @@ class Passage:
     n: int
     hit: ScoredChunk
     rank: int
-    title: str
-    municipality: str
-    year: int | None
+    source: Source  # the document's catalog fields
     section: str
     text: str
     context: str  # text plus title, place, year, section: what a sentence may rely on
@@ -69,10 +62,11 @@ Svar:"""
 def build_prompt(question: str, passages: Sequence[Passage], language: str, home: str) -> str:
     blocks = []
     for p in passages:
-        where = p.municipality if p.year is None else f"{p.municipality}, {p.year}"
-        note = "" if p.municipality == home else f" – OBS: {p.municipality}, inte {home}"
+        doc = p.source
+        where = doc.municipality if doc.year is None else f"{doc.municipality}, {doc.year}"
+        note = "" if doc.municipality == home else f" – OBS: {doc.municipality}, inte {home}"
         section = f" › {p.section}" if p.section else ""
-        blocks.append(f"[{p.n}] «{p.title}» ({where}){note}{section}\n{p.text}")
+        blocks.append(f"[{p.n}] «{doc.title}» ({where}){note}{section}\n{p.text}")
     return PROMPT_SV.format(
         language="engelska (English)" if language == "en" else "svenska",
         home=home,

@@ -167,7 +167,7 @@ def test_another_municipalitys_document_is_named_as_such(corpus: Corpus) -> None
     plan = plan_query(question, corpus.answerer.municipalities(), corpus.answerer.lexicon)
     _, hits, _ = corpus.ask(question, scripted("x")[1])
     passages = passages_of(corpus.answerer.support(plan, hits), corpus.answerer)
-    foreign = [p for p in passages if p.municipality != "Falu kommun"]
+    foreign = [p for p in passages if p.source.municipality != "Falu kommun"]
     if not foreign:
         pytest.skip("no Falköping passage supports this question")
     p = foreign[0]
