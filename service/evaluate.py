@@ -90,6 +90,35 @@ def _fmt(value: float | None) -> str:
     return f"{value:5.2f}" if value is not None else "    -"
 
 
+PERSONAS = frozenset(
+    ["staff", "onboarding", "wording", "compare", "falkoping", "list", "unanswerable"]
+)
+
+
+def question_problems(item: dict[str, Any], texts: dict[str, str]) -> list[str]:
+    """What is wrong with one question of a question file, given the documents' indexed
+    texts by id: unknown documents or persona, evidence that is not in its documents (after
+    folding case, diacritics and whitespace), an answerable question without evidence."""
+    where = item.get("id", "?")
+    problems = [f"{where}: no {k}" for k in ("id", "question", "persona") if not item.get(k)]
+    if item.get("persona") and item["persona"] not in PERSONAS:
+        problems.append(f"{where}: unknown persona {item['persona']!r}")
+    docs = item.get("docs", [])
+    problems += [f"{where}: unknown document {d!r}" for d in docs if d not in texts]
+    if not isinstance(item.get("answerable"), bool):
+        problems.append(f"{where}: answerable must be true or false")
+    if item.get("answerable") and not (item.get("evidence") and item.get("facts")):
+        problems.append(f"{where}: an answerable question needs evidence and facts")
+    history = item.get("history", [])
+    if not (isinstance(history, list) and all(isinstance(h, str) and h for h in history)):
+        problems.append(f"{where}: history must be a list of the earlier questions")
+    folded = [_comparable(texts[d]) for d in docs if d in texts]
+    for evidence in item.get("evidence", []):
+        if not any(_comparable(evidence) in text for text in folded):
+            problems.append(f"{where}: evidence not in {docs}: {evidence!r}")
+    return problems
+
+
 def load_questions(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]

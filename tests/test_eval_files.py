@@ -1,0 +1,51 @@
+"""Every question file in eval/ is well formed and its evidence is in its documents."""
+
+from pathlib import Path
+
+import pytest
+
+from ingest.load import load_corpus
+from service.evaluate import load_questions, question_problems
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTION_FILES = sorted((ROOT / "eval").glob("*.jsonl"))
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, str]:
+    """The indexed texts (OCR repaired, as the index holds them) by document id."""
+    return {d.doc_id: d.text for d in load_corpus(ROOT / "corpus").documents}
+
+
+@pytest.mark.slow  # repairs the scanned plan's OCR text (a hunspell dictionary load)
+@pytest.mark.parametrize("path", QUESTION_FILES, ids=lambda p: p.name)
+def test_question_file_is_well_formed_with_evidence_in_its_documents(path, texts):
+    items = load_questions(path)
+    ids = [q.get("id") for q in items]
+    assert len(ids) == len(set(ids)), "question ids repeat"
+    problems = [p for item in items for p in question_problems(item, texts)]
+    assert problems == []
+
+
+def test_question_problems_are_found():
+    texts = {"plan": "Rådet består av\n  fem ledamöter."}
+    good = {
+        "id": "x1",
+        "persona": "staff",
+        "question": "Hur många?",
+        "docs": ["plan"],
+        "evidence": ["radet bestar av fem ledamoter"],
+        "facts": ["fem"],
+        "answerable": True,
+    }
+    assert question_problems(good, texts) == []
+    bad = {**good, "docs": ["plan", "nope"], "evidence": ["sex ledamöter"], "persona": "x"}
+    found = " ".join(question_problems(bad, texts))
+    assert "unknown document 'nope'" in found
+    assert "evidence not in" in found
+    assert "unknown persona" in found
+    assert question_problems({**good, "history": "Och?"}, texts)
+    assert question_problems({**good, "evidence": [], "facts": []}, texts)
+    assert (
+        question_problems({**good, "answerable": False, "evidence": [], "facts": []}, texts) == []
+    )
