@@ -49,3 +49,24 @@ def test_question_problems_are_found():
     assert (
         question_problems({**good, "answerable": False, "evidence": [], "facts": []}, texts) == []
     )
+
+
+def _split_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "split_questions", ROOT / "scripts" / "split_questions.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_follow_up_is_held_out_with_the_question_it_follows():
+    split = _split_module()
+    firsts = [f"Fråga nummer {n}?" for n in range(200)]
+    held = [q for q in firsts if split.held_out({"question": q})]
+    assert 0.15 < len(held) / len(firsts) < 0.45  # about HELD_OUT, not all or nothing
+    for q in firsts:
+        follow_up = {"question": "Och 2020?", "history": [q]}
+        assert split.held_out(follow_up) == split.held_out({"question": q})
