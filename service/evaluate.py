@@ -37,6 +37,7 @@ class QuestionResult:
     facts_present: float | None
     quotes_verbatim: float | None
     answer: str = ""
+    persona: str = ""
     missing_evidence: list[str] = field(default_factory=list)
     missing_facts: list[str] = field(default_factory=list)
 
@@ -45,25 +46,13 @@ class QuestionResult:
 class EvalReport:
     questions: list[QuestionResult]
 
-    def metric(self, name: str) -> float:
-        values = [getattr(q, name) for q in self.questions if getattr(q, name) is not None]
-        return mean(values) if values else float("nan")
-
     def summary(self) -> dict[str, Any]:
-        qs = self.questions
-        answerable = [q for q in qs if q.answerable_expected]
-        unanswerable = [q for q in qs if not q.answerable_expected]
-        return {
-            "questions": len(qs),
-            "evidence_recall@1": self.metric("evidence_recall_at_1"),
-            "evidence_recall@5": self.metric("evidence_recall_at_5"),
-            "mrr": self.metric("reciprocal_rank"),
-            "facts_present": self.metric("facts_present"),
-            "quotes_verbatim": self.metric("quotes_verbatim"),
-            "answerable_accuracy": mean(q.answerable_given == q.answerable_expected for q in qs),
-            "answered_when_answerable": _share([q.answerable_given for q in answerable]),
-            "refused_when_unanswerable": _share([not q.answerable_given for q in unanswerable]),
-        }
+        return _summary(self.questions)
+
+    def by_persona(self) -> dict[str, dict[str, Any]]:
+        """The summary of each persona's questions (staff, list, unanswerable, …)."""
+        personas = sorted({q.persona for q in self.questions})
+        return {p: _summary([q for q in self.questions if q.persona == p]) for p in personas}
 
     def render(self) -> str:
         rows = [f"{'id':5} {'R@5':>5} {'RR':>5} {'facts':>5} {'verb':>5} {'ans':>6}  question"]
@@ -79,7 +68,35 @@ class EvalReport:
             rows.append(
                 f"{key:28} {value:.3f}" if isinstance(value, float) else f"{key:28} {value}"
             )
+        rows += ["", f"{'persona':14} {'n':>3} {'R@5':>5} {'facts':>5} {'ans':>5}"]
+        for persona, s in self.by_persona().items():
+            rows.append(
+                f"{persona or '-':14} {s['questions']:>3} {_fmt(s['evidence_recall@5'])} "
+                f"{_fmt(s['facts_present'])} {_fmt(s['answerable_accuracy'])}"
+            )
         return "\n".join(rows)
+
+
+def _summary(qs: list[QuestionResult]) -> dict[str, Any]:
+    """Retrieval, answer and refusal figures over some questions (nan where none apply)."""
+
+    def metric(name: str) -> float:
+        values = [getattr(q, name) for q in qs if getattr(q, name) is not None]
+        return mean(values) if values else float("nan")
+
+    answerable = [q for q in qs if q.answerable_expected]
+    unanswerable = [q for q in qs if not q.answerable_expected]
+    return {
+        "questions": len(qs),
+        "evidence_recall@1": metric("evidence_recall_at_1"),
+        "evidence_recall@5": metric("evidence_recall_at_5"),
+        "mrr": metric("reciprocal_rank"),
+        "facts_present": metric("facts_present"),
+        "quotes_verbatim": metric("quotes_verbatim"),
+        "answerable_accuracy": _share([q.answerable_given == q.answerable_expected for q in qs]),
+        "answered_when_answerable": _share([q.answerable_given for q in answerable]),
+        "refused_when_unanswerable": _share([not q.answerable_given for q in unanswerable]),
+    }
 
 
 def _share(flags: list[bool]) -> float:
@@ -87,7 +104,7 @@ def _share(flags: list[bool]) -> float:
 
 
 def _fmt(value: float | None) -> str:
-    return f"{value:5.2f}" if value is not None else "    -"
+    return f"{value:5.2f}" if value is not None and value == value else "    -"  # None, nan
 
 
 PERSONAS = frozenset(
@@ -144,6 +161,7 @@ def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResul
     return QuestionResult(
         id=str(item.get("id", "")),
         question=item["question"],
+        persona=str(item.get("persona", "")),
         answerable_expected=bool(item.get("answerable", True)),
         answerable_given=answer.answerable,
         evidence_recall_at_1=r1,

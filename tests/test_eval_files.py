@@ -70,3 +70,26 @@ def test_a_follow_up_is_held_out_with_the_question_it_follows():
     for q in firsts:
         follow_up = {"question": "Och 2020?", "history": [q]}
         assert split.held_out(follow_up) == split.held_out({"question": q})
+
+
+def test_report_by_persona_groups_questions_and_leaves_what_does_not_apply_empty():
+    from service.evaluate import EvalReport, QuestionResult
+
+    def result(qid, persona, expected, given, r5=None):
+        return QuestionResult(
+            qid, "?", expected, given, None, r5, None, None, None, persona=persona
+        )
+
+    report = EvalReport(
+        [
+            result("a", "staff", True, True, 1.0),
+            result("b", "staff", True, False, 0.0),
+            result("c", "unanswerable", False, True),
+        ]
+    )
+    by = report.by_persona()
+    assert by["staff"]["questions"] == 2 and by["staff"]["evidence_recall@5"] == 0.5
+    assert by["staff"]["answerable_accuracy"] == 0.5
+    assert by["unanswerable"]["refused_when_unanswerable"] == 0.0
+    assert by["unanswerable"]["evidence_recall@5"] != by["unanswerable"]["evidence_recall@5"]
+    assert "unanswerable" in report.render()
