@@ -47,13 +47,15 @@ class AuditConfig:
 
 @dataclass(frozen=True)
 class HttpConfig:
-    """Serving: address, upload limit, the admin token (admin is off without one), and the
+    """Serving: address, upload limit, the admin token (admin is off without one), the
+    OpenAI-compatible API's bearer token (open without one, like /api/ask), and the
     per-client limit on the open question endpoints (requests per second, burst)."""
 
     host: str = "127.0.0.1"
     port: int = 8000
     max_upload_bytes: int = 50 * 1024 * 1024
     admin_token: str | None = None
+    api_token: str | None = None
     rate_limit_per_second: float = 10.0
     rate_limit_burst: int = 50
 

@@ -168,19 +168,34 @@ class KnowledgeBaseService:
         return hits
 
     def ask(
-        self, question: str, filters: Filters | None = None, client: str | None = None
+        self,
+        question: str,
+        filters: Filters | None = None,
+        client: str | None = None,
+        *,
+        extractive: bool = False,
     ) -> Answer:
+        """The configured answer (LLM mode when an LLM is set up); `extractive` asks for the
+        quotes alone even then (the OpenAI-compatible API's `falun-kb` model)."""
         plan, hits = self._retrieved(question, filters)
-        return self._logged(self.responder.answer(plan, hits), client)
+        return self._logged(self._responder(extractive).answer(plan, hits), client)
 
     def ask_stream(
-        self, question: str, filters: Filters | None = None, client: str | None = None
+        self,
+        question: str,
+        filters: Filters | None = None,
+        client: str | None = None,
+        *,
+        extractive: bool = False,
     ) -> Iterator[str | Answer]:
         """As `ask`, for a chat that shows the answer as it is written: with an LLM, its
         token deltas first (an unverified draft), then always the final, verified Answer."""
         plan, hits = self._retrieved(question, filters)
-        for item in self.responder.stream(plan, hits):
+        for item in self._responder(extractive).stream(plan, hits):
             yield item if isinstance(item, str) else self._logged(item, client)
+
+    def _responder(self, extractive: bool) -> Answerer:
+        return self.answerer if extractive else self.responder
 
     def _retrieved(
         self, question: str, filters: Filters | None

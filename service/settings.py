@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     port: int = DEFAULT_HTTP.port
     max_upload_bytes: int = DEFAULT_HTTP.max_upload_bytes
     admin_token: SecretStr | None = None
+    # bearer token for the OpenAI-compatible /v1 endpoints; unset = open like /api/ask
+    api_token: SecretStr | None = None
     rate_limit_per_second: float = DEFAULT_HTTP.rate_limit_per_second
     rate_limit_burst: int = DEFAULT_HTTP.rate_limit_burst
 
@@ -129,11 +131,13 @@ class Settings(BaseSettings):
     @property
     def http(self) -> HttpConfig:
         token = self.admin_token.get_secret_value() if self.admin_token else None
+        api_token = self.api_token.get_secret_value() if self.api_token else None
         return HttpConfig(
             host=self.host,
             port=self.port,
             max_upload_bytes=self.max_upload_bytes,
             admin_token=token,
+            api_token=api_token,
             rate_limit_per_second=self.rate_limit_per_second,
             rate_limit_burst=self.rate_limit_burst,
         )

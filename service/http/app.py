@@ -11,6 +11,9 @@ from fastapi.responses import JSONResponse
 
 from index.store import StoreUnavailable
 from service.http.admin import router as admin_router
+from service.http.openai_compat import PREFIX as OPENAI_PREFIX
+from service.http.openai_compat import OpenAIError, error_response
+from service.http.openai_compat import router as openai_router
 from service.http.ratelimit import RateLimitMiddleware, TokenBuckets
 from service.http.routes import router
 from service.kb import KnowledgeBaseService, UnknownFilterValue
@@ -56,14 +59,19 @@ def create_app(
     app.state.settings = settings
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if _openai_path(request):  # OpenAI clients expect a 400 in their error shape
+            return error_response(OpenAIError(400, _explain(list(exc.errors()))))
         return JSONResponse(
             status_code=422,
             content={"detail": _explain(list(exc.errors())), "errors": jsonable(exc.errors())},
         )
 
     @app.exception_handler(StoreUnavailable)
-    async def _store_down(_: Request, exc: StoreUnavailable) -> JSONResponse:
+    async def _store_down(request: Request, exc: StoreUnavailable) -> JSONResponse:
+        if _openai_path(request):
+            down = OpenAIError(503, STORE_DOWN, type="server_error", code="store_unavailable")
+            return error_response(down, headers={"Retry-After": "5"})
         return JSONResponse(
             status_code=503, content={"detail": STORE_DOWN}, headers={"Retry-After": "5"}
         )
@@ -72,8 +80,13 @@ def create_app(
     async def _unknown_filter(_: Request, exc: UnknownFilterValue) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": str(exc)})
 
+    @app.exception_handler(OpenAIError)
+    async def _openai_error(_: Request, exc: OpenAIError) -> JSONResponse:
+        return error_response(exc)
+
     app.include_router(router)
     app.include_router(admin_router)
+    app.include_router(openai_router)
     http = settings.http
     buckets = TokenBuckets(http.rate_limit_per_second, http.rate_limit_burst)
     # an upload may be as large as allowed plus its form fields; nothing else is big
@@ -82,6 +95,10 @@ def create_app(
     )
     _mount_ui(app)
     return app
+
+
+def _openai_path(request: Request) -> bool:
+    return request.url.path.startswith(OPENAI_PREFIX + "/")
 
 
 def jsonable(errors: object) -> object:

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-LIMITED_PREFIXES = ("/api/search", "/api/ask", "/api/wording", "/api/compare")
+LIMITED_PREFIXES = (
+    "/api/search",
+    "/api/ask",
+    "/api/wording",
+    "/api/compare",
+    "/v1/chat/completions",
+)
+TOO_MANY = "För många frågor på kort tid; vänta lite. / Too many requests."
 
 
 @dataclass
@@ -68,10 +75,24 @@ class RateLimitMiddleware:
             wait = self.buckets.take(client)
             if wait > 0:
                 response = JSONResponse(
-                    {"detail": "För många frågor på kort tid; vänta lite. / Too many requests."},
+                    _too_many(path),
                     status_code=429,
                     headers={"Retry-After": str(max(1, round(wait)))},
                 )
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def _too_many(path: str) -> dict:
+    """The 429 body; in OpenAI's error shape on its compatible API (/v1/...)."""
+    if path.startswith("/v1/"):
+        return {
+            "error": {
+                "message": TOO_MANY,
+                "type": "requests",
+                "param": None,
+                "code": "rate_limit_exceeded",
+            }
+        }
+    return {"detail": TOO_MANY}

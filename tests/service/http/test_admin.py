@@ -128,6 +128,17 @@ def test_question_endpoints_are_rate_limited_per_client(tmp_path):
     assert client.get("/healthz").status_code == 200  # health is not limited
 
 
+def test_chat_completions_are_rate_limited_in_openais_error_shape(tmp_path):
+    client, _ = make_client(tmp_path, rate_limit_per_second=0.5, rate_limit_burst=2)
+    body = {"model": "falun-kb", "messages": [{"role": "user", "content": "vänort"}]}
+    codes = [client.post("/v1/chat/completions", json=body).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    limited = client.post("/v1/chat/completions", json=body)
+    assert limited.json()["error"]["code"] == "rate_limit_exceeded"
+    assert int(limited.headers["Retry-After"]) >= 1
+    assert client.get("/v1/models").status_code == 200  # listing models is not limited
+
+
 def test_token_buckets_refill_with_time():
     now = [0.0]
     buckets = TokenBuckets(rate=2.0, burst=2, clock=lambda: now[0])
