@@ -12,8 +12,8 @@ from fastapi.responses import JSONResponse
 from index.store import StoreUnavailable
 from service.http.admin import router as admin_router
 from service.http.openai_compat import PREFIX as OPENAI_PREFIX
-from service.http.openai_compat import OpenAIError, error_response
 from service.http.openai_compat import router as openai_router
+from service.http.openai_models import OpenAIError, error_response
 from service.http.ratelimit import RateLimitMiddleware, TokenBuckets
 from service.http.routes import router
 from service.kb import KnowledgeBaseService, UnknownFilterValue
