@@ -3,7 +3,7 @@ Chroma `where`, over BM25's chunks, and over whole documents (wording lookup).""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ingest.schema import DocumentMeta
@@ -42,11 +42,11 @@ def stored_value(meta: DocumentMeta, key: str) -> str | int:
     return filter_values(key, getattr(meta, key))[0]
 
 
-def passes(meta: DocumentMeta, filters: Mapping[str, Any] | None) -> bool:
-    """Whether a document passes `filters` (the semantics of `build_where`)."""
+def document_filter(filters: Mapping[str, Any] | None) -> Callable[[DocumentMeta], bool]:
+    """Whether a document passes `filters` (the semantics of `build_where`): validated and
+    normalised once, then asked of each document."""
     if not filters:
-        return True
+        return lambda _meta: True
     build_where(filters)  # validates the keys exactly as the dense side does
-    return all(
-        stored_value(meta, key) in filter_values(key, value) for key, value in filters.items()
-    )
+    wanted = {key: filter_values(key, value) for key, value in filters.items()}
+    return lambda meta: all(stored_value(meta, key) in ok for key, ok in wanted.items())

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index.config import DEFAULT_RETRIEVAL, RetrievalConfig
-from index.filters import build_where, passes
+from index.filters import build_where, document_filter
 from index.lexical import SwedishBM25
 from index.store import ChromaChunkStore
 from ingest.schema import Chunk, DocumentMeta
@@ -88,7 +88,8 @@ class HybridRetriever:
         """Chunk ids passing `filters` (same semantics as the Chroma `where`), None if no filter."""
         if not filters:
             return None
-        passing = {doc_id for doc_id, meta in self.doc_meta.items() if passes(meta, filters)}
+        wanted = document_filter(filters)
+        passing = {doc_id for doc_id, meta in self.doc_meta.items() if wanted(meta)}
         return {cid for cid, chunk in self.chunks.items() if chunk.doc_id in passing}
 
     def _query_vector(self, query: str) -> np.ndarray:

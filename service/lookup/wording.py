@@ -6,7 +6,7 @@ import bisect
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from index.filters import passes
+from index.filters import document_filter
 from ingest.schema import Chunk, Document
 from lang import is_stop, token_sim, tokens_of
 from service.lookup.align import soft_match, token_stream
@@ -159,7 +159,8 @@ def find_wording(
     """The passages holding this wording, exact ones first; else the nearest passages."""
     query = [t.fold for t in tokens_of(text)]
     hits: list[tuple[Document, _Hit]] = []
-    for order, doc in enumerate(d for d in documents.values() if passes(d.meta, filters)):
+    wanted = document_filter(filters)
+    for order, doc in enumerate(d for d in documents.values() if wanted(d.meta)):
         if not query:
             break
         words = [t.fold for t in token_stream(doc.text)]

@@ -111,11 +111,12 @@ FILTER_CASES = [
 
 @pytest.mark.parametrize("filters", FILTER_CASES)
 def test_document_filter_means_what_the_chroma_where_means(store, corpus, filters):
-    """`passes` (BM25 side, wording lookup) and Chroma's `where` select the same chunks."""
-    from index.filters import passes
+    """`document_filter` (BM25 side, wording lookup) and Chroma's `where` select the same chunks."""
+    from index.filters import document_filter
 
     documents, chunks, vectors = _fill(store, corpus)
     by_chroma = {cid for cid, _ in store.query(vectors[0], k=50, where=build_where(filters))}
     meta = {d.doc_id: d.meta for d in documents}
-    by_passes = {c.chunk_id for c in chunks if passes(meta[c.doc_id], filters)}
+    passes = document_filter(filters)
+    by_passes = {c.chunk_id for c in chunks if passes(meta[c.doc_id])}
     assert by_chroma == by_passes
