@@ -117,6 +117,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from service.models import line_range
+
     kb = _open_kb(_settings(args))
     answer = kb.ask(args.question)
     if args.json:
@@ -124,7 +126,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     print(answer.answer)
     for c in answer.citations:
-        lines = f"rad {c.location.start_line}-{c.location.end_line}"
+        lines = line_range(c.location.start_line, c.location.end_line)
         print(f"\n[{c.n}] {c.title} ({c.municipality}) › {c.section}, {lines}")
     for r in answer.nearest:
         print(

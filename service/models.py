@@ -55,6 +55,11 @@ class AskRequest(BaseModel):
     filters: Filters = Field(default_factory=Filters)
 
 
+def line_range(start_line: int, end_line: int) -> str:
+    """How a line span reads to a user: "rad 7", "rad 61–62"."""
+    return f"rad {start_line}" if start_line == end_line else f"rad {start_line}–{end_line}"
+
+
 class Location(BaseModel):
     """The lines (and page) of a `Span`: what a reader looks up in the document."""
 

@@ -10,7 +10,7 @@ import re
 from html import escape
 from urllib.parse import quote as url_quote
 
-from service.models import Answer, Citation, Location, SearchResult
+from service.models import Answer, Citation, Location, SearchResult, line_range
 
 DOCUMENT_PATH = "/dokument"
 NOT_IN_DOCUMENTS = "Det framgår inte av dokumenten"
@@ -108,11 +108,7 @@ def _find_span(context: str, quote: str) -> tuple[int, int] | None:
 
 
 def _meta_line(municipality: str, doc_type: str, year: int | None, location: Location) -> str:
-    lines = (
-        f"rad {location.start_line}"
-        if location.start_line == location.end_line
-        else f"rad {location.start_line}–{location.end_line}"
-    )
+    lines = line_range(location.start_line, location.end_line)
     parts = [municipality, doc_type, str(year) if year is not None else "utan årtal", lines]
     if location.page is not None:
         parts.append(f"sid. {location.page}")

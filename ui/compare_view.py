@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from service.models import ComparedItem, DocumentInfo, Location, Side
+from service.models import ComparedItem, DocumentInfo, Location, Side, line_range
 from ui.cards import document_url
 
 PLAN_TYPES = ("handlingsplan", "verksamhetsplan")
@@ -90,18 +90,14 @@ def default_pair(docs: list[DocumentInfo]) -> tuple[str | None, str | None]:
     return (ids[0] if ids else None), (ids[1] if len(ids) > 1 else None)
 
 
-def _lines(side: Side) -> str:
-    if side.start_line == side.end_line:
-        return f"rad {side.start_line}"
-    return f"rad {side.start_line}–{side.end_line}"
-
-
 def side_cell(side: Side | None, which: str) -> str:
     css = f"side-{which.lower()}"
     if side is None:
         return f'<td class="{css}">Finns inte i {which}</td>'
     url = document_url(side.doc_id, Location.of(side))
-    where = " · ".join(escape(p) for p in (side.section, _lines(side)) if p)
+    where = " · ".join(
+        escape(p) for p in (side.section, line_range(side.start_line, side.end_line)) if p
+    )
     return (
         f'<td class="{css}"><blockquote class="side-quote">{escape(side.quote)}</blockquote>'
         f'<div class="side-meta">{where}<a href="{escape(url)}" target="_blank" '

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from service.facade import KnowledgeBase
-from service.models import DocumentDetail
+from service.models import DocumentDetail, line_range
 from ui.cards import badges_html
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ def render_document_page(
     ]
     notices = []
     if cited:
-        span = f"rad {cited[0]}" if cited[0] == cited[1] else f"rad {cited[0]}–{cited[1]}"
+        span = line_range(*cited)
         notices.append(
             f'Det citerade stället ({span}) är markerat. <a href="#L{cited[0]}">Gå dit</a>.'
         )

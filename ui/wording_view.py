@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from service.models import Location, WordingMatch, WordingResult
+from service.models import Location, WordingMatch, WordingResult, line_range
 from ui.cards import CARDS_CSS, document_url
 
 NOT_FOUND = "Formuleringen finns inte i dokumenten"
@@ -31,10 +31,6 @@ WORDING_CSS = (
 .wording-none strong { font-size: 1.05rem; }
 """
 )
-
-
-def _lines(start: int, end: int) -> str:
-    return f"rad {start}" if start == end else f"rad {start}–{end}"
 
 
 def similarity_badge(m: WordingMatch, nearest: bool = False) -> str:
@@ -66,7 +62,7 @@ def wording_card(m: WordingMatch, nearest: bool = False) -> str:
     return (
         f'<article class="{css_class}" data-doc-id="{escape(m.doc_id)}">'
         f'<div class="card-title">{escape(m.title)}</div>'
-        f'<div class="card-meta">{escape(year)} · {_lines(m.start_line, m.end_line)}</div>'
+        f'<div class="card-meta">{escape(year)} · {line_range(m.start_line, m.end_line)}</div>'
         f'{section}<div class="badges">{similarity_badge(m, nearest)}</div>'
         f"{marked_context(m)}"
         f'<a class="card-link" href="{escape(url)}" target="_blank" rel="noopener">'

@@ -21,6 +21,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
+from service.answer.compose import NOT_ANSWERED_SV
 from service.http.openai_models import (
     AnswerFields,
     ChatCompletion,
@@ -33,7 +34,7 @@ from service.http.openai_models import (
     ResponseMessage,
 )
 from service.kb import KnowledgeBaseService
-from service.models import MAX_QUESTION_CHARS, Answer, Citation, SearchResult
+from service.models import MAX_QUESTION_CHARS, Answer, Citation, SearchResult, line_range
 from service.settings import Settings
 
 PREFIX = "/v1"
@@ -156,24 +157,20 @@ def document_link(base: str, doc_id: str, start_line: int) -> str:
     return f"{base}{DOCUMENT_PATH}/{quote(doc_id, safe='')}#L{start_line}"
 
 
-def _lines(start: int, end: int) -> str:
-    return f"rad {start}" if start == end else f"rader {start}–{end}"
-
-
 def source_line(c: Citation | SearchResult, base: str, label: str) -> str:
-    """`[n] «title», section, rader a–b: <link>`."""
+    """`[n] «title», section, rad a–b: <link>`."""
     loc = c.location
     parts = [f"{label} «{c.title}»"]
     if c.section:
         parts.append(c.section)
-    parts.append(f"{_lines(loc.start_line, loc.end_line)}: ")
+    parts.append(f"{line_range(loc.start_line, loc.end_line)}: ")
     return ", ".join(parts) + f"<{document_link(base, c.doc_id, loc.start_line)}>"
 
 
 def message_text(answer: Answer, base: str) -> str:
     """The answer with its [n] markers, then one line per source (Källor); a refusal with
     the nearest passages instead."""
-    text = answer.answer.strip() or "Det framgår inte av dokumenten."
+    text = answer.answer.strip() or NOT_ANSWERED_SV
     if answer.citations:
         lines = [source_line(c, base, f"[{c.n}]") for c in answer.citations]
         return f"{text}\n\n{SOURCES_HEADING}\n\n" + "\n\n".join(lines)
