@@ -106,13 +106,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if read_manifest(settings.data_dir) is None:
         print("Inget index ännu: läser in korpusen först.", file=sys.stderr)
         print(run_ingest(settings, progress=_progress("bäddar in")).render(), file=sys.stderr)
-    app = create_app(settings, kb=_open_kb(settings))
     host = args.host or settings.host
     port = args.port or settings.port
+    # the app's /mcp guards a loopback address against DNS rebinding: it must know which
+    settings = settings.model_copy(update={"host": host, "port": port})
+    app = create_app(settings, kb=_open_kb(settings))
     print(
         f"Chatten: http://{host}:{port}/   API-dokumentation: http://{host}:{port}/docs", flush=True
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")
+    return 0
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    """The MCP server on stdin/stdout, for a desktop assistant that starts it as a command.
+    stdout is the protocol channel: everything else goes to stderr."""
+    from index.manifest import read_manifest
+    from service.mcp_server import build_server
+
+    settings = _settings(args)
+    if read_manifest(settings.data_dir) is None:
+        raise SystemExit(
+            f"falun-kb mcp: inget index i {settings.data_dir}; kör `falun-kb ingest` först / "
+            "no index yet: run `falun-kb ingest` first"
+        )
+    kb = _open_kb(settings)
+    build_server(lambda: kb).run("stdio")
     return 0
 
 
@@ -234,6 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("mcp", help="serve the read-only MCP tools on stdio (desktop assistants)")
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question")

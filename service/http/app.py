@@ -8,9 +8,11 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.routing import Route
 
 from index.store import StoreUnavailable
 from service.http.admin import router as admin_router
+from service.http.mcp_http import MCP_METHODS, MCP_PATH, McpHttp
 from service.http.openai_compat import PREFIX as OPENAI_PREFIX
 from service.http.openai_compat import router as openai_router
 from service.http.openai_models import OpenAIError, error_response
@@ -50,10 +52,13 @@ def create_app(
     """The whole service. The knowledge base is opened once here, not per request or at import."""
     settings = settings or Settings()
     kb = kb or KnowledgeBaseService.open(settings)
+    # MCP (streamable HTTP) at /mcp; its session manager runs in the app's lifespan
+    mcp = McpHttp(lambda: app.state.kb, settings.http)
     app = FastAPI(
         title=f"{kb.home_municipality} – internationellt arbete",
         description="Frågor och svar med citat ur kommunens dokument om internationellt arbete.",
         version="0.1.0",
+        lifespan=lambda _: mcp.running(),
     )
     app.state.kb = kb
     app.state.settings = settings
@@ -87,6 +92,8 @@ def create_app(
     app.include_router(router)
     app.include_router(admin_router)
     app.include_router(openai_router)
+    # before the UI's mount at "/", which would take every path after it
+    app.router.routes.append(Route(MCP_PATH, endpoint=mcp, methods=MCP_METHODS))
     http = settings.http
     buckets = TokenBuckets(http.rate_limit_per_second, http.rate_limit_burst)
     # an upload may be as large as allowed plus its form fields; nothing else is big

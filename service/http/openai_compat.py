@@ -10,7 +10,6 @@ in the extra top-level fields `citations`, `answerable` and `mode`. `GET /v1/mod
 
 from __future__ import annotations
 
-import hmac
 import json
 import time
 import uuid
@@ -33,6 +32,7 @@ from service.http.openai_models import (
     OpenAIError,
     ResponseMessage,
 )
+from service.http.tokens import bearer_ok
 from service.kb import KnowledgeBaseService
 from service.models import MAX_QUESTION_CHARS, Answer, Citation, SearchResult, line_range
 from service.settings import Settings
@@ -51,13 +51,7 @@ DOCUMENT_PATH = "/dokument"  # the document viewer's page (ui/), with line ancho
 def require_token(request: Request) -> None:
     """With FALUN_KB_API_TOKEN set, a matching bearer token; without it, open."""
     settings: Settings = request.app.state.settings
-    expected = settings.http.api_token
-    if not expected:
-        return
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        token.strip().encode(), expected.encode()
-    ):
+    if not bearer_ok(settings.http.api_token, request.headers.get("authorization", "")):
         raise OpenAIError(
             401,
             "Fel eller saknad API-nyckel (FALUN_KB_API_TOKEN) / invalid or missing API key",

