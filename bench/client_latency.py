@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from bench.http_load import LoadPlan
 from bench.stats import latency_summary, median_of_runs, ratio
+from bench.tables import render_table
 
 DOORS = ("/api/ask", "/v1/chat/completions", "MCP ask")
 BASELINE = "/api/ask"
@@ -114,3 +116,29 @@ def client_rows(result: dict[str, Any]) -> list[list[object]]:
         for door in DOORS
         for s in [result[door]]
     ]
+
+
+def run_section(ctx: dict[str, Any], say: Callable[[str], None]) -> dict[str, Any]:
+    """`falun-kb bench --only clients`: serve the bench index, measure, print the table."""
+    from bench.datadirs import build_clean
+    from bench.http_load import start_service, stop_process
+    from service.evaluate import load_questions
+
+    data_dir: Path = ctx["cache"] / "data-http"
+    build_clean(data_dir, ctx["corpus"])
+    questions = [q["question"] for q in load_questions(ctx["questions"])]
+    proc, base = start_service(data_dir, ctx["cache"] / "serve-clients.log")
+    try:
+        result = measure_clients(base, questions, ctx["plan"])
+    finally:
+        stop_process(proc)
+    plan: LoadPlan = ctx["plan"]
+    notes = [
+        f"one client, sequential; {plan.max_requests_1} questions a run through each door in "
+        f"turn (rotating order), median of {plan.repeats} runs after a warm-up; loopback",
+        "×: as a multiple of /api/ask's; MCP keeps one session open (stateless JSON, one POST "
+        "a call)",
+    ]
+    title = "6. One question through each client door"
+    say(render_table(title, CLIENTS_HEADER, client_rows(result), notes))
+    return result

@@ -121,32 +121,9 @@ def section_latency(ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 def section_clients(ctx: dict[str, Any]) -> dict[str, Any]:
-    from bench.client_latency import CLIENTS_HEADER, client_rows, measure_clients
-    from bench.datadirs import build_clean
-    from bench.http_load import start_service, stop_process
-    from service.evaluate import load_questions
+    from bench.client_latency import run_section
 
-    data_dir = ctx["cache"] / "data-http"
-    build_clean(data_dir, ctx["corpus"])
-    questions = [q["question"] for q in load_questions(ctx["questions"])]
-    proc, base = start_service(data_dir, ctx["cache"] / "serve-clients.log")
-    try:
-        result = measure_clients(base, questions, ctx["plan"])
-    finally:
-        stop_process(proc)
-    plan = ctx["plan"]
-    notes = [
-        f"one client, sequential; {plan.max_requests_1} questions a run through each door in "
-        f"turn (rotating order), median of {plan.repeats} runs after a warm-up; loopback",
-        "×: as a multiple of /api/ask's; MCP keeps one session open (stateless JSON, one POST "
-        "a call)",
-    ]
-    _say(
-        render_table(
-            "6. One question through each client door", CLIENTS_HEADER, client_rows(result), notes
-        )
-    )
-    return result
+    return run_section(ctx, _say)
 
 
 def section_ingest(ctx: dict[str, Any]) -> dict[str, Any]:

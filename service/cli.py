@@ -121,16 +121,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_mcp(args: argparse.Namespace) -> int:
     """The MCP server on stdin/stdout, for a desktop assistant that starts it as a command.
     stdout is the protocol channel: everything else goes to stderr."""
-    from index.manifest import read_manifest
     from service.mcp_server import build_server
 
-    settings = _settings(args)
-    if read_manifest(settings.data_dir) is None:
-        raise SystemExit(
-            f"falun-kb mcp: inget index i {settings.data_dir}; kör `falun-kb ingest` först / "
-            "no index yet: run `falun-kb ingest` first"
-        )
-    kb = _open_kb(settings)
+    kb = _open_kb(_settings(args))  # no index: a message naming `falun-kb ingest`
     build_server(lambda: kb).run("stdio")
     return 0
 

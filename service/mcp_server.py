@@ -19,19 +19,18 @@ from pydantic import BaseModel, Field
 
 from service.kb import KnowledgeBaseService, UnknownFilterValue
 from service.lookup.comparison_text import comparison_table
-from service.models import (
-    Answer,
-    Citation,
-    ComparedItem,
-    DocumentDetail,
-    DocumentInfo,
-    Filters,
-    SearchResult,
-    WordingMatch,
-    WordingResult,
-    line_range,
-    text_field,
+from service.mcp_results import (
+    Comparison,
+    DocumentLines,
+    DocumentList,
+    SearchResults,
+    answer_text,
+    document_lines,
+    document_text,
+    search_text,
+    wording_text,
 )
+from service.models import Answer, Filters, WordingResult, text_field
 
 NAME = "falun-kb"
 INSTRUCTIONS = (
@@ -45,34 +44,6 @@ INSTRUCTIONS = (
 READ_ONLY = ToolAnnotations(
     read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
 )
-
-# --- the results that are lists, as objects (structuredContent is an object) ----------
-
-
-class SearchResults(BaseModel):
-    query: str
-    results: list[SearchResult]
-
-
-class Comparison(BaseModel):
-    doc_a: str
-    doc_b: str
-    topic: str | None
-    items: list[ComparedItem]
-
-
-class DocumentList(BaseModel):
-    documents: list[DocumentInfo]
-
-
-class DocumentLines(DocumentDetail):
-    """A document's metadata and its indexed text, whole or lines `start_line`–`end_line`
-    (1-based, inclusive: the line numbers citations give)."""
-
-    start_line: int
-    end_line: int
-    line_count: int = Field(description="the number of lines in the whole document")
-
 
 # --- parameters -----------------------------------------------------------------------
 
@@ -100,89 +71,6 @@ def _result(text: str, model: BaseModel) -> CallToolResult:
     )
 
 
-# --- readable text --------------------------------------------------------------------
-
-
-def _where(r: Citation | SearchResult) -> str:
-    year = f", {r.year}" if r.year is not None else ""
-    section = f" › {r.section}" if r.section else ""
-    lines = line_range(r.location.start_line, r.location.end_line)
-    return f"«{r.title}» ({r.municipality}{year}; {r.doc_id}){section}, {lines}"
-
-
-def answer_text(answer: Answer) -> str:
-    """The answer with its [n] markers, then each source with its quote; a refusal with
-    the nearest passages."""
-    out = [answer.answer.strip()]
-    if answer.citations:
-        out.append("Källor / sources:")
-        out += [f"[{c.n}] {_where(c)}\n    «{' '.join(c.quote.split())}»" for c in answer.citations]
-    elif answer.nearest:
-        out.append("Närliggande avsnitt / nearest passages:")
-        out += [f"– {_where(r)}\n    {_short(r.text)}" for r in answer.nearest]
-    return "\n\n".join(out)
-
-
-def _short(text: str, limit: int = 300) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def search_text(results: list[SearchResult]) -> str:
-    if not results:
-        return "Inga träffar / no results."
-    return "\n\n".join(
-        f"{i}. {_where(r)} (score {r.score:.3f})\n    {_short(r.text)}"
-        for i, r in enumerate(results, 1)
-    )
-
-
-def _match_line(m: WordingMatch) -> str:
-    kind = "exakt / exact" if m.exact else f"likhet / similarity {m.score:.2f}"
-    lines = line_range(m.start_line, m.end_line)
-    return f"[{kind}] «{m.title}» ({m.doc_id}) › {m.section}, {lines}\n    «{_short(m.text)}»"
-
-
-def wording_text(result: WordingResult) -> str:
-    if result.found:
-        return "\n\n".join(_match_line(m) for m in result.matches)
-    head = "Formuleringen finns inte i dokumenten / the wording does not occur. Närmast / closest:"
-    return "\n\n".join([head, *(_match_line(m) for m in result.nearest)])
-
-
-def document_lines(detail: DocumentDetail, start: int | None, end: int | None) -> DocumentLines:
-    """`detail` cut to lines start–end (1-based, inclusive, clamped to the document)."""
-    lines = detail.text.split("\n")
-    first = max(1, start or 1)
-    last = min(len(lines), end or len(lines))
-    if first > last:
-        raise ToolError(
-            f"Inga rader i {first}–{last} (dokumentet har {len(lines)} rader) / "
-            f"no lines in {first}–{last} (the document has {len(lines)} lines)"
-        )
-    raw = detail.raw_text
-    return DocumentLines(
-        **detail.model_dump(exclude={"text", "raw_text"}),
-        text="\n".join(lines[first - 1 : last]),
-        raw_text="\n".join(raw.split("\n")[first - 1 : last]) if raw is not None else None,
-        start_line=first,
-        end_line=last,
-        line_count=len(lines),
-    )
-
-
-def document_text(doc: DocumentLines) -> str:
-    width = len(str(doc.end_line))
-    numbered = [
-        f"{n:>{width}}  {line}" for n, line in enumerate(doc.text.split("\n"), start=doc.start_line)
-    ]
-    head = (
-        f"«{doc.title}» ({doc.municipality}, {doc.year}; {doc.doc_id}), "
-        f"rad {doc.start_line}–{doc.end_line} av {doc.line_count}"
-    )
-    return "\n".join([head, "", *numbered])
-
-
 # --- the server -----------------------------------------------------------------------
 
 
@@ -192,11 +80,8 @@ def build_server(get_kb: Callable[[], KnowledgeBaseService]) -> MCPServer:
         NAME, title="Kunskapsbas / knowledge base", instructions=INSTRUCTIONS, log_level="WARNING"
     )
 
-    def kb() -> KnowledgeBaseService:
-        return get_kb()
-
     def unknown_document(exc: KeyError) -> ToolError:
-        known = ", ".join(d.doc_id for d in kb().documents())
+        known = ", ".join(d.doc_id for d in get_kb().documents())
         return ToolError(
             f"Okänt dokument / unknown document: {exc.args[0]!r} (kända / known: {known})"
         )
@@ -212,7 +97,7 @@ def build_server(get_kb: Callable[[], KnowledgeBaseService]) -> MCPServer:
         """Sök: de bästa avsnitten för en sökfråga, med dokument, avsnitt och rader. /
         Search: the best passages for a query, with document, section and line span."""
         try:
-            hits = kb().search(query, k=k, filters=_filters(municipality, doc_type, year))
+            hits = get_kb().search(query, k=k, filters=_filters(municipality, doc_type, year))
         except UnknownFilterValue as exc:
             raise ToolError(str(exc)) from None
         return _result(search_text(hits), SearchResults(query=query, results=hits))
@@ -229,7 +114,7 @@ def build_server(get_kb: Callable[[], KnowledgeBaseService]) -> MCPServer:
         avsnitt. / Ask: an answer of verbatim quotes from the documents, numbered [n] with
         their sources, or a plain "not in the documents" with the nearest passages."""
         try:
-            answer = kb().ask(question, filters=_filters(municipality, doc_type, year))
+            answer = get_kb().ask(question, filters=_filters(municipality, doc_type, year))
         except UnknownFilterValue as exc:
             raise ToolError(str(exc)) from None
         return _result(answer_text(answer), answer)
@@ -248,7 +133,7 @@ def build_server(get_kb: Callable[[], KnowledgeBaseService]) -> MCPServer:
         diakritiska tecken, OCR-fel, radbrytningar, böjning); exakta träffar först. / Where
         a wording occurs, exactly or approximately; exact matches first."""
         try:
-            result = kb().wording(text, _filters(municipality, doc_type, year), limit=limit)
+            result = get_kb().wording(text, _filters(municipality, doc_type, year), limit=limit)
         except UnknownFilterValue as exc:
             raise ToolError(str(exc)) from None
         return _result(wording_text(result), result)
@@ -266,7 +151,7 @@ def build_server(get_kb: Callable[[], KnowledgeBaseService]) -> MCPServer:
         only_a, only_b, med citat ur båda. / Compare two documents (e.g. two years' plans)
         item by item, each side quoted."""
         try:
-            items = kb().compare(doc_a, doc_b, topic=topic)
+            items = get_kb().compare(doc_a, doc_b, topic=topic)
         except KeyError as exc:
             raise unknown_document(exc) from None
         comparison = Comparison(doc_a=doc_a, doc_b=doc_b, topic=topic, items=items)
@@ -282,17 +167,20 @@ def build_server(get_kb: Callable[[], KnowledgeBaseService]) -> MCPServer:
         anger). / A document's indexed text, whole or lines from_line–to_line (the line
         numbers citations give)."""
         try:
-            detail = kb().document(doc_id)
+            detail = get_kb().document(doc_id)
         except KeyError as exc:
             raise unknown_document(exc) from None
-        doc = document_lines(detail, from_line, to_line)
+        try:
+            doc = document_lines(detail, from_line, to_line)
+        except ValueError as exc:
+            raise ToolError(str(exc)) from None
         return _result(document_text(doc), doc)
 
     @server.tool(annotations=READ_ONLY)
     def list_documents() -> Annotated[CallToolResult, DocumentList]:
         """Dokumenten: id, titel, kommun, typ och år. / The documents: id, title,
         municipality, type and year."""
-        docs = DocumentList(documents=kb().documents())
+        docs = DocumentList(documents=get_kb().documents())
         rows = [
             f"{d.doc_id}: «{d.title}» ({d.municipality}, {d.doc_type}, {d.year})"
             for d in docs.documents
