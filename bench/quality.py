@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,8 @@ class RetrievalOnly:
     def search(self, query: str, k: int = 10) -> list[SearchResult]:
         return self._search(query, k)
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, *, history: Sequence[str] = ()) -> Answer:
+        # the plain recipe has no conversation: a follow-up is searched as it was typed
         return top_passage_answer(question, self._search(question, 1))
 
     def document_text(self, doc_id: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import mean
@@ -15,7 +16,7 @@ from service.models import Answer, SearchResult
 class Pipeline(Protocol):
     def search(self, query: str, k: int = 10) -> list[SearchResult]: ...
 
-    def ask(self, question: str) -> Answer: ...
+    def ask(self, question: str, *, history: Sequence[str] = ()) -> Answer: ...
 
     def document_text(self, doc_id: str) -> str: ...
 
@@ -143,7 +144,9 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 
 def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResult:
     results = pipeline.search(item["question"], k=10)
-    answer = pipeline.ask(item["question"])
+    answer = pipeline.ask(item["question"], history=item.get("history", []))
+    if answer.interpreted_question:  # retrieval is scored on the question as it was read
+        results = pipeline.search(answer.interpreted_question, k=10)
     evidence = [_comparable(e) for e in item.get("evidence", [])]
     texts = [_comparable(r.text) for r in results]
     r1 = r5 = rr = None

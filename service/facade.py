@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from service.models import (
@@ -24,9 +24,13 @@ class KnowledgeBase(Protocol):
         """The municipality whose documents these are (a source from another is badged)."""
         ...
 
-    def ask(self, question: str, filters: Filters | None = None) -> Answer: ...
+    def ask(
+        self, question: str, filters: Filters | None = None, *, history: Sequence[str] = ()
+    ) -> Answer: ...
 
-    def ask_stream(self, question: str, filters: Filters | None = None) -> Iterator[str | Answer]:
+    def ask_stream(
+        self, question: str, filters: Filters | None = None, *, history: Sequence[str] = ()
+    ) -> Iterator[str | Answer]:
         """Draft text pieces as an LLM writes them (none in extractive mode), then the
         final Answer as the last item."""
         ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from index.build import KnowledgeIndex, open_index
@@ -12,6 +12,7 @@ from ingest.schema import Chunk
 from service.answer.answerer import Answerer
 from service.answer.evidence import TermStats
 from service.answer.extractive import ExtractiveAnswerer
+from service.answer.followup import standalone
 from service.answer.llm import LlmWithFallback
 from service.answer.llm_client import LlmAnswerer
 from service.answer.query import QueryPlan, plan_query
@@ -20,6 +21,7 @@ from service.lexicon import Lexicon
 from service.lookup.compare import compare_documents
 from service.lookup.wording import find_wording
 from service.models import (
+    MAX_HISTORY_TURNS,
     Answer,
     ComparedItem,
     DocumentDetail,
@@ -137,7 +139,7 @@ class KnowledgeBaseService:
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchResult]:
         where = self.check_filters(filters)
-        plan = plan_query(query, self.filter_options()["municipality"], self.lexicon)  # type: ignore[arg-type]
+        plan = self.plan(query)
         hits = self.retriever.retrieve(
             query, k=k, filters=where or None, lexical_extra=plan.lexical_extra
         )
@@ -174,11 +176,14 @@ class KnowledgeBaseService:
         client: str | None = None,
         *,
         extractive: bool = False,
+        history: Sequence[str] = (),
     ) -> Answer:
         """The configured answer (LLM mode when an LLM is set up); `extractive` asks for the
-        quotes alone even then (the OpenAI-compatible API's `falun-kb` model)."""
-        plan, hits = self._retrieved(question, filters)
-        return self._logged(self._responder(extractive).answer(plan, hits), client)
+        quotes alone even then (the OpenAI-compatible API's `falun-kb` model). `history`
+        holds the conversation's earlier questions, oldest first, for a follow-up."""
+        plan, hits, interpreted = self.read(question, history, filters)
+        answer = self._responder(extractive).answer(plan, hits)
+        return self._logged(self._interpreted(answer, question, interpreted), client)
 
     def ask_stream(
         self,
@@ -187,22 +192,42 @@ class KnowledgeBaseService:
         client: str | None = None,
         *,
         extractive: bool = False,
+        history: Sequence[str] = (),
     ) -> Iterator[str | Answer]:
         """As `ask`, for a chat that shows the answer as it is written: with an LLM, its
         token deltas first (an unverified draft), then always the final, verified Answer."""
-        plan, hits = self._retrieved(question, filters)
+        plan, hits, interpreted = self.read(question, history, filters)
         for item in self._responder(extractive).stream(plan, hits):
-            yield item if isinstance(item, str) else self._logged(item, client)
+            if isinstance(item, str):
+                yield item
+            else:
+                yield self._logged(self._interpreted(item, question, interpreted), client)
 
     def _responder(self, extractive: bool) -> Answerer:
         return self.answerer if extractive else self.responder
 
-    def _retrieved(
-        self, question: str, filters: Filters | None
-    ) -> tuple[QueryPlan, list[ScoredChunk]]:
+    def plan(self, question: str) -> QueryPlan:
+        return plan_query(question, self.filter_options()["municipality"], self.lexicon)  # type: ignore[arg-type]
+
+    def read(
+        self, question: str, history: Sequence[str] = (), filters: Filters | None = None
+    ) -> tuple[QueryPlan, list[ScoredChunk], str | None]:
+        """The question as answered, its passages, and its rewritten form when it is a
+        follow-up that does not stand alone (None otherwise): a follow-up is rewritten
+        from the earlier questions unless the documents answer it as it was asked."""
         where = self.check_filters(filters)
-        plan = plan_query(question, self.filter_options()["municipality"], self.lexicon)  # type: ignore[arg-type]
-        return plan, self.retrieve_for(plan, where)
+        plan = self.plan(question)
+        hits = self.retrieve_for(plan, where)
+        rewritten = standalone(question, history[-MAX_HISTORY_TURNS:])
+        if rewritten is None or any(s.supported for s in self.answerer.support(plan, hits)):
+            return plan, hits, None
+        other = self.plan(rewritten)
+        return other, self.retrieve_for(other, where), rewritten
+
+    @staticmethod
+    def _interpreted(answer: Answer, question: str, interpreted: str | None) -> Answer:
+        """The answer to the question as asked, showing how a follow-up was read."""
+        return answer.model_copy(update={"question": question, "interpreted_question": interpreted})
 
     def _logged(self, answer: Answer, client: str | None) -> Answer:
         if self.audit is None:

@@ -48,11 +48,29 @@ class SearchRequest(BaseModel):
     filters: Filters = Field(default_factory=Filters)
 
 
+MAX_HISTORY_TURNS = 10
+
+
+class Turn(BaseModel):
+    """An earlier exchange of the conversation: the question, and the answer if given."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    question: Annotated[str, text_field("Tidigare fråga / earlier question")]
+    answer: str | None = Field(None, max_length=20 * MAX_QUESTION_CHARS)
+
+
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: Annotated[str, text_field("Frågan / question")]
     filters: Filters = Field(default_factory=Filters)
+    history: list[Turn] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY_TURNS,
+        description="earlier questions (and answers), oldest first: a follow-up is read "
+        "against them",
+    )
 
 
 def line_range(start_line: int, end_line: int) -> str:
@@ -147,6 +165,9 @@ class Answer(BaseModel):
     mode: Literal["extractive", "llm"] = "extractive"
     fallback_reason: str | None = Field(None, description="why an LLM answer was not used")
     removed: list[RemovedSentence] = Field(default_factory=list)
+    interpreted_question: str | None = Field(
+        None, description="Tolkad fråga: a follow-up rewritten to stand alone, when it was"
+    )
 
 
 class DocumentInfo(Source):

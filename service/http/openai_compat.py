@@ -102,7 +102,7 @@ def chat_completions(
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
     if body.stream:
-        items = kb.ask_stream(question, client=client, extractive=extractive)
+        items = kb.ask_stream(question, client=client, extractive=extractive, history=history)
         first = next(items)  # retrieval runs here, so a store outage is still a 503
         chunks = stream_chunks(
             _prepend(first, items), completion_id, created, body.model, history, base
@@ -112,7 +112,7 @@ def chat_completions(
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
-    answer = kb.ask(question, client=client, extractive=extractive)
+    answer = kb.ask(question, client=client, extractive=extractive, history=history)
     return ChatCompletion(
         id=completion_id,
         created=created,

@@ -98,8 +98,11 @@ class AnswerFields(BaseModel):
     answerable: bool
     mode: Literal["extractive", "llm"]
     history: list[str] = Field(
-        description="the earlier user messages of the conversation; the answer is to the last "
-        "one alone (the service does not take follow-up context yet)"
+        description="the earlier user messages of the conversation, against which a follow-up "
+        "is read"
+    )
+    interpreted_question: str | None = Field(
+        None, description="Tolkad fråga: the follow-up rewritten to stand alone, when it was"
     )
     answer_id: str | None = Field(None, description="for feedback (POST /api/feedback)")
     nearest: list[SearchResult] = Field(
@@ -113,6 +116,7 @@ class AnswerFields(BaseModel):
             answerable=answer.answerable,
             mode=answer.mode,
             history=history,
+            interpreted_question=answer.interpreted_question,
             answer_id=answer.answer_id,
             nearest=answer.nearest,
         )

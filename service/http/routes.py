@@ -59,7 +59,8 @@ def search(body: SearchRequest, kb: KB) -> SearchResponse:
 def ask(body: AskRequest, kb: KB, request: Request) -> Answer:
     """An answer quoting the documents with numbered citations, or 'not in the documents'."""
     client = request.client.host if request.client else None
-    return kb.ask(body.question, filters=body.filters, client=client)
+    history = [turn.question for turn in body.history]
+    return kb.ask(body.question, filters=body.filters, client=client, history=history)
 
 
 @router.post("/api/feedback", tags=["fråga"])

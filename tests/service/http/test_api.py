@@ -277,3 +277,24 @@ def test_llm_mode_is_wired_and_never_asked_when_retrieval_refuses(real_kb):
         assert all(c.quote in kb.document_text(c.doc_id) for c in answer.citations)
     else:
         assert answer.fallback_reason
+
+
+def test_a_follow_up_is_read_with_its_history_and_shows_how(client):
+    first = "Vad var budgeten för Internationella rådet 2023?"
+    asked = client.post("/api/ask", json={"question": "Och 2020?"}).json()
+    assert asked["answerable"] is False  # alone, a bare year asks nothing
+    body = client.post(
+        "/api/ask", json={"question": "Och 2020?", "history": [{"question": first}]}
+    ).json()
+    assert body["question"] == "Och 2020?"
+    assert body["interpreted_question"] == first.replace("2023", "2020")
+    assert body["answerable"] is True
+    assert any(c["year"] == 2020 for c in body["citations"])
+
+
+def test_history_is_bounded_and_validated(client):
+    too_long = [{"question": f"Fråga {i}?"} for i in range(11)]
+    r = client.post("/api/ask", json={"question": "Och 2020?", "history": too_long})
+    assert r.status_code == 422
+    r = client.post("/api/ask", json={"question": "Och 2020?", "history": [{"question": " "}]})
+    assert r.status_code == 422

@@ -1,0 +1,78 @@
+"""Follow-up questions in a conversation: an elliptic question ("Och 2020?", "Och vilka är
+medlemmar i den?") is rewritten into one that stands alone, from the earlier questions.
+
+Pure functions over text. Which question is elliptic is read from function words of the
+language (a continuation at its start, a pronoun pointing back) and from how little it asks
+of its own; no corpus word is involved. A question that stands alone is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from lang import find_words, find_years
+from service.answer.evidence import question_terms
+
+# A question that opens with one of these continues the previous one.
+_CONTINUES = re.compile(
+    r"^\s*(och|men|samt|också|än|hur är det med|vad gäller|and|but|also|what about|how about)\b",
+    re.IGNORECASE,
+)
+# Pronouns and adverbs that point back to something named earlier.
+_POINTS_BACK = re.compile(
+    r"\b(den|det|dem|de|dess|deras|denna|detta|dessa|där|då|it|its|they|them|their|there|"
+    r"those|these)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def is_elliptic(question: str) -> bool:
+    """The question leans on an earlier one: it continues it, points back to it, or asks
+    almost nothing of its own (a year, a place)."""
+    own = [t for t in question_terms(question) if not t.isdigit()]
+    return bool(_CONTINUES.search(question) or _POINTS_BACK.search(question)) or len(own) < 2
+
+
+def _topic(previous: str, question: str) -> str:
+    """The earlier question's content words that the follow-up does not repeat, as written."""
+    have = set(question_terms(question))
+    words = []
+    for word in find_words(previous, "table"):
+        terms = [t for t in question_terms(word) if not t.isdigit()]
+        if terms and not set(terms) & have and word not in words:
+            words.append(word)
+    return " ".join(words)
+
+
+def _with_years(text: str, years: Sequence[int]) -> str:
+    """The earlier question with its years replaced by the follow-up's."""
+    found = _YEAR.findall(text)
+    if not found:
+        return f"{text.rstrip(' ?')} {' och '.join(str(y) for y in years)}?"
+    out = text
+    for old, new in zip(found, years, strict=False):
+        out = out.replace(old, str(new), 1)
+    return out
+
+
+def standalone(question: str, history: Sequence[str]) -> str | None:
+    """The question rewritten to stand alone from the earlier questions (oldest first), or
+    None when it stands alone already or there is nothing to lean on."""
+    if not history or not is_elliptic(question):
+        return None
+    previous = history[-1]
+    earlier = standalone(previous, history[:-1])
+    if earlier is not None:
+        previous = earlier
+    own = [t for t in question_terms(question) if not t.isdigit()]
+    years = find_years(question, standalone=True)
+    rest = _CONTINUES.sub("", question).strip(" ,")
+    if len(own) < 2 and years:
+        return _with_years(previous, years)
+    topic = _topic(previous, question)
+    if not topic:
+        return None
+    rest = rest[:1].upper() + rest[1:]
+    return f"{rest.rstrip(' ?')} ({topic})?"

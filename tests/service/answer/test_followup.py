@@ -1,0 +1,38 @@
+"""Follow-ups are rewritten from the earlier questions; questions that stand alone are not."""
+
+import pytest
+
+from service.answer.followup import is_elliptic, standalone
+
+
+def test_a_bare_year_takes_the_earlier_question_with_its_year_replaced():
+    assert standalone("Och 2020?", ["Vad var budgeten 2023?"]) == "Vad var budgeten 2020?"
+
+
+def test_a_bare_year_is_added_when_the_earlier_question_had_none():
+    assert standalone("Och 2020?", ["Vad är budgeten?"]) == "Vad är budgeten 2020?"
+
+
+def test_a_pronoun_carries_the_earlier_topic():
+    out = standalone("Och vilka är medlemmar i den?", ["Vad är Central Sweden?"])
+    assert out is not None
+    assert out.startswith("Vilka är medlemmar i den")
+    assert "Central" in out and "Sweden" in out
+
+
+def test_a_chain_of_follow_ups_is_read_back_to_its_start():
+    out = standalone("Och 2020?", ["Vad var budgeten 2023?", "Och 2021?"])
+    assert out == "Vad var budgeten 2020?"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Vem är internationell koordinator i Falu kommun?", "Vilka vänorter har Falun i Norden?"],
+)
+def test_a_question_that_stands_alone_is_not_changed(question):
+    assert not is_elliptic(question)
+    assert standalone(question, ["Vad är budgeten 2023?"]) is None
+
+
+def test_without_history_nothing_is_rewritten():
+    assert standalone("Och 2020?", []) is None
