@@ -48,10 +48,12 @@ def build_wording_tab(kb: KnowledgeBase, demo: gr.Blocks) -> None:
     )
     with gr.Row():
         text = gr.Textbox(
+            label="Formulering",
             placeholder="Klistra in formuleringen här …",
             show_label=False,
             lines=2,
             max_lines=8,
+            max_length=MAX_QUESTION_CHARS,
             scale=5,
             elem_id="wording-text",
         )

@@ -30,6 +30,16 @@ LLM_DRAFT = "Falu kommun ska delta i internationellt samarbete [1]. Budgeten är
 LLM_REMOVED = "Budgeten är 9 miljoner [1]."
 
 
+COUNCIL_TEXT = (
+    "# Rådet\n\n## Ledamöter\nInternationella rådet består av\nJan E Fors (M), ordförande\n"
+    "Jonas Sallén (S)\nElisabeth Rooth (C)\n\n## Vänorter\n"
+    "Falun har fem vänorter1 i Norden och samarbetar med dem i många frågor\n"
+    "om skola, kultur och näringsliv, se https://www.falun.se/internationellt/vanorter.html\n"
+    "för mer information om vänorterna."
+)
+DISPLAY = "vänorter"  # a question with this word gets three citations, two from one passage
+
+
 PLAN_2020 = "# Handlingsplan 2020\n\n## Budget\nBudgeten är 177 tkr.\n\n## Danmark\nUtreda vänort."
 PLAN_2023 = (
     "# Verksamhetsplan 2023\n\n## Budget\nBudgeten är 180 000 kr.\n\n## Ukraina\nStödja Ukraina."
@@ -52,12 +62,14 @@ class FakeKnowledgeBase:
         self.draft_delay = draft_delay
         self.history: list[tuple[str, Filters | None]] = []
         self.feedbacks: list[tuple[str, bool]] = []
+        self.comments: list[tuple[str, bool, str | None]] = []
         self.docs = {
             d.doc_id: d
             for d in (
                 _doc("falun-strategi", "Internationell strategi", "Falu kommun", FALUN_TEXT),
                 _doc("falkoping-policy", "Internationell policy", "Falköpings kommun",
                      FALKOPING_TEXT),
+                _doc("falun-rad", "Rådets plan", "Falu kommun", COUNCIL_TEXT),
                 _doc("falun-plan-2020", "Handlingsplan 2020", "Falu kommun", PLAN_2020,
                      doc_type="handlingsplan", year=2020),
                 _doc("falun-plan-2023", "Verksamhetsplan 2023", "Falu kommun", PLAN_2023,
@@ -83,6 +95,8 @@ class FakeKnowledgeBase:
             nearest = [self._result("falun-strategi", 4, 5)]
             return Answer(question=question, answer="Det framgår inte av dokumenten.",
                           answerable=False, citations=[], nearest=nearest)  # fmt: skip
+        if DISPLAY in question.lower():
+            return self._display_answer(question)
         r = self._result("falun-strategi", 4, 5)
         cite = Citation(
             n=1, doc_id=r.doc_id, title=r.title, municipality=r.municipality,
@@ -93,6 +107,30 @@ class FakeKnowledgeBase:
             question=question, answerable=True, citations=[cite],
             answer="Falu kommun ska delta i internationellt samarbete [1].",
             answer_id=f"svar-{len(self.history)}",
+        )  # fmt: skip
+
+    def _display_answer(self, question: str) -> Answer:
+        """Three citations: a member list, and two quotes from one wrapped passage."""
+        members, friends = self._result("falun-rad", 4, 7), self._result("falun-rad", 10, 12)
+        members = members.model_copy(update={"chunk_id": "falun-rad:1"})
+        friends = friends.model_copy(update={"chunk_id": "falun-rad:2"})
+
+        def cite(n: int, r: SearchResult, quote: str) -> Citation:
+            return Citation(
+                n=n, doc_id=r.doc_id, title=r.title, municipality=r.municipality,
+                doc_type=r.doc_type, year=r.year, section=r.section, location=r.location,
+                chunk_id=r.chunk_id, context=r.text, quote=quote,
+            )  # fmt: skip
+
+        cites = [
+            cite(1, friends, "Falun har fem vänorter1 i Norden och samarbetar med dem i många "
+                 "frågor\nom skola, kultur och näringsliv"),
+            cite(2, members, "Jan E Fors (M), ordförande\nJonas Sallén (S)\nElisabeth Rooth (C)"),
+            cite(3, friends, "för mer information om vänorterna"),
+        ]  # fmt: skip
+        return Answer(
+            question=question, answerable=True, citations=cites,
+            answer="Vänorter [1]. Ledamöter [2]. Mer [3].", answer_id=f"svar-{len(self.history)}",
         )  # fmt: skip
 
     def ask_stream(self, question: str, filters: Filters | None = None):
@@ -110,6 +148,7 @@ class FakeKnowledgeBase:
 
     def feedback(self, answer_id: str, helpful: bool, comment: str | None = None) -> None:
         self.feedbacks.append((answer_id, helpful))
+        self.comments.append((answer_id, helpful, comment))
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None):
         return [self._result("falun-strategi", 4, 5)][:k]
