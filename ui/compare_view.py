@@ -10,6 +10,8 @@ from html import escape
 
 from service.models import ComparedItem, DocumentInfo, Location, Side, line_range
 from ui.cards import document_url
+from ui.quote_display import display_text
+from ui.word_diff import phrase_diff
 
 PLAN_TYPES = ("handlingsplan", "verksamhetsplan")
 STATUS_LABELS = {
@@ -57,8 +59,26 @@ COMPARE_CSS = """
 .compare-diff { border-left: 5px solid #e0a800; background: rgba(224, 168, 0, 0.09); }
 .compare-diff td { padding-top: 0.2rem; }
 .compare-differences { margin: 0; padding-left: 1.2rem; font-size: 0.88rem; }
-.compare-differences .diff-added { color: #2e7d3e; }
-.compare-differences .diff-removed { color: #b3362c; }
+.side-quote del.diff-del { background: #fde2e0; color: #7a1a12; text-decoration: line-through; }
+.side-quote ins.diff-ins { background: #dcf3df; color: #14532d; text-decoration: none; }
+.status-toggle { cursor: pointer; display: inline-flex; align-items: center; gap: 0.3rem;
+  font-size: 0.8rem; font-weight: 600; border-radius: 999px; padding: 0.15rem 0.6rem;
+  border: 1px solid; }
+.status-toggle:has(input:not(:checked)) { opacity: 0.55; }
+.compare-view:has(.toggle-same:not(:checked)) .status-same,
+.compare-view:has(.toggle-changed:not(:checked)) .status-changed,
+.compare-view:has(.toggle-changed:not(:checked)) .diff-of-changed,
+.compare-view:has(.toggle-only_a:not(:checked)) .status-only_a,
+.compare-view:has(.toggle-only_b:not(:checked)) .status-only_b { display: none; }
+.side-label { display: none; font-size: 0.8rem; font-weight: 600; margin-bottom: 0.2rem; }
+@media (max-width: 700px) {
+  .compare-table, .compare-table tbody, .compare-table tr, .compare-table th,
+  .compare-table td { display: block; width: auto; }
+  .compare-table thead, .compare-table colgroup { display: none; }
+  .compare-table tr { margin-bottom: 0.6rem; }
+  .compare-table td, .compare-table th { border-width: 0 0 1px 0; }
+  .side-label { display: block; }
+}
 .compare-empty, .sources-empty { color: var(--body-text-color-subdued); font-style: italic; }
 .ui-error { border: 2px solid #b36b00; background: #fff4e0; color: #5c3700;
   border-radius: 8px; padding: 0.7rem 0.9rem; }
@@ -90,16 +110,19 @@ def default_pair(docs: list[DocumentInfo]) -> tuple[str | None, str | None]:
     return (ids[0] if ids else None), (ids[1] if len(ids) > 1 else None)
 
 
-def side_cell(side: Side | None, which: str) -> str:
+def side_cell(side: Side | None, which: str, label: str = "", quote_html: str | None = None) -> str:
+    """One side of a row; `quote_html` is the quote with its changed phrases marked."""
     css = f"side-{which.lower()}"
+    head = f'<span class="side-label">{which}: {escape(label)}</span>' if label else ""
     if side is None:
-        return f'<td class="{css}">Finns inte i {which}</td>'
+        return f'<td class="{css}">{head}Finns inte i {which}</td>'
     url = document_url(side.doc_id, Location.of(side))
     where = " · ".join(
         escape(p) for p in (side.section, line_range(side.start_line, side.end_line)) if p
     )
+    quote = quote_html if quote_html is not None else escape(display_text(side.quote))
     return (
-        f'<td class="{css}"><blockquote class="side-quote">{escape(side.quote)}</blockquote>'
+        f'<td class="{css}">{head}<blockquote class="side-quote">{quote}</blockquote>'
         f'<div class="side-meta">{where}<a href="{escape(url)}" target="_blank" '
         'rel="noopener">Öppna här</a></div></td>'
     )
@@ -110,47 +133,80 @@ def status_badge(status: str) -> str:
 
 
 def _difference(text: str) -> str:
-    css = {"+": "diff-added", "−": "diff-removed"}.get(text[:1], "diff-changed")
-    return f'<li class="{css}">{escape(text)}</li>'
+    return f'<li class="diff-changed">{escape(text)}</li>'
 
 
-def compare_row(item: ComparedItem) -> str:
+def compare_row(item: ComparedItem, label_a: str = "", label_b: str = "") -> str:
+    """A row: the topic and status, A's side, B's side. A changed row marks the phrases that
+    differ in its two quotes, and lists the service's before → after pairs (amounts, names);
+    its word lists ("− a, b, c") are left out, the marked phrases say it better."""
+    quote_a = quote_b = None
+    if item.status == "changed" and item.a is not None and item.b is not None:
+        quote_a, quote_b = phrase_diff(display_text(item.a.quote), display_text(item.b.quote))
     row = (
         f'<tr class="compare-row status-{item.status}">'
         f"<th>{escape(item.topic)}<br>{status_badge(item.status)}</th>"
-        f"{side_cell(item.a, 'A')}{side_cell(item.b, 'B')}</tr>"
+        f"{side_cell(item.a, 'A', label_a, quote_a)}{side_cell(item.b, 'B', label_b, quote_b)}</tr>"
     )
-    if item.status != "changed" or not item.differences:
+    pairs = [d for d in item.differences if "→" in d]
+    if item.status != "changed" or not pairs:
         return row
-    diffs = "".join(_difference(d) for d in item.differences)
+    diffs = "".join(_difference(d) for d in pairs)
     return (
-        f'{row}<tr class="compare-diff"><td colspan="3">'
+        f'{row}<tr class="compare-diff diff-of-changed"><td colspan="3">'
         f'<ul class="compare-differences">{diffs}</ul></td></tr>'
     )
 
 
-def legend() -> str:
-    return '<div class="compare-legend">' + "".join(map(status_badge, STATUS_LABELS)) + "</div>"
+def distinct_items(items: list[ComparedItem]) -> list[ComparedItem]:
+    """Items whose every side is already shown in an earlier row are not shown again (a
+    change of chair: the chair row, then the old chair's member line on its own)."""
+    shown: set[tuple[str, int, int]] = set()
+    kept = []
+    for item in items:
+        sides = {(s.doc_id, s.start, s.end) for s in (item.a, item.b) if s is not None}
+        if sides and sides <= shown:
+            continue
+        kept.append(item)
+        if item.status != "same":
+            shown |= sides
+    return kept
+
+
+def legend(counts: dict[str, int]) -> str:
+    """The status chips are switches: each shows or hides its rows; unchanged start hidden."""
+    chips = "".join(
+        f'<label class="status-toggle badge-{s}"><input type="checkbox" class="toggle-{s}"'
+        f"{'' if s == 'same' else ' checked'}> {STATUS_LABELS[s]} ({counts[s]})</label>"
+        for s in STATUS_LABELS
+    )
+    return f'<div class="compare-legend" role="group" aria-label="Visa rader">{chips}</div>'
 
 
 def render_comparison(
     items: list[ComparedItem], label_a: str, label_b: str, topic: str | None = None
 ) -> str:
-    """The legend, a one-line summary and the table; a notice if nothing was aligned."""
+    """The legend (switches), a one-line summary and the table; unchanged rows hidden until
+    asked for; a notice if nothing was aligned."""
+    about = f" om ”{escape(topic)}”" if topic else ""
     if not items:
-        about = f" om ”{escape(topic)}”" if topic else ""
         return f'<p class="compare-empty">Inga avsnitt{about} att jämföra i de två dokumenten.</p>'
+    items = distinct_items(items)
     counts = {s: sum(i.status == s for i in items) for s in STATUS_LABELS}
     summary = ", ".join(f"{counts[s]} {SUMMARY_WORDS[s]}" for s in counts if counts[s])
-    about = f" om ”{escape(topic)}”" if topic else ""
-    rows = "".join(compare_row(i) for i in items)
+    hidden = (
+        f" Visar ändringarna; de {counts['same']} oförändrade visas med {STATUS_LABELS['same']}."
+        if counts["same"]
+        else ""
+    )
+    rows = "".join(compare_row(i, label_a, label_b) for i in items)
     return (
-        f"{legend()}"
-        f'<p class="compare-summary">{len(items)} punkter{about}: {summary}.</p>'
+        f'<div class="compare-view">{legend(counts)}'
+        f'<p class="compare-summary">{len(items)} punkter{about}: {summary}.{hidden}</p>'
         '<table class="compare-table"><colgroup><col class="col-topic"><col><col></colgroup>'
         f"<thead><tr><th>Ämne</th><th>A: {escape(label_a)}</th>"
         f"<th>B: {escape(label_b)}</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
+        f"<tbody>{rows}</tbody></table></div>"
     )
 
 

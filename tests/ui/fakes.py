@@ -179,7 +179,17 @@ class FakeKnowledgeBase:
         if UNANSWERABLE in text.lower():
             near = match.model_copy(update={"exact": False, "score": 0.41})
             return WordingResult(query=text, found=False, matches=[], nearest=[near])
-        return WordingResult(query=text, found=True, matches=[match], nearest=[])
+        # and, as a real lookup can, an unrelated passage of another municipality just over
+        # the found bar
+        other = FALKOPING_TEXT.split("\n")[2]
+        unrelated = WordingMatch(
+            doc_id="falkoping-policy", title="Internationell policy", year=2020, section="",
+            start=FALKOPING_TEXT.index(other), end=len(FALKOPING_TEXT), start_line=3,
+            end_line=3, text=other, score=0.62, exact=False, chunk_id="falkoping-policy:0",
+            context=other, context_start=FALKOPING_TEXT.index(other), highlight_start=0,
+            highlight_end=len(other),
+        )  # fmt: skip
+        return WordingResult(query=text, found=True, matches=[match, unrelated], nearest=[])
 
     def compare(self, doc_a: str, doc_b: str, topic: str | None = None) -> list[ComparedItem]:
         self.history.append((f"{doc_a} vs {doc_b}", None))

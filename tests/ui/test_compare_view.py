@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from service.models import ComparedItem, DocumentInfo, Side
-from ui.compare_view import default_pair, doc_choices, render_comparison
+from ui.compare_view import default_pair, distinct_items, doc_choices, render_comparison
+from ui.word_diff import phrase_diff
 
 
 def _side(doc_id: str, quote: str, start: int = 60, end: int = 60) -> Side:
@@ -45,13 +46,45 @@ def test_legend_names_every_status():
     assert "4 punkter: 1 oförändrade, 1 ändrade, 1 borttagna, 1 nya." in html
 
 
-def test_changed_row_lists_its_differences_under_it():
+def test_changed_row_marks_changed_phrases_and_keeps_only_before_after_pairs():
     html = render_comparison([BUDGET], "a", "b")
-    row, diff = html.split('<tr class="compare-diff">')
-    assert "177 tkr" in row and "180 000 kr" in row
+    row, diff = html.split('<tr class="compare-diff diff-of-changed">')
+    assert (
+        'Budgeten <del class="diff-del">2020</del> är <del class="diff-del">177 tkr.</del>' in row
+    )
+    assert (
+        'Budgeten <ins class="diff-ins">2023</ins> är <ins class="diff-ins">180 000 kr.</ins>'
+        in row
+    )
     assert '<li class="diff-changed">177 tkr → 180 000 kr</li>' in diff
-    assert '<li class="diff-added">+ 50</li>' in diff
-    assert '<li class="diff-removed">− politiker</li>' in diff
+    assert "+ 50" not in diff and "− politiker" not in diff  # word lists go
+
+
+def test_phrase_diff_marks_whole_phrases_ignoring_case_and_punctuation():
+    a, b = phrase_diff(
+        "Mål 3: Undersöka möjligheterna om en ny vänort i Danmark.",
+        "Söka ett vänortssamarbete med en kommun i Danmark",
+    )
+    assert a.endswith("i Danmark.") and "<del" in a and "Danmark" not in a.split("</del>")[0][-8:]
+    assert b == (
+        '<ins class="diff-ins">Söka ett vänortssamarbete med</ins> en '
+        '<ins class="diff-ins">kommun</ins> i Danmark'
+    )
+
+
+def test_unchanged_rows_start_hidden_and_every_status_is_a_switch():
+    html = render_comparison(ITEMS, "a", "b")
+    assert '<input type="checkbox" class="toggle-same">' in html
+    for status in ("changed", "only_a", "only_b"):
+        assert f'<input type="checkbox" class="toggle-{status}" checked>' in html
+    assert "de 1 oförändrade visas med Oförändrat" in html
+
+
+def test_a_row_whose_sides_are_already_shown_is_not_repeated():
+    chair = ComparedItem(status="changed", topic="Ordförande", a=_side(A, "Catharina (M), ordf"),
+                         b=_side(B, "Jan (M), ordf"), differences=["Catharina → Jan"])  # fmt: skip
+    old = ComparedItem(status="only_a", topic="Ledamöter: Catharina", a=chair.a)
+    assert distinct_items([chair, old]) == [chair]
 
 
 def test_same_rows_have_no_difference_list():
