@@ -21,7 +21,7 @@ NOT_IN_DOCUMENTS = "Det framgår inte av dokumenten"
 # however the app is mounted. Colours use Gradio's theme variables to follow dark mode.
 CARDS_CSS = """
 .sources-heading { font-size: 1.05rem; font-weight: 600; margin: 0.2rem 0 0.6rem; }
-.sources-empty { color: var(--body-text-color-subdued); font-style: italic; }
+.sources-empty { color: var(--body-text-color); font-style: italic; }
 .citation-card, .nearest-card {
   border: 1px solid var(--border-color-primary); border-radius: 8px;
   padding: 0.7rem 0.9rem; margin: 0 0 0.8rem; background: var(--background-fill-secondary);
@@ -30,7 +30,7 @@ CARDS_CSS = """
 .nearest-card { border-left: 4px solid #9a9a9a; }
 .card-title { font-weight: 600; }
 .card-n { font-weight: 700; color: #2f6fb3; margin-right: 0.35rem; }
-.card-meta, .card-section { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+.card-meta, .card-section { font-size: 0.85rem; color: var(--body-text-color); }
 .card-section { font-style: italic; }
 .badges { margin: 0.35rem 0 0.1rem; }
 .badge {
@@ -58,7 +58,7 @@ CARDS_CSS = """
 .mode-llm { border-left: 4px solid #2f6fb3; }
 .mode-fallback { border-left: 4px solid #b36b00; }
 .mode-note ul { margin: 0.3rem 0 0 1.1rem; }
-.mode-note li s { color: var(--body-text-color-subdued); }
+.mode-note li s { color: var(--body-text-color); }
 .ui-error {
   border: 2px solid #b36b00; background: #fff4e0; color: #5c3700; border-radius: 8px;
   padding: 0.7rem 0.9rem;

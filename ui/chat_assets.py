@@ -13,7 +13,7 @@ CONVERSATION_CSS = (
 .turn { margin: 0 0 1.6rem; scroll-margin-top: 0.5rem; }
 .bubble { border-radius: 10px; padding: 0.55rem 0.8rem; }
 .who { display: block; font-size: 0.75rem; font-weight: 600; margin-bottom: 0.15rem;
-  color: var(--body-text-color-subdued); }
+  color: var(--body-text-color); }
 .user-bubble { background: var(--color-accent-soft); border: 1px solid var(--border-color-accent);
   margin: 0 0 0.6rem auto; max-width: 85%; width: fit-content; }
 .user-text p, .answer-text p { margin: 0 0 0.5rem; overflow-wrap: anywhere; }
@@ -52,6 +52,24 @@ CONVERSATION_CSS = (
   background: #fff; color: #611a15; cursor: pointer; margin-left: 0.3rem; }
 """
 )
+
+# The whole page's CSS (mount_gradio_app's css=): Gradio's default orange fails WCAG AA
+# contrast (white on the primary button 3.2:1, the selected tab's label 2.8:1), so the
+# primary colour and the links are a darker blue.
+PAGE_CSS = """
+:root, .dark {
+  --button-primary-background-fill: #1d4f86;
+  --button-primary-background-fill-hover: #163d68;
+  --button-primary-border-color: #1d4f86;
+  --button-primary-text-color: #ffffff;
+}
+:root { --link-text-color: #1d4f86; --link-text-color-hover: #163d68;
+  --link-text-color-visited: #5b2a86; --link-text-color-active: #163d68; }
+.dark { --link-text-color: #9cc3f0; --link-text-color-hover: #c3dbf7;
+  --link-text-color-visited: #d0b3f0; --link-text-color-active: #c3dbf7; }
+button[role="tab"][aria-selected="true"] { color: #1d4f86 !important; }
+.dark button[role="tab"][aria-selected="true"] { color: #9cc3f0 !important; }
+"""
 
 # Runs once per page load with `element` (the conversation), `server` (the Python functions
 # in server_functions) and `watch`. Listeners sit on `element`, which survives re-renders.

@@ -52,9 +52,9 @@ COMPARE_CSS = """
 .compare-row.status-only_a { border-left: 5px solid #d9534f; background: rgba(217, 83, 79, 0.08); }
 .compare-row.status-only_b { border-left: 5px solid #3c9a4f; background: rgba(60, 154, 79, 0.08); }
 .compare-row.status-only_a td.side-b, .compare-row.status-only_b td.side-a {
-  color: var(--body-text-color-subdued); font-style: italic; }
+  color: var(--body-text-color); font-style: italic; }
 .side-quote { white-space: pre-wrap; line-height: 1.45; margin: 0 0 0.35rem; }
-.side-meta { font-size: 0.82rem; color: var(--body-text-color-subdued); }
+.side-meta { font-size: 0.82rem; color: var(--body-text-color); }
 .side-meta a { margin-left: 0.3rem; }
 .compare-diff { border-left: 5px solid #e0a800; background: rgba(224, 168, 0, 0.09); }
 .compare-diff td { padding-top: 0.2rem; }
@@ -64,7 +64,7 @@ COMPARE_CSS = """
 .status-toggle { cursor: pointer; display: inline-flex; align-items: center; gap: 0.3rem;
   font-size: 0.8rem; font-weight: 600; border-radius: 999px; padding: 0.15rem 0.6rem;
   border: 1px solid; }
-.status-toggle:has(input:not(:checked)) { opacity: 0.55; }
+.status-toggle:has(input:not(:checked)) { background: transparent; border-style: dashed; }
 .compare-view:has(.toggle-same:not(:checked)) .status-same,
 .compare-view:has(.toggle-changed:not(:checked)) .status-changed,
 .compare-view:has(.toggle-changed:not(:checked)) .diff-of-changed,
@@ -79,7 +79,7 @@ COMPARE_CSS = """
   .compare-table td, .compare-table th { border-width: 0 0 1px 0; }
   .side-label { display: block; }
 }
-.compare-empty, .sources-empty { color: var(--body-text-color-subdued); font-style: italic; }
+.compare-empty, .sources-empty { color: var(--body-text-color); font-style: italic; }
 .ui-error { border: 2px solid #b36b00; background: #fff4e0; color: #5c3700;
   border-radius: 8px; padding: 0.7rem 0.9rem; }
 """

@@ -18,6 +18,7 @@ from service.models import (
     WordingResult,
 )
 from ui.chat import build_ui, gr  # gr via ui.chat: it turns analytics off first
+from ui.chat_assets import PAGE_CSS
 from ui.document_view import document_router
 
 
@@ -100,4 +101,6 @@ def mount_ui(app: FastAPI, kb_getter: Callable[[], KnowledgeBase], examples: lis
     blocks = build_ui(DeferredKnowledgeBase(kb_getter), examples)
     # No run history: questions to a municipality can be personal; don't keep them in
     # the browser. The footer links (API docs, "built with Gradio") are noise here.
-    return gr.mount_gradio_app(app, blocks, path="/", footer_links=[], run_history=False)
+    return gr.mount_gradio_app(
+        app, blocks, path="/", footer_links=[], run_history=False, css=PAGE_CSS
+    )
