@@ -53,6 +53,12 @@ def passage_html(context: str, quotes: list[str]) -> str:
     spans = [span for q in quotes if (span := _find_span(context, q)) is not None]
     if not spans or not context.strip():
         return highlight_quote(context, quotes[0])
+    return marked_passage(context, spans)
+
+
+def marked_passage(context: str, spans: list[tuple[int, int]]) -> str:
+    """`context` in display form with the verbatim `spans` marked, and the verbatim text
+    behind "Visa ordagrant" when the two differ."""
     shown = _passage(render_marked(context, spans))
     if display_text(context) == context.strip():
         return shown

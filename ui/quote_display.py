@@ -15,9 +15,11 @@ LIST_ITEM = re.compile(r"\s*(?:[-–•*▪●◦]\s|\d{1,2}[.)]\s|[a-z][.)]\s|#
 # A footnote mark glued to a word: "vänorter1", "samarbete.2" is left alone (it may be a list).
 FOOTNOTE = re.compile(r"(?<=[a-zåäöéü])\d{1,2}(?=[\s,;:)]|[.](?:\s|$)|$)")
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+")
-# A line this much shorter than the passage's longest ends on purpose (a list, a name line).
+# A line this much shorter than the passage's longest, or shorter than MIN_WRAP_WIDTH, ends on
+# purpose (a list item, a name with its party); a longer one was wrapped at the page's width
+# (the corpus's prose lines run 70-80 characters, its member lines 25-45).
 WRAPPED_LINE_SHARE = 0.6
-MIN_WRAP_WIDTH = 40
+MIN_WRAP_WIDTH = 50
 
 
 def display_map(text: str) -> list[str]:
@@ -44,7 +46,7 @@ def short_url(url: str) -> str:
 def _tidy_line_breaks(text: str, out: list[str]) -> None:
     lines = text.split("\n")
     longest = max((len(line.strip()) for line in lines), default=0)
-    wrap_width = longest * WRAPPED_LINE_SHARE if longest >= MIN_WRAP_WIDTH else float("inf")
+    wrap_width = max(longest * WRAPPED_LINE_SHARE, MIN_WRAP_WIDTH)
     for m in re.finditer(r"[ \t\r]*\n[\s]*", text):
         before = text[: m.start()].rsplit("\n", 1)[-1].strip()
         after_line = text[m.end() :].split("\n", 1)[0]

@@ -9,6 +9,7 @@ from html import escape
 
 from service.models import Location, WordingMatch, WordingResult, line_range
 from ui.cards import CARDS_CSS, badges_html, document_url
+from ui.passage import marked_passage
 
 NOT_FOUND = "Formuleringen finns inte i dokumenten"
 # A passage this similar holds the wording, reworded (inflection, a word swapped, dropped or
@@ -47,16 +48,13 @@ def similarity_badge(m: WordingMatch, nearest: bool = False) -> str:
 
 
 def marked_context(m: WordingMatch) -> str:
-    """The context, escaped, with `context[highlight_start:highlight_end]` inside <mark>."""
+    """The context in display form, escaped, with the match (`highlight_start:_end`) marked."""
     a = max(0, min(m.highlight_start, len(m.context)))
     b = max(a, min(m.highlight_end, len(m.context)))
     ctx = m.context
     if a == b:  # no usable span: show the matched text itself, marked
         return f'<blockquote class="card-passage"><mark>{escape(m.text)}</mark></blockquote>'
-    return (
-        '<blockquote class="card-passage">'
-        f"{escape(ctx[:a])}<mark>{escape(ctx[a:b])}</mark>{escape(ctx[b:])}</blockquote>"
-    )
+    return marked_passage(ctx, [(a, b)])
 
 
 def wording_card(

@@ -24,6 +24,15 @@ def test_wrapped_lines_and_a_broken_sentence_are_joined():
 
 def test_a_list_of_short_lines_keeps_its_lines():
     assert display_text(MEMBERS) == MEMBERS
+    names = (
+        "Jan E Fors (M), ordförande\n\nJonas Sallén Lennerthson (S)\nElisabeth Rooth Eriksson (C)"
+    )
+    assert display_text(names + "\n\nInternationell koordinator: Karin Perérs.").splitlines() == [
+        "Jan E Fors (M), ordförande",
+        "Jonas Sallén Lennerthson (S)",
+        "Elisabeth Rooth Eriksson (C)",
+        "Internationell koordinator: Karin Perérs.",
+    ]
     assert (
         display_text("Mål:\n- Röros och\nHamina\n- Ukraina")
         == "Mål:\n- Röros och\nHamina\n- Ukraina"
