@@ -48,6 +48,9 @@ CONVERSATION_CSS = (
 .fb-send { justify-self: start; border: 1px solid #2f6fb3; border-radius: 6px;
   padding: 0.15rem 0.8rem; background: #2f6fb3; color: #fff; cursor: pointer; }
 .filter-note { margin: 0.5rem 0 0; }
+.copy-btn { border: 1px solid var(--border-color-primary); border-radius: 6px;
+  padding: 0.05rem 0.5rem; font-size: 0.8rem; background: var(--background-fill-primary);
+  color: var(--body-text-color); cursor: pointer; margin: 0.1rem 0 0.3rem; }
 .clear-filters-btn { border: 1px solid #611a15; border-radius: 6px; padding: 0.1rem 0.6rem;
   background: #fff; color: #611a15; cursor: pointer; margin-left: 0.3rem; }
 """
@@ -116,6 +119,12 @@ element.addEventListener('click', async (ev) => {
     given[box.dataset.answerId] = {helpful, comment: false};
     showGiven();
     await server.send_feedback(box.dataset.answerId, helpful, '');
+    return;
+  }
+  const copy = ev.target.closest('.copy-btn');
+  if (copy) {
+    await navigator.clipboard.writeText(copy.dataset.copy);
+    copy.textContent = 'Kopierat';
     return;
   }
   if (ev.target.closest('.clear-filters-btn')) {

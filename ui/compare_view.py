@@ -10,6 +10,7 @@ from html import escape
 
 from service.models import ComparedItem, DocumentInfo, Location, Side, line_range
 from ui.cards import document_url
+from ui.compare_rows import Row, merged_rows
 from ui.quote_display import display_text
 from ui.word_diff import phrase_diff
 
@@ -110,22 +111,26 @@ def default_pair(docs: list[DocumentInfo]) -> tuple[str | None, str | None]:
     return (ids[0] if ids else None), (ids[1] if len(ids) > 1 else None)
 
 
-def side_cell(side: Side | None, which: str, label: str = "", quote_html: str | None = None) -> str:
-    """One side of a row; `quote_html` is the quote with its changed phrases marked."""
+def side_cell(sides: list[Side], which: str, label: str = "", quote_html: str | None = None) -> str:
+    """One side of a row, each of its passages cited; `quote_html` is a lone passage's
+    quote with its changed phrases marked."""
     css = f"side-{which.lower()}"
     head = f'<span class="side-label">{which}: {escape(label)}</span>' if label else ""
-    if side is None:
+    if not sides:
         return f'<td class="{css}">{head}Finns inte i {which}</td>'
-    url = document_url(side.doc_id, Location.of(side))
-    where = " · ".join(
-        escape(p) for p in (side.section, line_range(side.start_line, side.end_line)) if p
-    )
-    quote = quote_html if quote_html is not None else escape(display_text(side.quote))
-    return (
-        f'<td class="{css}">{head}<blockquote class="side-quote">{quote}</blockquote>'
-        f'<div class="side-meta">{where}<a href="{escape(url)}" target="_blank" '
-        'rel="noopener">Öppna här</a></div></td>'
-    )
+    parts = []
+    for side in sides:
+        url = document_url(side.doc_id, Location.of(side))
+        where = " · ".join(
+            escape(p) for p in (side.section, line_range(side.start_line, side.end_line)) if p
+        )
+        quote = quote_html if quote_html is not None else escape(display_text(side.quote))
+        parts.append(
+            f'<blockquote class="side-quote">{quote}</blockquote>'
+            f'<div class="side-meta">{where}<a href="{escape(url)}" target="_blank" '
+            'rel="noopener">Öppna här</a></div>'
+        )
+    return f'<td class="{css}">{head}{"".join(parts)}</td>'
 
 
 def status_badge(status: str) -> str:
@@ -136,41 +141,26 @@ def _difference(text: str) -> str:
     return f'<li class="diff-changed">{escape(text)}</li>'
 
 
-def compare_row(item: ComparedItem, label_a: str = "", label_b: str = "") -> str:
-    """A row: the topic and status, A's side, B's side. A changed row marks the phrases that
-    differ in its two quotes, and lists the service's before → after pairs (amounts, names);
-    its word lists ("− a, b, c") are left out, the marked phrases say it better."""
+def compare_row(row: Row, label_a: str = "", label_b: str = "") -> str:
+    """A row: the topic and status, A's side, B's side. A changed row of one passage a side
+    marks the phrases that differ, and lists the service's before → after pairs (amounts,
+    names); its word lists ("− a, b, c") are left out, the marked phrases say it better."""
     quote_a = quote_b = None
-    if item.status == "changed" and item.a is not None and item.b is not None:
-        quote_a, quote_b = phrase_diff(display_text(item.a.quote), display_text(item.b.quote))
-    row = (
-        f'<tr class="compare-row status-{item.status}">'
-        f"<th>{escape(item.topic)}<br>{status_badge(item.status)}</th>"
-        f"{side_cell(item.a, 'A', label_a, quote_a)}{side_cell(item.b, 'B', label_b, quote_b)}</tr>"
+    if row.status == "changed" and len(row.a) == 1 and len(row.b) == 1:
+        quote_a, quote_b = phrase_diff(display_text(row.a[0].quote), display_text(row.b[0].quote))
+    html = (
+        f'<tr class="compare-row status-{row.status}">'
+        f"<th>{escape(row.topic)}<br>{status_badge(row.status)}</th>"
+        f"{side_cell(row.a, 'A', label_a, quote_a)}{side_cell(row.b, 'B', label_b, quote_b)}</tr>"
     )
-    pairs = [d for d in item.differences if "→" in d]
-    if item.status != "changed" or not pairs:
-        return row
+    pairs = [d for d in row.differences if "→" in d]
+    if row.status != "changed" or not pairs:
+        return html
     diffs = "".join(_difference(d) for d in pairs)
     return (
-        f'{row}<tr class="compare-diff diff-of-changed"><td colspan="3">'
+        f'{html}<tr class="compare-diff diff-of-changed"><td colspan="3">'
         f'<ul class="compare-differences">{diffs}</ul></td></tr>'
     )
-
-
-def distinct_items(items: list[ComparedItem]) -> list[ComparedItem]:
-    """Items whose every side is already shown in an earlier row are not shown again (a
-    change of chair: the chair row, then the old chair's member line on its own)."""
-    shown: set[tuple[str, int, int]] = set()
-    kept = []
-    for item in items:
-        sides = {(s.doc_id, s.start, s.end) for s in (item.a, item.b) if s is not None}
-        if sides and sides <= shown:
-            continue
-        kept.append(item)
-        if item.status != "same":
-            shown |= sides
-    return kept
 
 
 def legend(counts: dict[str, int]) -> str:
@@ -191,22 +181,22 @@ def render_comparison(
     about = f" om ”{escape(topic)}”" if topic else ""
     if not items:
         return f'<p class="compare-empty">Inga avsnitt{about} att jämföra i de två dokumenten.</p>'
-    items = distinct_items(items)
-    counts = {s: sum(i.status == s for i in items) for s in STATUS_LABELS}
+    rows = merged_rows(items)
+    counts = {s: sum(r.status == s for r in rows) for s in STATUS_LABELS}
     summary = ", ".join(f"{counts[s]} {SUMMARY_WORDS[s]}" for s in counts if counts[s])
     hidden = (
         f" Visar ändringarna; de {counts['same']} oförändrade visas med {STATUS_LABELS['same']}."
         if counts["same"]
         else ""
     )
-    rows = "".join(compare_row(i, label_a, label_b) for i in items)
+    table = "".join(compare_row(r, label_a, label_b) for r in rows)
     return (
         f'<div class="compare-view">{legend(counts)}'
-        f'<p class="compare-summary">{len(items)} punkter{about}: {summary}.{hidden}</p>'
+        f'<p class="compare-summary">{len(rows)} punkter{about}: {summary}.{hidden}</p>'
         '<table class="compare-table"><colgroup><col class="col-topic"><col><col></colgroup>'
         f"<thead><tr><th>Ämne</th><th>A: {escape(label_a)}</th>"
         f"<th>B: {escape(label_b)}</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></div>"
+        f"<tbody>{table}</tbody></table></div>"
     )
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 
-from service.models import Answer, Filters
+from service.models import Answer, Filters, line_range
 from ui.cards import NOT_IN_DOCUMENTS, card_id, render_drafting, render_error, render_sources
 from ui.quote_display import display_text
 
@@ -56,6 +56,18 @@ def answer_html(answer: Answer, turn: int) -> str:
     return CHIP.sub(chip, paragraphs(text))
 
 
+def copy_button(answer: Answer) -> str:
+    """Copies the answer as plain text, its [n] and a line per source included."""
+    sources = "\n".join(
+        f"[{c.n}] {c.title}, {c.section}, {line_range(c.location.start_line, c.location.end_line)}"
+        for c in answer.citations
+    )
+    text = answer.answer.strip() + (f"\n\nKällor:\n{sources}" if sources else "")
+    return (
+        f'<button type="button" class="copy-btn" data-copy="{escape(text)}">Kopiera svaret</button>'
+    )
+
+
 def feedback_html(answer_id: str) -> str:
     """Thumbs up/down; a thumb down asks, optionally, what was missing or if a source was wrong."""
     aid = escape(answer_id)
@@ -86,7 +98,7 @@ def turn_html(turn: Turn, t: int, home: str) -> str:
         reply = f'<p class="draft-label"><em>{DRAFT_LABEL}</em></p>{paragraphs(turn.draft or "")}'
         sources = render_drafting()
     else:
-        reply = answer_html(turn.answer, t)
+        reply = answer_html(turn.answer, t) + copy_button(turn.answer)
         if turn.answer.answer_id:
             reply += feedback_html(turn.answer.answer_id)
         sources = render_sources(turn.answer, home, turn=t, filters=turn.filters)

@@ -40,9 +40,13 @@ COUNCIL_TEXT = (
 DISPLAY = "vänorter"  # a question with this word gets three citations, two from one passage
 
 
-PLAN_2020 = "# Handlingsplan 2020\n\n## Budget\nBudgeten är 177 tkr.\n\n## Danmark\nUtreda vänort."
+PLAN_2020 = (
+    "# Handlingsplan 2020\n\n## Budget\nBudgeten är 177 tkr.\n\n## Danmark\nUtreda vänort.\n\n"
+    "## Ledamöter\nAnna Ek (M), ordförande\nJan Berg (S)"
+)
 PLAN_2023 = (
-    "# Verksamhetsplan 2023\n\n## Budget\nBudgeten är 180 000 kr.\n\n## Ukraina\nStödja Ukraina."
+    "# Verksamhetsplan 2023\n\n## Budget\nBudgeten är 180 000 kr.\n\n## Ukraina\nStödja Ukraina.\n\n"
+    "## Ledamöter\nJan Berg (S), ordförande"
 )
 
 
@@ -210,6 +214,14 @@ class FakeKnowledgeBase:
             ComparedItem(status="same", topic="Rubrik", a=side(a, 1, ""), b=side(b, 1, "")),
             ComparedItem(status="only_a", topic="Danmark", a=side(a, 7, "Danmark")),
             ComparedItem(status="only_b", topic="Ukraina", b=side(b, 7, "Ukraina")),
+            # a change of chair, as the service reports it: three items sharing passages
+            ComparedItem(status="changed", topic="Ordförande", a=side(a, 10, "Ledamöter"),
+                         b=side(b, 10, "Ledamöter"), differences=["Anna Ek (M) → Jan Berg (S)"]),
+            ComparedItem(status="only_a", topic="Ledamöter: Anna Ek (M)",
+                         a=side(a, 10, "Ledamöter")),
+            ComparedItem(status="changed", topic="Ledamöter: Jan Berg (S)",
+                         a=side(a, 11, "Ledamöter"), b=side(b, 10, "Ledamöter"),
+                         differences=["ledamot → ordförande"]),
         ]  # fmt: skip
         return [i for i in items if not topic or topic.lower() in i.topic.lower()]
 

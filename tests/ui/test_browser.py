@@ -73,7 +73,7 @@ def test_wording_tab_marks_the_match_in_a_card(page):
     page.locator("#wording-search").click()
     card = page.locator(".wording-card").first
     card.wait_for()
-    assert " ".join(card.locator("mark").inner_text().split()) == (
+    assert " ".join(card.locator("mark").first.inner_text().split()) == (
         "delta i internationellt samarbete"
     )
     assert "Exakt formulering" in card.locator(".wording-exact").inner_text()
@@ -102,10 +102,10 @@ def test_compare_tab_shows_the_default_plans_side_by_side(page):
     page.locator("#compare-run").click()
     table = page.locator(".compare-table")
     table.wait_for()
-    changed = table.locator("tr.status-changed")
+    changed = table.locator("tr.status-changed", has_text="Budget")
     assert changed.count() == 1
     assert "177 tkr" in changed.inner_text() and "180 000 kr" in changed.inner_text()
-    assert "177 tkr → 180 000 kr" in table.locator(".compare-differences").inner_text()
+    assert "177 tkr → 180 000 kr" in table.locator(".compare-differences").first.inner_text()
     assert table.locator("tr.status-only_a, tr.status-only_b").count() == 2
 
 

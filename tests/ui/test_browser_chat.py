@@ -67,12 +67,31 @@ def test_typed_markup_is_shown_as_text_and_runs_nothing(page, payload):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     ask_in_page(page, payload, TIMEOUT_MS)
     page.wait_for_timeout(500)  # time for an injected image or script to fire
+    strays = [u for u in requests if u.rstrip("/").endswith(("/x", "/y.png")) or "alert" in u]
+    assert strays == [] and dialogs == []
+    assert page.locator("#chat img, #chat script, #chat a[href^='javascript']").count() == 0
     bubble = page.locator("#chat .user-bubble .user-text").last
     assert bubble.inner_text() == payload
-    assert bubble.locator("img, script, a").count() == 0
-    assert dialogs == []
-    strays = [u for u in requests if u.rstrip("/").endswith(("/x", "/y.png")) or "alert" in u]
-    assert strays == []
+
+
+def test_copying_an_answer_copies_plain_text(browser, live_url):
+    context = browser.new_context(viewport=DESKTOP)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(live_url + "/")
+    try:
+        ask_in_page(page, ANSWERED, TIMEOUT_MS)
+        page.locator("#chat .copy-btn").last.click()
+        page.wait_for_function("document.querySelector('#chat .copy-btn').innerText === 'Kopierat'")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith("Falu kommun ska delta i internationellt samarbete [1].")
+        assert (
+            "Källor:\n[1] Internationell strategi, Internationell strategi › Syfte, rad 4–5"
+            in copied
+        )
+        assert "<" not in copied
+    finally:
+        context.close()
 
 
 def test_each_answer_keeps_its_own_sources(page):

@@ -45,25 +45,33 @@ def test_a_comparison_shows_the_changes_and_the_legend_switches_rows(page):
     compare_defaults(page)
     table = page.locator(".compare-table")
     assert not table.locator("tr.status-same").is_visible()  # unchanged: hidden at first
-    assert table.locator("tr.status-changed").is_visible()
+    assert table.locator("tr.status-changed").first.is_visible()
     page.get_by_role("checkbox", name="Oförändrat (1)").check()
     assert table.locator("tr.status-same").is_visible()
-    page.get_by_role("checkbox", name="Ändrat (1)", exact=True).uncheck()
-    assert not table.locator("tr.status-changed").is_visible()
-    assert not table.locator("tr.compare-diff").is_visible()
+    page.get_by_role("checkbox", name="Ändrat (2)", exact=True).uncheck()
+    assert not table.locator("tr.status-changed").first.is_visible()
+    assert not table.locator("tr.compare-diff").first.is_visible()
     assert table.locator("tr.status-only_a").is_visible()
+
+
+def test_a_change_of_chair_is_one_row(page):
+    compare_defaults(page)
+    rows = page.locator("tr.compare-row", has_text="Jan Berg (S), ordförande")
+    assert rows.count() == 1
+    assert "Anna Ek (M), ordförande" in rows.inner_text() and "Jan Berg (S)" in rows.inner_text()
+    assert page.locator("tr.compare-row", has_text="Anna Ek").count() == 1
 
 
 def test_a_changed_row_marks_the_changed_phrases(page):
     compare_defaults(page)
-    row = page.locator("tr.status-changed")
+    row = page.locator("tr.status-changed", has_text="Budget")
     assert row.locator("td.side-a del").first.inner_text() == "177 tkr."
     assert row.locator("td.side-b ins").first.inner_text() == "180 000 kr."
 
 
 def test_on_a_phone_a_comparison_stacks_a_over_b(phone):
     compare_defaults(phone)
-    row = phone.locator("tr.status-changed")
+    row = phone.locator("tr.status-changed", has_text="Budget")
     a, b = row.locator("td.side-a").bounding_box(), row.locator("td.side-b").bounding_box()
     assert b["y"] >= a["y"] + a["height"] - 1
     assert a["width"] > PHONE["width"] * 0.6 and b["width"] > PHONE["width"] * 0.6

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from service.models import ComparedItem, DocumentInfo, Side
-from ui.compare_view import default_pair, distinct_items, doc_choices, render_comparison
+from ui.compare_rows import merged_rows
+from ui.compare_view import default_pair, doc_choices, render_comparison
 from ui.word_diff import phrase_diff
 
 
@@ -80,23 +81,36 @@ def test_unchanged_rows_start_hidden_and_every_status_is_a_switch():
     assert "de 1 oförändrade visas med Oförändrat" in html
 
 
-def test_a_row_whose_sides_are_already_shown_is_not_repeated():
-    chair = ComparedItem(status="changed", topic="Ordförande", a=_side(A, "Catharina (M), ordf"),
-                         b=_side(B, "Jan (M), ordf"), differences=["Catharina → Jan"])  # fmt: skip
-    old = ComparedItem(status="only_a", topic="Ledamöter: Catharina", a=chair.a)
-    assert distinct_items([chair, old]) == [chair]
+def _at(doc_id: str, quote: str, start: int) -> Side:
+    return Side(doc_id=doc_id, start=start, end=start + len(quote), start_line=start,
+                end_line=start, section="Ledamöter", quote=quote)  # fmt: skip
 
 
-def test_same_rows_have_no_difference_list():
-    html = render_comparison(ITEMS[1:2], "a", "b")
-    assert "compare-diff" not in html
+def test_a_change_of_chair_is_one_row():
+    old_chair, old_member = _at(A, "Catharina (M), ordf", 25), _at(A, "Jan (M)", 29)
+    new_chair = _at(B, "Jan (M), ordf", 4)
+    items = [
+        ComparedItem(status="changed", topic="Ordförande", a=old_chair, b=new_chair,
+                     differences=["Catharina (M) → Jan (M)"]),
+        ComparedItem(status="only_a", topic="Ledamöter: Catharina", a=old_chair),
+        ComparedItem(status="changed", topic="Ledamöter: Jan", a=old_member, b=new_chair,
+                     differences=["ledamot → ordförande"]),
+        ComparedItem(status="only_b", topic="Ledamöter: Elisabeth", b=_at(B, "Elisabeth (C)", 7)),
+    ]  # fmt: skip
+    rows = merged_rows(items)
+    assert [(r.topic, r.status) for r in rows] == [
+        ("Ordförande", "changed"), ("Ledamöter: Elisabeth", "only_b"),
+    ]  # fmt: skip
+    chair = rows[0]
+    assert chair.a == [old_chair, old_member] and chair.b == [new_chair]
+    assert chair.differences == ["Catharina (M) → Jan (M)", "ledamot → ordförande"]
+    html = render_comparison(items, "a", "b")
+    assert len(_rows(html)) == 2 and "2 punkter" in html
 
 
-def test_each_side_cites_section_lines_and_links_there():
-    row = _rows(render_comparison([BUDGET], "a", "b"))[0]
-    assert "Finansiella medel · rad 60<" in row and "Finansiella medel · rad 171–172<" in row
-    assert f'href="/dokument/{A}?from=60&amp;to=60#L60"' in row
-    assert f'href="/dokument/{B}?from=171&amp;to=172#L171"' in row
+def test_unchanged_items_are_never_merged():
+    same = ComparedItem(status="same", topic="K", a=_at(A, "Karin", 1), b=_at(B, "Karin", 1))
+    assert len(merged_rows([same, same])) == 2
 
 
 def test_missing_side_says_so():
