@@ -1,4 +1,4 @@
-"""The Gradio page: the chat tab (question, examples, filters, source cards) and the tab bar."""
+"""The Gradio page: the chat tab (conversation, question box, examples, filters) and the tabs."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ ERROR_MESSAGE = (
     "eller formulera frågan på ett annat sätt."
 )
 
+# DRAFT_LABEL and make_load_filters are imported from here by callers and tests.
 __all__ = ["DRAFT_LABEL", "build_ui", "make_load_filters", "make_respond_streaming"]
 
 Reply = tuple[list[Turn], str, Any]  # the turns, the conversation's HTML, the question box
@@ -52,7 +53,8 @@ def ask_kb(
     kb: KnowledgeBase, question: str, filters: Filters, earlier: list[Turn]
 ) -> Iterator[str | Answer]:
     """The one place the chat asks the knowledge base: draft pieces, then the Answer.
-    `earlier` are the turns before this question (the context for a follow-up)."""
+    `earlier` are the turns before this question, each with the question as typed (the
+    context a follow-up question needs)."""
     return kb.ask_stream(question, filters)
 
 

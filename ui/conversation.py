@@ -119,8 +119,3 @@ def render_conversation(turns: list[Turn], home: str) -> str:
             "Svaret visas här med citaten det bygger på.</p>"
         )
     return "".join(turn_html(turn, t, home) for t, turn in enumerate(turns, start=1))
-
-
-def plain_history(turns: list[Turn]) -> list[str]:
-    """The questions asked so far, as typed (for a follow-up question's context)."""
-    return [turn.question for turn in turns]
