@@ -15,6 +15,8 @@ if [ "$what" = test ]; then
   command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium chromium-driver)
   # the synthetic-scan tests draw Swedish text with DejaVu Sans
   dpkg -s fonts-dejavu-core >/dev/null 2>&1 || apt_packages+=(fonts-dejavu-core)
+  # the UI accessibility test injects axe-core, an npm package
+  command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 fi
 if [ ${#apt_packages[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -30,4 +32,8 @@ if [ "$what" = test ]; then
   .venv/bin/python -m pip install -q -e '.[test,st]'
 else
   .venv/bin/python -m pip install -q -e .
+fi
+if [ "$what" = test ]; then
+  # axe-core (pinned in tests/ui/axe/package-lock.json) for tests/ui/test_browser_a11y.py
+  npm ci --prefix tests/ui/axe --no-audit --no-fund --silent
 fi

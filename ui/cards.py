@@ -6,11 +6,12 @@ Every piece of document text goes through `html.escape`; only our own markup is 
 
 from __future__ import annotations
 
-import re
 from html import escape
 from urllib.parse import quote as url_quote
 
-from service.models import Answer, Citation, Location, SearchResult, line_range
+from service.models import Answer, Citation, Filters, Location, SearchResult, line_range
+from ui.passage import _passage, passage_html
+from ui.quote_display import render_marked
 
 DOCUMENT_PATH = "/dokument"
 NOT_IN_DOCUMENTS = "Det framgår inte av dokumenten"
@@ -20,7 +21,7 @@ NOT_IN_DOCUMENTS = "Det framgår inte av dokumenten"
 # however the app is mounted. Colours use Gradio's theme variables to follow dark mode.
 CARDS_CSS = """
 .sources-heading { font-size: 1.05rem; font-weight: 600; margin: 0.2rem 0 0.6rem; }
-.sources-empty { color: var(--body-text-color-subdued); font-style: italic; }
+.sources-empty { color: var(--body-text-color); font-style: italic; }
 .citation-card, .nearest-card {
   border: 1px solid var(--border-color-primary); border-radius: 8px;
   padding: 0.7rem 0.9rem; margin: 0 0 0.8rem; background: var(--background-fill-secondary);
@@ -29,7 +30,7 @@ CARDS_CSS = """
 .nearest-card { border-left: 4px solid #9a9a9a; }
 .card-title { font-weight: 600; }
 .card-n { font-weight: 700; color: #2f6fb3; margin-right: 0.35rem; }
-.card-meta, .card-section { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+.card-meta, .card-section { font-size: 0.85rem; color: var(--body-text-color); }
 .card-section { font-style: italic; }
 .badges { margin: 0.35rem 0 0.1rem; }
 .badge {
@@ -57,7 +58,7 @@ CARDS_CSS = """
 .mode-llm { border-left: 4px solid #2f6fb3; }
 .mode-fallback { border-left: 4px solid #b36b00; }
 .mode-note ul { margin: 0.3rem 0 0 1.1rem; }
-.mode-note li s { color: var(--body-text-color-subdued); }
+.mode-note li s { color: var(--body-text-color); }
 .ui-error {
   border: 2px solid #b36b00; background: #fff4e0; color: #5c3700; border-radius: 8px;
   padding: 0.7rem 0.9rem;
@@ -69,42 +70,6 @@ def document_url(doc_id: str, location: Location) -> str:
     """Link to the document page with the cited lines highlighted and scrolled into view."""
     start, end = location.start_line, location.end_line
     return f"{DOCUMENT_PATH}/{url_quote(doc_id, safe='')}?from={start}&to={end}#L{start}"
-
-
-def highlight_quote(context: str, quote: str) -> str:
-    """The passage block: `context` escaped, with `quote` inside <mark>.
-
-    Whitespace and case may differ between quote and context. If the quote cannot be
-    found at all, the context is shown unmarked and the quote marked below it, so the
-    reader still sees exactly what was cited.
-    """
-    span = _find_span(context, quote)
-    if span is None:
-        if not context.strip():
-            return _passage(f"<mark>{escape(quote)}</mark>")
-        return _passage(escape(context)) + (
-            f'<div class="card-quote-only">Citat: <mark>{escape(quote)}</mark></div>'
-        )
-    start, end = span
-    return _passage(
-        f"{escape(context[:start])}<mark>{escape(context[start:end])}</mark>{escape(context[end:])}"
-    )
-
-
-def _passage(inner_html: str) -> str:
-    return f'<blockquote class="card-passage">{inner_html}</blockquote>'
-
-
-def _find_span(context: str, quote: str) -> tuple[int, int] | None:
-    """Exact match first, then a match that treats any whitespace run as equal."""
-    if not quote.strip():
-        return None
-    at = context.find(quote)
-    if at >= 0:
-        return at, at + len(quote)
-    pattern = r"\s+".join(re.escape(word) for word in quote.split())
-    match = re.search(pattern, context) or re.search(pattern, context, re.IGNORECASE)
-    return match.span() if match else None
 
 
 def _meta_line(municipality: str, doc_type: str, year: int | None, location: Location) -> str:
@@ -158,15 +123,45 @@ def _raw_lines_html(raw_lines: str | None) -> str:
     )
 
 
-def citation_card(c: Citation, home: str) -> str:
-    head = f'<span class="card-n">[{c.n}]</span><span class="card-title">{escape(c.title)}</span>'
+def citation_card(cs: Citation | list[Citation], home: str, turn: int = 0) -> str:
+    """One card per passage: citations quoting the same passage share it, each quote marked.
+    The card's id (and an anchor per further citation) is `kalla-{turn}-{n}`."""
+    group = cs if isinstance(cs, list) else [cs]
+    c = group[0]
+    numbers = "".join(f'<span class="card-n">[{x.n}]</span>' for x in group)
+    anchors = "".join(
+        f'<span class="card-anchor" id="{card_id(turn, x.n)}"></span>' for x in group[1:]
+    )
+    head = f'{numbers}<span class="card-title">{escape(c.title)}</span>{anchors}'
     return _card(
         "citation-card", head, municipality=c.municipality, doc_type=c.doc_type,
-        year=c.year, section=c.section, location=c.location, doc_id=c.doc_id,
-        passage_html=highlight_quote(c.context, c.quote), ocr=c.ocr,
-        extra_attrs=f' id="kalla-{c.n}"', repaired=c.repaired, raw_lines=c.raw_lines,
+        year=c.year, section=c.section, location=_joined_location(group), doc_id=c.doc_id,
+        passage_html=passage_html(c.context, [x.quote for x in group]), ocr=c.ocr,
+        extra_attrs=f' id="{card_id(turn, c.n)}"', repaired=c.repaired, raw_lines=c.raw_lines,
         home=home,
     )  # fmt: skip
+
+
+def card_id(turn: int, n: int) -> str:
+    return f"kalla-{turn}-{n}"
+
+
+def _joined_location(group: list[Citation]) -> Location:
+    first = group[0].location
+    return first.model_copy(
+        update={
+            "start_line": min(x.location.start_line for x in group),
+            "end_line": max(x.location.end_line for x in group),
+        }
+    )
+
+
+def same_passage_groups(citations: list[Citation]) -> list[list[Citation]]:
+    """Citations grouped by the passage they quote, in the order of their first citation."""
+    groups: dict[tuple[str, str], list[Citation]] = {}
+    for c in citations:
+        groups.setdefault((c.doc_id, c.chunk_id or c.context), []).append(c)
+    return list(groups.values())
 
 
 def nearest_card(r: SearchResult, home: str) -> str:
@@ -174,7 +169,7 @@ def nearest_card(r: SearchResult, home: str) -> str:
     return _card(
         "nearest-card", head, municipality=r.municipality, doc_type=r.doc_type,
         year=r.year, section=r.section, location=r.location, doc_id=r.doc_id,
-        passage_html=_passage(escape(r.text)), ocr=False, home=home,
+        passage_html=_passage(render_marked(r.text, [])), ocr=False, home=home,
     )  # fmt: skip
 
 
@@ -205,8 +200,28 @@ def render_mode(answer: Answer) -> str:
     return ""
 
 
-def render_sources(answer: Answer, home: str) -> str:
-    """The sources panel for one answer: citation cards, or the not-answerable state; a
+FILTER_LABELS = {"municipality": "kommun", "doc_type": "dokumenttyp", "year": "år"}
+
+
+def filter_note(filters: Filters | None) -> str:
+    """A refusal under a filter says so, and offers to search without it."""
+    active = [
+        f"{label} {escape(str(value))}"
+        for field, label in FILTER_LABELS.items()
+        if (value := getattr(filters, field, None)) is not None
+    ]
+    if not active:
+        return ""
+    return (
+        f'<p class="filter-note">Sökningen var avgränsad till {", ".join(active)}. '
+        "Svaret kan finnas i andra dokument. "
+        '<button type="button" class="clear-filters-btn">Ta bort avgränsningen</button></p>'
+    )
+
+
+def render_sources(answer: Answer, home: str, turn: int = 0, filters: Filters | None = None) -> str:
+    """The sources of one answer (the `turn`-th of the conversation): citation cards, one per
+    passage, or the not-answerable state with the nearest passages and any active filter; a
     source from another municipality than `home` (the service's) is badged as such."""
     mode = render_mode(answer)
     if not answer.answerable:
@@ -214,15 +229,16 @@ def render_sources(answer: Answer, home: str) -> str:
             '<div class="not-answerable" role="status">'
             f"<strong>{NOT_IN_DOCUMENTS}</strong>"
             "<p>Inget avsnitt i dokumenten besvarar frågan. "
-            "Kontrollera gärna de närliggande avsnitten själv.</p></div>"
+            f"Kontrollera gärna de närliggande avsnitten själv.</p>{filter_note(filters)}</div>"
         ]
-        if answer.nearest:
+        nearest = list({(r.doc_id, r.chunk_id): r for r in answer.nearest}.values())
+        if nearest:
             parts.append('<div class="sources-heading">Närliggande avsnitt</div>')
-            parts.extend(nearest_card(r, home) for r in answer.nearest)
+            parts.extend(nearest_card(r, home) for r in nearest)
         return "".join(parts)
     if not answer.citations:
         return f'{mode}<p class="sources-empty">Svaret har inga källhänvisningar.</p>'
-    cards = "".join(citation_card(c, home) for c in answer.citations)
+    cards = "".join(citation_card(g, home, turn) for g in same_passage_groups(answer.citations))
     return f'{mode}<div class="sources-heading">Källor</div>{cards}'
 
 

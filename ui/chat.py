@@ -1,4 +1,4 @@
-"""The Gradio page: the chat tab (question, examples, filters, source cards) and the tab bar."""
+"""The Gradio page: the chat tab (conversation, question box, examples, filters) and the tabs."""
 
 from __future__ import annotations
 
@@ -7,16 +7,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from service.facade import KnowledgeBase
-from service.models import MAX_QUESTION_CHARS, Answer
-from ui.cards import (
-    CARDS_CSS,
-    render_drafting,
-    render_error,
-    render_placeholder,
-    render_sources,
-)
+from service.models import MAX_QUESTION_CHARS, Answer, Filters
+from ui.cards import render_error
+from ui.chat_assets import CONVERSATION_CSS, CONVERSATION_JS
 from ui.compare_tab import build_compare_tab
-from ui.filters import filter_dropdowns, gr, make_load_filters, to_filters
+from ui.conversation import DRAFT_LABEL, Turn, render_conversation
+from ui.filters import ALL, filter_dropdowns, gr, make_load_filters, to_filters
 from ui.wording_tab import build_wording_tab
 
 log = logging.getLogger(__name__)
@@ -47,32 +43,23 @@ ERROR_MESSAGE = (
     "eller formulera frågan på ett annat sätt."
 )
 
-Message = dict[str, Any]
+# DRAFT_LABEL and make_load_filters are imported from here by callers and tests.
+__all__ = ["DRAFT_LABEL", "build_ui", "make_load_filters", "make_respond_streaming"]
+
+Reply = tuple[list[Turn], str, Any]  # the turns, the conversation's HTML, the question box
 
 
-def _assistant_text(answer: Answer) -> str:
-    return answer.answer.strip() or "Det framgår inte av dokumenten."
+def ask_kb(
+    kb: KnowledgeBase, question: str, filters: Filters, earlier: list[Turn]
+) -> Iterator[str | Answer]:
+    """The one place the chat asks the knowledge base: draft pieces, then the Answer.
+    `earlier` are the turns before this question, each with the question as typed (the
+    context a follow-up question needs)."""
+    return kb.ask_stream(question, filters)
 
 
-DRAFT_LABEL = "✎ Utkast – kontrolleras mot källorna …"
-
-Reply = tuple[list[Message], str, str, dict[str, str]]
-
-
-def make_respond(kb: KnowledgeBase) -> Callable[..., tuple[list[Message], str, str]]:
-    """The chat handler: (question, history, filters...) -> (history, sources HTML, box)."""
-    respond_with_id = make_respond_with_id(kb)
-
-    def respond(*args: Any) -> tuple[list[Message], str, str]:
-        history, sources, box, _ = respond_with_id(*args, {})
-        return history, sources, box
-
-    return respond
-
-
-def make_respond_with_id(kb: KnowledgeBase) -> Callable[..., Reply]:
-    """As make_respond, also keeping which chat message holds which logged answer, so a
-    thumbs up/down on it reaches the audit log. Returns only the final state."""
+def make_respond(kb: KnowledgeBase) -> Callable[..., Reply]:
+    """The chat handler's final state only: (question, turns, filters...) -> Reply."""
     stream = make_respond_streaming(kb)
 
     def respond(*args: Any) -> Reply:
@@ -84,126 +71,134 @@ def make_respond_with_id(kb: KnowledgeBase) -> Callable[..., Reply]:
 
 def make_respond_streaming(kb: KnowledgeBase) -> Callable[..., Iterator[Reply]]:
     """The chat handler as Gradio streams it: when an LLM writes the answer, its draft is
-    shown as it grows (marked as unchecked); the last state is the verified answer."""
+    shown as it grows (marked as unchecked); the last state is the verified answer. Each
+    answer keeps its own sources; an empty question changes nothing."""
 
     def respond(
         question: str | None,
-        history: list[Message] | None,
+        turns: list[Turn] | None,
         municipality: str | None,
         doc_type: str | None,
         year: str | None,
-        answer_ids: dict[str, str] | None,
     ) -> Iterator[Reply]:
-        history = list(history or [])
-        ids = dict(answer_ids or {})
+        turns = list(turns or [])
+        home = kb.home_municipality
         question = (question or "").strip()
         if not question:
-            yield history, render_error("Skriv en fråga först."), "", ids
+            yield turns, render_conversation(turns, home), ""
             return
-        history.append({"role": "user", "content": question})
-        if len(question) > MAX_QUESTION_CHARS:
+        if len(question) > MAX_QUESTION_CHARS:  # the box caps it; this is for other clients
             notice = f"Frågan är för lång ({len(question)} tecken, högst {MAX_QUESTION_CHARS})."
-            history.append({"role": "assistant", "content": notice})
-            yield history, render_error(notice), "", ids
+            yield turns, render_conversation(turns, home) + render_error(notice), question
             return
+        filters = to_filters(municipality, doc_type, year)
         draft = ""
         answer: Answer | None = None
         try:
-            for item in kb.ask_stream(question, to_filters(municipality, doc_type, year)):
+            for item in ask_kb(kb, question, filters, turns):
                 if isinstance(item, str):
                     draft += item
-                    shown = [
-                        *history,
-                        {"role": "assistant", "content": f"*{DRAFT_LABEL}*\n\n{draft}"},
-                    ]
-                    yield shown, render_drafting(), "", ids
+                    shown = [*turns, Turn(question, filters, draft=draft)]
+                    yield shown, render_conversation(shown, home), ""
                 else:
                     answer = item
             if answer is None:
                 raise RuntimeError("ask_stream ended without an answer")
+            turn = Turn(question, filters, answer=answer)
         except Exception:
             # The reader gets a plain Swedish message; the details go to the server log.
             log.exception("kb.ask failed for question %r", question)
-            history.append({"role": "assistant", "content": ERROR_MESSAGE})
-            yield history, render_error(ERROR_MESSAGE), "", ids
-            return
-        history.append({"role": "assistant", "content": _assistant_text(answer)})
-        if answer.answer_id:
-            ids[str(len(history) - 1)] = answer.answer_id
-        yield history, render_sources(answer, kb.home_municipality), "", ids
+            turn = Turn(question, filters, error=ERROR_MESSAGE)
+        turns.append(turn)
+        yield turns, render_conversation(turns, home), ""
 
     return respond
 
 
-def make_feedback(kb: KnowledgeBase) -> Callable[..., None]:
-    """Thumbs up/down on an answer in the chat goes to the audit log with that answer."""
+def make_send_feedback(kb: KnowledgeBase) -> Callable[[list[Any]], bool]:
+    """A thumb (and an optional comment) on an answer goes to the audit log with that answer.
+    Called from the page's script as `server.send_feedback(id, helpful, comment)`; Gradio
+    hands a server function the call's arguments as one list."""
 
-    def on_like(answer_ids: dict[str, str] | None, like: gr.LikeData) -> None:
-        index = like.index[0] if isinstance(like.index, (list, tuple)) else like.index
-        answer_id = (answer_ids or {}).get(str(index))
-        if answer_id is None or like.liked is None:
-            return
+    def send_feedback(args: list[Any]) -> bool:
+        answer_id, helpful, comment = [*args, "", False, ""][:3]
         try:
-            kb.feedback(answer_id, bool(like.liked))
+            kb.feedback(str(answer_id), bool(helpful), (comment or "").strip()[:2000] or None)
         except Exception:  # feedback is a courtesy: never break the chat over it
             log.exception("feedback for answer %s failed", answer_id)
+            return False
+        return True
 
-    return on_like
+    return send_feedback
+
+
+def question_state(question: str | None) -> tuple[Any, str]:
+    """The Fråga button is live only with a question in the box; the counter shows its room."""
+    n = len(question or "")
+    return gr.update(interactive=bool((question or "").strip())), counter_text(n)
+
+
+def counter_text(n: int) -> str:
+    return f"{n} / {MAX_QUESTION_CHARS} tecken"
 
 
 def _chat_tab(kb: KnowledgeBase, examples: list[str], demo: gr.Blocks) -> None:
-    """The question box, examples, filters and the sources panel, wired to `kb.ask_stream`."""
+    """The conversation, question box, examples and filters, wired to `kb.ask_stream`."""
     respond = make_respond_streaming(kb)
-    answer_ids = gr.State({})
-    with gr.Row(equal_height=False):
-        with gr.Column(scale=3, min_width=360):
-            chatbot = gr.Chatbot(
-                label="Samtal",
-                height=460,
-                elem_id="chat",
-                placeholder="Ställ en fråga nedan eller välj en exempelfråga.",
-                feedback_options=("Like", "Dislike"),
-                buttons=["copy"],
-            )
-            gr.Markdown(
-                "Hjälpte svaret? Svara med tummen upp eller ner under svaret.",
-                elem_id="feedback-hint",
-            )
-            with gr.Row():
-                question = gr.Textbox(
-                    placeholder="Skriv din fråga här …",
-                    show_label=False,
-                    lines=1,
-                    max_lines=4,
-                    scale=5,
-                    elem_id="question",
-                )
-                ask = gr.Button("Fråga", variant="primary", scale=1, elem_id="ask")
-            with gr.Accordion("Avgränsa sökningen", open=False, elem_id="filters"), gr.Row():
-                municipality, doc_type, year = filter_dropdowns()
-            example_set = (
-                gr.Examples(
-                    examples=[[q] for q in examples],
-                    inputs=[question],
-                    label="Exempelfrågor",
-                    examples_per_page=max(len(examples), 1),
-                )
-                if examples
-                else None
-            )
-        with gr.Column(scale=2, min_width=320):
-            sources = gr.HTML(
-                render_placeholder(),
-                css_template=CARDS_CSS,
-                js_on_load=None,  # the default makes the whole panel a click target
-                elem_id="sources",
-            )
+    turns = gr.State([])
+    conversation = gr.HTML(
+        render_conversation([], kb.home_municipality),
+        css_template=CONVERSATION_CSS,
+        js_on_load=CONVERSATION_JS,
+        server_functions=[make_send_feedback(kb)],
+        elem_id="chat",
+    )
+    with gr.Row(equal_height=True):
+        question = gr.Textbox(
+            label="Din fråga",
+            placeholder="Skriv din fråga här …",
+            show_label=False,
+            lines=1,
+            max_lines=4,
+            max_length=MAX_QUESTION_CHARS,
+            scale=5,
+            elem_id="question",
+        )
+        ask = gr.Button("Fråga", variant="primary", scale=1, interactive=False, elem_id="ask")
+    with gr.Row():
+        counter = gr.Markdown(counter_text(0), elem_id="question-count")
+        clear = gr.Button("Rensa samtalet", size="sm", scale=0, elem_id="clear-chat")
+    with gr.Accordion("Avgränsa sökningen", open=False, elem_id="filters"):
+        with gr.Row():
+            municipality, doc_type, year = filter_dropdowns()
+        clear_filters = gr.Button("Ta bort avgränsningen", size="sm", elem_id="clear-filters")
+    example_set = (
+        gr.Examples(
+            examples=[[q] for q in examples],
+            inputs=[question],
+            label="Exempelfrågor",
+            examples_per_page=max(len(examples), 1),
+        )
+        if examples
+        else None
+    )
 
-    inputs = [question, chatbot, municipality, doc_type, year, answer_ids]
-    outputs = [chatbot, sources, question, answer_ids]
-    chatbot.like(make_feedback(kb), [answer_ids], None, api_visibility="private")
+    inputs = [question, turns, municipality, doc_type, year]
+    outputs = [turns, conversation, question]
     ask.click(respond, inputs, outputs, api_visibility="private")
     question.submit(respond, inputs, outputs, api_visibility="private")
+    question.change(
+        question_state, [question], [ask, counter], queue=False, show_progress="hidden",
+        api_visibility="private",
+    )  # fmt: skip
+    clear.click(
+        lambda: ([], render_conversation([], kb.home_municipality), ""),
+        None, outputs, api_visibility="private",
+    )  # fmt: skip
+    clear_filters.click(
+        lambda ts: (ALL, ALL, ALL, ts[-1].question if ts else ""),
+        [turns], [municipality, doc_type, year, question], api_visibility="private",
+    )  # fmt: skip
     if example_set is not None:
         # A click on an example fills the box; ask it right away.
         example_set.load_input_event.then(respond, inputs, outputs, api_visibility="private")

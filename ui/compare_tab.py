@@ -20,6 +20,10 @@ from ui.filters import gr
 log = logging.getLogger(__name__)
 
 ERROR_MESSAGE = "Något gick fel vid jämförelsen. Försök igen om en stund."
+SAME_DOCUMENT = (
+    "A och B är samma dokument, så det finns inget att jämföra. Välj två olika dokument, "
+    "till exempel två års planer."
+)
 
 
 def make_compare(kb: KnowledgeBase) -> Callable[..., str]:
@@ -28,6 +32,8 @@ def make_compare(kb: KnowledgeBase) -> Callable[..., str]:
     def compare(doc_a: str | None, doc_b: str | None, topic: str | None) -> str:
         if not doc_a or not doc_b:
             return render_error("Välj två dokument att jämföra.")
+        if doc_a == doc_b:
+            return render_error(SAME_DOCUMENT)
         topic = (topic or "").strip() or None
         try:
             labels = {v: label for label, v in doc_choices(kb.documents())}

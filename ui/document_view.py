@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from html import escape
+from urllib.parse import quote as url_quote
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
@@ -129,6 +130,29 @@ def render_not_found(doc_id: str) -> str:
     return _page("Dokumentet hittades inte", body)
 
 
+def render_bad_lines(doc_id: str) -> str:
+    """A link with a malformed ?from=/&to= gets a page that says so, not a JSON error."""
+    href = f"/dokument/{url_quote(doc_id, safe='')}"
+    body = (
+        "<header><h1>Felaktig länk till dokumentet</h1>"
+        '<p class="meta">Radnumren i länken (<code>from</code> och <code>to</code>) ska vara '
+        "positiva heltal, till exempel <code>?from=4&amp;to=5</code>.</p>"
+        f'<p><a href="{escape(href)}">Öppna hela dokumentet</a> · '
+        '<a href="/">← Tillbaka till frågorna</a></p></header>'
+    )
+    return _page("Felaktig länk till dokumentet", body)
+
+
+def line_number(value: str | None) -> int | None:
+    """A ?from=/&to= value: a positive whole number, or nothing; ValueError otherwise."""
+    if value is None or not value.strip():
+        return None
+    n = int(value.strip())
+    if n < 1:
+        raise ValueError(value)
+    return n
+
+
 def document_router(kb_getter: Callable[[], KnowledgeBase]) -> APIRouter:
     """`GET /dokument/{doc_id}?from=&to=`; include it before mounting Gradio at "/"."""
     router = APIRouter()
@@ -137,9 +161,13 @@ def document_router(kb_getter: Callable[[], KnowledgeBase]) -> APIRouter:
     @router.get("/dokument/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def show_document(
         doc_id: str,
-        start_line: int | None = Query(None, alias="from", ge=1),
-        end_line: int | None = Query(None, alias="to", ge=1),
+        start: str | None = Query(None, alias="from"),
+        end: str | None = Query(None, alias="to"),
     ) -> HTMLResponse:
+        try:
+            start_line, end_line = line_number(start), line_number(end)
+        except ValueError:
+            return HTMLResponse(render_bad_lines(doc_id), status_code=400)
         kb = kb_getter()
         try:
             detail = kb.document(doc_id)

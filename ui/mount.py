@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.facade import KnowledgeBase
 from service.models import (
@@ -17,6 +18,7 @@ from service.models import (
     WordingResult,
 )
 from ui.chat import build_ui, gr  # gr via ui.chat: it turns analytics off first
+from ui.chat_assets import PAGE_CSS
 from ui.document_view import document_router
 
 
@@ -62,6 +64,32 @@ class DeferredKnowledgeBase:
         return self._get().compare(doc_a, doc_b, topic)
 
 
+class SwedishPage:
+    """Gradio's page template says `lang="en"`; this page is Swedish, and screen readers
+    pick their voice by it. Rewrites that one attribute of the page at "/", nothing else
+    (uncompressed, so the bytes can be found; same length, so Content-Length holds)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/":
+            await self.app(scope, receive, send)
+            return
+        headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"]
+        first = True
+
+        async def send_swedish(message: Message) -> None:
+            nonlocal first
+            if message["type"] == "http.response.body" and first:
+                first = False
+                body = message.get("body", b"").replace(b'lang="en"', b'lang="sv"', 1)
+                message = {**message, "body": body}
+            await send(message)
+
+        await self.app({**scope, "headers": headers}, receive, send_swedish)
+
+
 def mount_ui(app: FastAPI, kb_getter: Callable[[], KnowledgeBase], examples: list[str]) -> FastAPI:
     """Add `/dokument/{doc_id}` and the page (chat, wording, compare tabs) at "/" to `app`.
 
@@ -69,7 +97,10 @@ def mount_ui(app: FastAPI, kb_getter: Callable[[], KnowledgeBase], examples: lis
     is never reached.
     """
     app.include_router(document_router(kb_getter))
+    app.add_middleware(SwedishPage)
     blocks = build_ui(DeferredKnowledgeBase(kb_getter), examples)
     # No run history: questions to a municipality can be personal; don't keep them in
     # the browser. The footer links (API docs, "built with Gradio") are noise here.
-    return gr.mount_gradio_app(app, blocks, path="/", footer_links=[], run_history=False)
+    return gr.mount_gradio_app(
+        app, blocks, path="/", footer_links=[], run_history=False, css=PAGE_CSS
+    )

@@ -31,10 +31,11 @@ def make_find_wording(kb: KnowledgeBase) -> Callable[..., str]:
             )
         try:
             result = kb.wording(text, to_filters(municipality, doc_type, year))
+            where = {d.doc_id: d.municipality for d in kb.documents()}
         except Exception:
             log.exception("kb.wording failed for %r", text)
             return render_error(ERROR_MESSAGE)
-        return render_wording(result)
+        return render_wording(result, where, kb.home_municipality)
 
     return find_wording
 
@@ -48,10 +49,12 @@ def build_wording_tab(kb: KnowledgeBase, demo: gr.Blocks) -> None:
     )
     with gr.Row():
         text = gr.Textbox(
+            label="Formulering",
             placeholder="Klistra in formuleringen här …",
             show_label=False,
             lines=2,
             max_lines=8,
+            max_length=MAX_QUESTION_CHARS,
             scale=5,
             elem_id="wording-text",
         )

@@ -8,9 +8,15 @@ from __future__ import annotations
 from html import escape
 
 from service.models import Location, WordingMatch, WordingResult, line_range
-from ui.cards import CARDS_CSS, document_url
+from ui.cards import CARDS_CSS, badges_html, document_url
+from ui.passage import marked_passage
 
 NOT_FOUND = "Formuleringen finns inte i dokumenten"
+# A passage this similar holds the wording, reworded (inflection, a word swapped, dropped or
+# added, OCR damage): the service's reworded test phrases score 0.82-0.98 on the corpus,
+# while a paraphrase scores 0.66 and an unrelated passage just over the service's found bar
+# (0.62). Below it a passage is shown apart, as only similar.
+CLOSE_SCORE = 0.8
 
 # The card look comes from CARDS_CSS: css_template is scoped to one gr.HTML component.
 WORDING_CSS = (
@@ -42,49 +48,72 @@ def similarity_badge(m: WordingMatch, nearest: bool = False) -> str:
 
 
 def marked_context(m: WordingMatch) -> str:
-    """The context, escaped, with `context[highlight_start:highlight_end]` inside <mark>."""
+    """The context in display form, escaped, with the match (`highlight_start:_end`) marked."""
     a = max(0, min(m.highlight_start, len(m.context)))
     b = max(a, min(m.highlight_end, len(m.context)))
     ctx = m.context
     if a == b:  # no usable span: show the matched text itself, marked
         return f'<blockquote class="card-passage"><mark>{escape(m.text)}</mark></blockquote>'
-    return (
-        '<blockquote class="card-passage">'
-        f"{escape(ctx[:a])}<mark>{escape(ctx[a:b])}</mark>{escape(ctx[b:])}</blockquote>"
-    )
+    return marked_passage(ctx, [(a, b)])
 
 
-def wording_card(m: WordingMatch, nearest: bool = False) -> str:
+def wording_card(
+    m: WordingMatch, nearest: bool = False, *, municipality: str = "", home: str = ""
+) -> str:
+    """One passage: where it is (municipality, year, lines, section), how close, the match
+    marked; another municipality than `home` is badged as on the answer cards."""
     css_class = "wording-nearest" if nearest else "wording-card"
     year = str(m.year) if m.year is not None else "utan årtal"
+    meta = " · ".join(
+        escape(p) for p in (municipality, year, line_range(m.start_line, m.end_line)) if p
+    )
     section = f'<div class="card-section">{escape(m.section)}</div>' if m.section else ""
+    other = badges_html(municipality, False, home=home) if municipality and home else ""
     url = document_url(m.doc_id, Location.of(m))
     return (
         f'<article class="{css_class}" data-doc-id="{escape(m.doc_id)}">'
         f'<div class="card-title">{escape(m.title)}</div>'
-        f'<div class="card-meta">{escape(year)} · {line_range(m.start_line, m.end_line)}</div>'
-        f'{section}<div class="badges">{similarity_badge(m, nearest)}</div>'
+        f'<div class="card-meta">{meta}</div>{section}{other}'
+        f'<div class="badges">{similarity_badge(m, nearest)}</div>'
         f"{marked_context(m)}"
         f'<a class="card-link" href="{escape(url)}" target="_blank" rel="noopener">'
         "Öppna dokumentet här</a></article>"
     )
 
 
-def render_wording(result: WordingResult) -> str:
-    """The result panel: matching passages, or the not-found notice and the nearest ones."""
-    if result.found and result.matches:
-        n = len(result.matches)
-        heading = f"{n} ställe{'n' if n != 1 else ''} med formuleringen"
-        cards = "".join(wording_card(m) for m in result.matches)
-        return f'<div class="sources-heading">{heading}</div>{cards}'
-    parts = [
-        '<div class="wording-none" role="status">'
-        f"<strong>{NOT_FOUND}</strong>"
-        f"<p>Ingen text i dokumenten motsvarar ”{escape(result.query)}”.</p></div>"
-    ]
-    if result.nearest:
+def render_wording(
+    result: WordingResult, municipalities: dict[str, str] | None = None, home: str = ""
+) -> str:
+    """The result panel: the passages that hold the wording (exactly, or nearly: inflection,
+    word order, OCR), then, apart and not counted, passages that are only similar; or the
+    not-found notice and the nearest ones. Every card names its municipality."""
+    where = municipalities or {}
+
+    def card(m: WordingMatch, nearest: bool = False) -> str:
+        return wording_card(m, nearest, municipality=where.get(m.doc_id, ""), home=home)
+
+    held = [m for m in result.matches if m.exact or m.score >= CLOSE_SCORE]
+    similar = [m for m in result.matches if m not in held]
+    parts = []
+    if result.found and held:
+        places = f"{len(held)} ställe{'n' if len(held) != 1 else ''}"
+        parts.append(f'<div class="sources-heading">{places} med formuleringen</div>')
+        parts.extend(card(m) for m in held)
+    else:
+        parts.append(
+            '<div class="wording-none" role="status">'
+            f"<strong>{NOT_FOUND}</strong>"
+            f"<p>Ingen text i dokumenten motsvarar ”{escape(result.query)}”.</p></div>"
+        )
+    if similar:
+        parts.append(
+            '<div class="sources-heading wording-also">Även liknande – inte samma formulering '
+            f"({len(similar)})</div>"
+        )
+        parts.extend(card(m, nearest=True) for m in similar)
+    elif not held and result.nearest:
         parts.append('<div class="sources-heading">Närmaste avsnitt</div>')
-        parts.extend(wording_card(m, nearest=True) for m in result.nearest)
+        parts.extend(card(m, nearest=True) for m in result.nearest)
     return "".join(parts)
 
 

@@ -30,9 +30,23 @@ LLM_DRAFT = "Falu kommun ska delta i internationellt samarbete [1]. Budgeten är
 LLM_REMOVED = "Budgeten är 9 miljoner [1]."
 
 
-PLAN_2020 = "# Handlingsplan 2020\n\n## Budget\nBudgeten är 177 tkr.\n\n## Danmark\nUtreda vänort."
+COUNCIL_TEXT = (
+    "# Rådet\n\n## Ledamöter\nInternationella rådet består av\nJan E Fors (M), ordförande\n"
+    "Jonas Sallén (S)\nElisabeth Rooth (C)\n\n## Vänorter\n"
+    "Falun har fem vänorter1 i Norden och samarbetar med dem i många frågor\n"
+    "om skola, kultur och näringsliv, se https://www.falun.se/internationellt/vanorter.html\n"
+    "för mer information om vänorterna."
+)
+DISPLAY = "vänorter"  # a question with this word gets three citations, two from one passage
+
+
+PLAN_2020 = (
+    "# Handlingsplan 2020\n\n## Budget\nBudgeten är 177 tkr.\n\n## Danmark\nUtreda vänort.\n\n"
+    "## Ledamöter\nAnna Ek (M), ordförande\nJan Berg (S)"
+)
 PLAN_2023 = (
-    "# Verksamhetsplan 2023\n\n## Budget\nBudgeten är 180 000 kr.\n\n## Ukraina\nStödja Ukraina."
+    "# Verksamhetsplan 2023\n\n## Budget\nBudgeten är 180 000 kr.\n\n## Ukraina\nStödja Ukraina.\n\n"
+    "## Ledamöter\nJan Berg (S), ordförande"
 )
 
 
@@ -52,12 +66,14 @@ class FakeKnowledgeBase:
         self.draft_delay = draft_delay
         self.history: list[tuple[str, Filters | None]] = []
         self.feedbacks: list[tuple[str, bool]] = []
+        self.comments: list[tuple[str, bool, str | None]] = []
         self.docs = {
             d.doc_id: d
             for d in (
                 _doc("falun-strategi", "Internationell strategi", "Falu kommun", FALUN_TEXT),
                 _doc("falkoping-policy", "Internationell policy", "Falköpings kommun",
                      FALKOPING_TEXT),
+                _doc("falun-rad", "Rådets plan", "Falu kommun", COUNCIL_TEXT),
                 _doc("falun-plan-2020", "Handlingsplan 2020", "Falu kommun", PLAN_2020,
                      doc_type="handlingsplan", year=2020),
                 _doc("falun-plan-2023", "Verksamhetsplan 2023", "Falu kommun", PLAN_2023,
@@ -83,6 +99,8 @@ class FakeKnowledgeBase:
             nearest = [self._result("falun-strategi", 4, 5)]
             return Answer(question=question, answer="Det framgår inte av dokumenten.",
                           answerable=False, citations=[], nearest=nearest)  # fmt: skip
+        if DISPLAY in question.lower():
+            return self._display_answer(question)
         r = self._result("falun-strategi", 4, 5)
         cite = Citation(
             n=1, doc_id=r.doc_id, title=r.title, municipality=r.municipality,
@@ -93,6 +111,30 @@ class FakeKnowledgeBase:
             question=question, answerable=True, citations=[cite],
             answer="Falu kommun ska delta i internationellt samarbete [1].",
             answer_id=f"svar-{len(self.history)}",
+        )  # fmt: skip
+
+    def _display_answer(self, question: str) -> Answer:
+        """Three citations: a member list, and two quotes from one wrapped passage."""
+        members, friends = self._result("falun-rad", 4, 7), self._result("falun-rad", 10, 12)
+        members = members.model_copy(update={"chunk_id": "falun-rad:1"})
+        friends = friends.model_copy(update={"chunk_id": "falun-rad:2"})
+
+        def cite(n: int, r: SearchResult, quote: str) -> Citation:
+            return Citation(
+                n=n, doc_id=r.doc_id, title=r.title, municipality=r.municipality,
+                doc_type=r.doc_type, year=r.year, section=r.section, location=r.location,
+                chunk_id=r.chunk_id, context=r.text, quote=quote,
+            )  # fmt: skip
+
+        cites = [
+            cite(1, friends, "Falun har fem vänorter1 i Norden och samarbetar med dem i många "
+                 "frågor\nom skola, kultur och näringsliv"),
+            cite(2, members, "Jan E Fors (M), ordförande\nJonas Sallén (S)\nElisabeth Rooth (C)"),
+            cite(3, friends, "för mer information om vänorterna"),
+        ]  # fmt: skip
+        return Answer(
+            question=question, answerable=True, citations=cites,
+            answer="Vänorter [1]. Ledamöter [2]. Mer [3].", answer_id=f"svar-{len(self.history)}",
         )  # fmt: skip
 
     def ask_stream(self, question: str, filters: Filters | None = None):
@@ -110,6 +152,7 @@ class FakeKnowledgeBase:
 
     def feedback(self, answer_id: str, helpful: bool, comment: str | None = None) -> None:
         self.feedbacks.append((answer_id, helpful))
+        self.comments.append((answer_id, helpful, comment))
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None):
         return [self._result("falun-strategi", 4, 5)][:k]
@@ -140,7 +183,17 @@ class FakeKnowledgeBase:
         if UNANSWERABLE in text.lower():
             near = match.model_copy(update={"exact": False, "score": 0.41})
             return WordingResult(query=text, found=False, matches=[], nearest=[near])
-        return WordingResult(query=text, found=True, matches=[match], nearest=[])
+        # and, as a real lookup can, an unrelated passage of another municipality just over
+        # the found bar
+        other = FALKOPING_TEXT.split("\n")[2]
+        unrelated = WordingMatch(
+            doc_id="falkoping-policy", title="Internationell policy", year=2020, section="",
+            start=FALKOPING_TEXT.index(other), end=len(FALKOPING_TEXT), start_line=3,
+            end_line=3, text=other, score=0.62, exact=False, chunk_id="falkoping-policy:0",
+            context=other, context_start=FALKOPING_TEXT.index(other), highlight_start=0,
+            highlight_end=len(other),
+        )  # fmt: skip
+        return WordingResult(query=text, found=True, matches=[match, unrelated], nearest=[])
 
     def compare(self, doc_a: str, doc_b: str, topic: str | None = None) -> list[ComparedItem]:
         self.history.append((f"{doc_a} vs {doc_b}", None))
@@ -161,6 +214,14 @@ class FakeKnowledgeBase:
             ComparedItem(status="same", topic="Rubrik", a=side(a, 1, ""), b=side(b, 1, "")),
             ComparedItem(status="only_a", topic="Danmark", a=side(a, 7, "Danmark")),
             ComparedItem(status="only_b", topic="Ukraina", b=side(b, 7, "Ukraina")),
+            # a change of chair, as the service reports it: three items sharing passages
+            ComparedItem(status="changed", topic="Ordförande", a=side(a, 10, "Ledamöter"),
+                         b=side(b, 10, "Ledamöter"), differences=["Anna Ek (M) → Jan Berg (S)"]),
+            ComparedItem(status="only_a", topic="Ledamöter: Anna Ek (M)",
+                         a=side(a, 10, "Ledamöter")),
+            ComparedItem(status="changed", topic="Ledamöter: Jan Berg (S)",
+                         a=side(a, 11, "Ledamöter"), b=side(b, 10, "Ledamöter"),
+                         differences=["ledamot → ordförande"]),
         ]  # fmt: skip
         return [i for i in items if not topic or topic.lower() in i.topic.lower()]
 

@@ -34,9 +34,9 @@ def test_question_gets_citation_card_with_working_link(page):
     ask_in_page(page, "Vad ska Falu kommun göra internationellt?", TIMEOUT_MS)
     card = page.locator(".citation-card").first
     assert "Internationell strategi" in card.inner_text()
-    marked = " ".join(card.locator("mark").inner_text().split())
+    marked = " ".join(card.locator(".card-passage mark").first.inner_text().split())
     assert marked == "delta i internationellt samarbete"
-    assert "[1]" in page.locator("#chat").inner_text()
+    assert page.locator("#chat .answer-bubble .cite-chip").first.inner_text().startswith("1")
 
     with page.context.expect_page() as opened:
         card.get_by_text("Öppna dokumentet här").click()
@@ -73,7 +73,7 @@ def test_wording_tab_marks_the_match_in_a_card(page):
     page.locator("#wording-search").click()
     card = page.locator(".wording-card").first
     card.wait_for()
-    assert " ".join(card.locator("mark").inner_text().split()) == (
+    assert " ".join(card.locator("mark").first.inner_text().split()) == (
         "delta i internationellt samarbete"
     )
     assert "Exakt formulering" in card.locator(".wording-exact").inner_text()
@@ -102,24 +102,25 @@ def test_compare_tab_shows_the_default_plans_side_by_side(page):
     page.locator("#compare-run").click()
     table = page.locator(".compare-table")
     table.wait_for()
-    changed = table.locator("tr.status-changed")
+    changed = table.locator("tr.status-changed", has_text="Budget")
     assert changed.count() == 1
     assert "177 tkr" in changed.inner_text() and "180 000 kr" in changed.inner_text()
-    assert "177 tkr → 180 000 kr" in table.locator(".compare-differences").inner_text()
+    assert "177 tkr → 180 000 kr" in table.locator(".compare-differences").first.inner_text()
     assert table.locator("tr.status-only_a, tr.status-only_b").count() == 2
 
 
 def test_thumbs_on_an_answer_reach_the_kb_as_feedback(page, ui_kb):
     ask_in_page(page, "Vad ska Falu kommun göra internationellt?", TIMEOUT_MS)
     before = len(ui_kb.feedbacks)
-    page.locator("#chat").get_by_label("Dislike", exact=True).last.click()
-    for _ in range(75):  # the like event goes through Gradio's queue: poll the fake
+    feedback = page.locator("#chat .feedback").last
+    assert "Hjälpte svaret?" in feedback.inner_text()
+    feedback.get_by_label("Nej, svaret hjälpte inte").click()
+    for _ in range(75):  # the call goes through Gradio's queue: poll the fake
         if len(ui_kb.feedbacks) > before:
             break
         page.wait_for_timeout(200)
     assert ui_kb.feedbacks[-1][1] is False
     assert ui_kb.feedbacks[-1][0] == f"svar-{len(ui_kb.history)}"
-    assert "Hjälpte svaret?" in page.locator("#feedback-hint").inner_text()
 
 
 def test_llm_answer_grows_as_a_marked_draft_then_shows_the_checked_answer(page):
@@ -131,9 +132,9 @@ def test_llm_answer_grows_as_a_marked_draft_then_shows_the_checked_answer(page):
     assert DRAFT_LABEL in chat.inner_text()
     assert page.locator(".citation-card").count() == 0
     page.wait_for_selector(".mode-llm")
-    final = chat.inner_text()
+    final = chat.locator(".answer-bubble").last.inner_text()
     assert DRAFT_LABEL not in final and LLM_REMOVED not in final
-    assert "Falu kommun ska delta i internationellt samarbete [1]." in final
+    assert "Falu kommun ska delta i internationellt samarbete 1." in final
     note = page.locator(".mode-note")
     assert "Formulerat av språkmodellen" in note.inner_text()
     note.get_by_text("Borttaget vid kontroll (1)").click()

@@ -87,5 +87,5 @@ def test_wording_tab_finds_a_sentence_of_the_scanned_plan(page):
     page.locator("#wording-results .wording-card").first.wait_for()
     card = page.locator(".wording-card", has_text="Internationella rådets verksamhetsplan 2023")
     assert card.count() >= 1
-    marked = " ".join(card.first.locator("mark").inner_text().split())
+    marked = " ".join(card.first.locator("mark").first.inner_text().split())
     assert marked == "Fördjupa samarbeten med vänorterna Röros och Hamina"

@@ -6,8 +6,9 @@ from functools import partial
 
 from service.models import Answer, Citation, Location, SearchResult
 from tests.ui.fakes import FakeKnowledgeBase
-from ui.cards import document_url, highlight_quote
+from ui.cards import document_url
 from ui.cards import render_sources as _render_sources
+from ui.passage import highlight_quote
 
 render_sources = partial(_render_sources, home=FakeKnowledgeBase.home_municipality)
 
@@ -113,3 +114,13 @@ def test_fallback_says_the_quotes_stand_in_for_the_llm_and_why():
 
 def test_plain_extractive_answer_has_no_mode_note():
     assert "mode-note" not in render_sources(answer(citation()))
+
+
+def test_citations_of_one_passage_share_one_card_with_every_quote_marked():
+    first = citation(quote="delta i internationellt samarbete")
+    second = citation(n=2, quote="för utvecklingen")
+    html = render_sources(answer(first, second), turn=4)
+    assert html.count('class="citation-card"') == 1
+    assert 'id="kalla-4-1"' in html and 'id="kalla-4-2"' in html
+    assert "<mark>delta i internationellt samarbete</mark>" in html
+    assert "<mark>för utvecklingen</mark>" in html

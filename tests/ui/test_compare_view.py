@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from service.models import ComparedItem, DocumentInfo, Side
+from ui.compare_rows import merged_rows
 from ui.compare_view import default_pair, doc_choices, render_comparison
+from ui.word_diff import phrase_diff
 
 
 def _side(doc_id: str, quote: str, start: int = 60, end: int = 60) -> Side:
@@ -45,25 +47,70 @@ def test_legend_names_every_status():
     assert "4 punkter: 1 oförändrade, 1 ändrade, 1 borttagna, 1 nya." in html
 
 
-def test_changed_row_lists_its_differences_under_it():
+def test_changed_row_marks_changed_phrases_and_keeps_only_before_after_pairs():
     html = render_comparison([BUDGET], "a", "b")
-    row, diff = html.split('<tr class="compare-diff">')
-    assert "177 tkr" in row and "180 000 kr" in row
+    row, diff = html.split('<tr class="compare-diff diff-of-changed">')
+    assert (
+        'Budgeten <del class="diff-del">2020</del> är <del class="diff-del">177 tkr.</del>' in row
+    )
+    assert (
+        'Budgeten <ins class="diff-ins">2023</ins> är <ins class="diff-ins">180 000 kr.</ins>'
+        in row
+    )
     assert '<li class="diff-changed">177 tkr → 180 000 kr</li>' in diff
-    assert '<li class="diff-added">+ 50</li>' in diff
-    assert '<li class="diff-removed">− politiker</li>' in diff
+    assert "+ 50" not in diff and "− politiker" not in diff  # word lists go
 
 
-def test_same_rows_have_no_difference_list():
-    html = render_comparison(ITEMS[1:2], "a", "b")
-    assert "compare-diff" not in html
+def test_phrase_diff_marks_whole_phrases_ignoring_case_and_punctuation():
+    a, b = phrase_diff(
+        "Mål 3: Undersöka möjligheterna om en ny vänort i Danmark.",
+        "Söka ett vänortssamarbete med en kommun i Danmark",
+    )
+    assert a.endswith("i Danmark.") and "<del" in a and "Danmark" not in a.split("</del>")[0][-8:]
+    assert b == (
+        '<ins class="diff-ins">Söka ett vänortssamarbete med</ins> en '
+        '<ins class="diff-ins">kommun</ins> i Danmark'
+    )
 
 
-def test_each_side_cites_section_lines_and_links_there():
-    row = _rows(render_comparison([BUDGET], "a", "b"))[0]
-    assert "Finansiella medel · rad 60<" in row and "Finansiella medel · rad 171–172<" in row
-    assert f'href="/dokument/{A}?from=60&amp;to=60#L60"' in row
-    assert f'href="/dokument/{B}?from=171&amp;to=172#L171"' in row
+def test_unchanged_rows_start_hidden_and_every_status_is_a_switch():
+    html = render_comparison(ITEMS, "a", "b")
+    assert '<input type="checkbox" class="toggle-same">' in html
+    for status in ("changed", "only_a", "only_b"):
+        assert f'<input type="checkbox" class="toggle-{status}" checked>' in html
+    assert "de 1 oförändrade visas med Oförändrat" in html
+
+
+def _at(doc_id: str, quote: str, start: int) -> Side:
+    return Side(doc_id=doc_id, start=start, end=start + len(quote), start_line=start,
+                end_line=start, section="Ledamöter", quote=quote)  # fmt: skip
+
+
+def test_a_change_of_chair_is_one_row():
+    old_chair, old_member = _at(A, "Catharina (M), ordf", 25), _at(A, "Jan (M)", 29)
+    new_chair = _at(B, "Jan (M), ordf", 4)
+    items = [
+        ComparedItem(status="changed", topic="Ordförande", a=old_chair, b=new_chair,
+                     differences=["Catharina (M) → Jan (M)"]),
+        ComparedItem(status="only_a", topic="Ledamöter: Catharina", a=old_chair),
+        ComparedItem(status="changed", topic="Ledamöter: Jan", a=old_member, b=new_chair,
+                     differences=["ledamot → ordförande"]),
+        ComparedItem(status="only_b", topic="Ledamöter: Elisabeth", b=_at(B, "Elisabeth (C)", 7)),
+    ]  # fmt: skip
+    rows = merged_rows(items)
+    assert [(r.topic, r.status) for r in rows] == [
+        ("Ordförande", "changed"), ("Ledamöter: Elisabeth", "only_b"),
+    ]  # fmt: skip
+    chair = rows[0]
+    assert chair.a == [old_chair, old_member] and chair.b == [new_chair]
+    assert chair.differences == ["Catharina (M) → Jan (M)", "ledamot → ordförande"]
+    html = render_comparison(items, "a", "b")
+    assert len(_rows(html)) == 2 and "2 punkter" in html
+
+
+def test_unchanged_items_are_never_merged():
+    same = ComparedItem(status="same", topic="K", a=_at(A, "Karin", 1), b=_at(B, "Karin", 1))
+    assert len(merged_rows([same, same])) == 2
 
 
 def test_missing_side_says_so():

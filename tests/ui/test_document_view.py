@@ -46,3 +46,17 @@ def test_route_serves_page_and_swedish_404():
     missing = client.get("/dokument/<nope>")
     assert missing.status_code == 404
     assert "Dokumentet hittades inte" in missing.text and "<nope>" not in missing.text
+
+
+def test_malformed_line_numbers_get_a_swedish_page_not_json():
+    kb = FakeKnowledgeBase()
+    app = FastAPI()
+    app.include_router(document_router(lambda: kb))
+    client = TestClient(app)
+    for query in ("from=abc&to=5", "from=4&to=x", "from=0", "from=-3", "from=4.5"):
+        response = client.get(f"/dokument/falun-strategi?{query}")
+        assert response.status_code == 400, query
+        assert "Felaktig länk till dokumentet" in response.text
+        assert response.headers["content-type"].startswith("text/html")
+    assert client.get("/dokument/falun-strategi?from=4&to=5").status_code == 200
+    assert client.get("/dokument/falun-strategi?from=&to=").status_code == 200

@@ -80,3 +80,24 @@ def test_not_found_says_so_and_shows_the_nearest_passages():
 def test_not_found_without_nearest_is_just_the_notice():
     html = render_wording(WordingResult(query="x", found=False, matches=[], nearest=[]))
     assert "Formuleringen finns inte i dokumenten" in html and "Närmaste" not in html
+
+
+def test_only_similar_passages_are_shown_apart_and_not_counted():
+    exact = _match()
+    close = _match(exact=False, score=0.9, start_line=70, end_line=70)
+    unrelated = _match(doc_id="falkoping-policy", exact=False, score=0.62)
+    where = {"falun-verksamhetsplan-2023": "Falu kommun", "falkoping-policy": "Falköpings kommun"}
+    result = WordingResult(query="q", found=True, matches=[exact, close, unrelated], nearest=[])
+    html = render_wording(result, where, home="Falu kommun")
+    held, also = html.split("Även liknande – inte samma formulering (1)")
+    assert "2 ställen med formuleringen" in held and held.count("<article") == 2
+    assert also.count('class="wording-nearest"') == 1 and "Falköpings kommun" in also
+    assert "Annan kommun: Falköpings kommun" in also
+    assert held.count("Falu kommun · 2023") == 2
+
+
+def test_only_similar_passages_mean_the_wording_is_not_there():
+    unrelated = _match(exact=False, score=0.62)
+    html = render_wording(WordingResult(query="q", found=True, matches=[unrelated], nearest=[]))
+    assert "Formuleringen finns inte i dokumenten" in html and "wording-card" not in html
+    assert "Även liknande" in html
