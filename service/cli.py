@@ -114,7 +114,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(
         f"Chatten: http://{host}:{port}/   API-dokumentation: http://{host}:{port}/docs", flush=True
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # X-Forwarded-For is believed only from FALUN_KB_TRUSTED_PROXIES (the app's middleware),
+    # not from uvicorn's own default of 127.0.0.1
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
     return 0
 
 
@@ -192,14 +194,38 @@ def cmd_wording(args: argparse.Namespace) -> int:
     return 0
 
 
+def admin_reader(args: argparse.Namespace, settings) -> str:
+    """Who reads the audit log from the command line, once the admin token checks out
+    (`--token`, else asked for without echo); SystemExit otherwise."""
+    import getpass
+    import hmac
+
+    expected = settings.http.admin_token
+    if not expected:
+        raise SystemExit("falun-kb: granskningsloggen läses med admin-token (FALUN_KB_ADMIN_TOKEN)")
+    given = args.token if args.token is not None else getpass.getpass("Admin-token: ")
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise SystemExit("falun-kb: fel admin-token / wrong admin token")
+    return f"cli:{getpass.getuser()}"
+
+
 def cmd_audit_export(args: argparse.Namespace) -> int:
-    from service.http.audit import AuditLog
+    from service.http.audit import AuditLog, ReasonRequired
 
     settings = _settings(args)
+    reader = admin_reader(args, settings)
     log = AuditLog.open(settings.data_dir, settings.audit)
+    try:
+        items = (
+            log.reads(reader, args.reason)
+            if args.reads
+            else log.export(reader=reader, reason=args.reason)
+        )
+    except ReasonRequired as exc:
+        raise SystemExit(f"falun-kb: {exc} (--reason)") from None
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
     try:
-        for item in log.export():
+        for item in items:
             out.write(json.dumps(item, ensure_ascii=False) + "\n")
     finally:
         if args.out:
@@ -270,8 +296,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text")
     p.set_defaults(func=cmd_wording)
 
-    p = sub.add_parser("audit-export", help="write the audit log (questions, answers, feedback)")
+    p = sub.add_parser(
+        "audit-export",
+        help="write the audit log (questions, answers, feedback); admin token and reason needed",
+    )
     p.add_argument("--out", help="JSONL file (default: standard output)")
+    p.add_argument("--reason", help="why the log is read (logged with the read; required)")
+    p.add_argument("--token", help="the admin token (default: asked for)")
+    p.add_argument("--reads", action="store_true", help="the log of who read the log, instead")
     p.set_defaults(func=cmd_audit_export)
 
     p = sub.add_parser("bench", help="benchmarks: quality vs baselines, latency, ingest, scale")

@@ -100,6 +100,11 @@ def create_app(
     app.add_middleware(
         RateLimitMiddleware, buckets=buckets, max_body_bytes=http.max_upload_bytes + 65536
     )
+    if http.trusted_proxies:
+        # added last, so it runs first: the rate limit and the audit log see the real client
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(http.trusted_proxies))
     _mount_ui(app)
     return app
 

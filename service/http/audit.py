@@ -32,11 +32,30 @@ CREATE TABLE IF NOT EXISTS feedback (
     helpful INTEGER NOT NULL,
     comment TEXT
 );
+CREATE TABLE IF NOT EXISTS reads (
+    read_at TEXT NOT NULL,
+    reader TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    what TEXT NOT NULL
+);
 """
+MAX_REASON_CHARS = 500
 
 
 class UnknownAnswer(KeyError):
     """Feedback for an answer id the log does not hold (never given, or past retention)."""
+
+
+class ReasonRequired(ValueError):
+    """Reading the audit log without stating why."""
+
+
+def stated_reason(reason: str | None) -> str:
+    """The reason for a read, trimmed; ReasonRequired when there is none."""
+    text = " ".join((reason or "").split())
+    if not text:
+        raise ReasonRequired("ange ett skäl för att läsa granskningsloggen / a reason is required")
+    return text[:MAX_REASON_CHARS]
 
 
 class AuditLog:
@@ -104,10 +123,31 @@ class AuditLog:
         cutoff = ((now or _now()) - self.retention).isoformat()
         with self._lock, self._connect() as db:
             gone = db.execute("DELETE FROM answers WHERE asked_at < ?", (cutoff,)).rowcount
+            db.execute("DELETE FROM reads WHERE read_at < ?", (cutoff,))  # the read log too
         return gone
 
-    def export(self) -> Iterator[dict]:
-        """Every logged answer with its feedback, oldest first (for `falun-kb audit-export`)."""
+    def log_read(self, reader: str, reason: str | None, what: str) -> None:
+        """Note who read the log, why and what; ReasonRequired (nothing read) without a reason."""
+        why = stated_reason(reason)
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT INTO reads VALUES (?, ?, ?, ?)", (_now().isoformat(), reader, why, what)
+            )
+
+    def reads(self, reader: str, reason: str | None) -> list[dict]:
+        """The read log, oldest first; reading it is itself a read."""
+        self.log_read(reader, reason, "reads")
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            return [dict(r) for r in db.execute("SELECT * FROM reads ORDER BY read_at")]
+
+    def export(self, *, reader: str, reason: str | None) -> Iterator[dict]:
+        """Every logged answer with its feedback, oldest first (for `falun-kb audit-export`);
+        the read is logged first, and refused (ReasonRequired) without a reason."""
+        self.log_read(reader, reason, "export")
+        return self._export()
+
+    def _export(self) -> Iterator[dict]:
         with self._connect() as db:
             db.row_factory = sqlite3.Row
             rows = db.execute("SELECT * FROM answers ORDER BY asked_at").fetchall()
