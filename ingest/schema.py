@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from lang import line_of
 
 ChunkKind = Literal["paragraph", "list", "list_item", "goal", "heading", "table"]
+# in force, replaced by another document, or archived; each year's plan is in force for its year
+DocStatus = Literal["gällande", "ersatt", "arkiverad"]
+IN_FORCE: DocStatus = "gällande"
 
 
 class DocumentMeta(BaseModel):
@@ -27,6 +31,10 @@ class DocumentMeta(BaseModel):
     reference: str | None = None
     note: str | None = None
     source: str | None = None
+    # catalog state, read when the index is opened: changing it re-embeds nothing
+    status: DocStatus = IN_FORCE
+    valid_from: date | None = None
+    replaced_by: str | None = None  # the doc_id of the document that replaced this one
 
 
 class Span(BaseModel):

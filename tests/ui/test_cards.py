@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from service.models import Answer, Citation, Location, SearchResult
+from service.models import Answer, Citation, Location, Replacement, SearchResult
 from tests.ui.fakes import FakeKnowledgeBase
 from ui.cards import document_url, highlight_quote
 from ui.cards import render_sources as _render_sources
@@ -113,3 +113,11 @@ def test_fallback_says_the_quotes_stand_in_for_the_llm_and_why():
 
 def test_plain_extractive_answer_has_no_mode_note():
     assert "mode-note" not in render_sources(answer(citation()))
+
+
+def test_a_quote_from_a_replaced_document_is_badged_with_its_replacement():
+    new = Replacement(doc_id="ny", title="Policy 2024", year=2024)
+    html = render_sources(answer(citation(status="ersatt", superseded_by=new)))
+    assert "Ersatt av «Policy 2024» 2024" in html and "badge-superseded" in html
+    assert "Arkiverad" in render_sources(answer(citation(status="arkiverad")))
+    assert "badge-superseded" not in render_sources(answer(citation()))
