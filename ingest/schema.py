@@ -53,6 +53,19 @@ class Span(BaseModel):
     page: int | None = None
 
 
+class PageConfidence(BaseModel):
+    """How sure OCR was of one scanned page (mean word confidence, 0-100; None: no words),
+    the share of its words that are Swedish function words (None: too few to tell), and
+    whether the page should be scanned again."""
+
+    model_config = ConfigDict(frozen=True)
+
+    page: int
+    confidence: float | None
+    swedish: float | None = None
+    low: bool
+
+
 class Document(BaseModel):
     """A loaded document.
 
@@ -75,6 +88,7 @@ class Document(BaseModel):
     # None means plain text, whose headings the structure stage has to guess.
     heading_levels: tuple[tuple[int, int], ...] | None = None
     warnings: tuple[str, ...] = ()
+    ocr_pages: tuple[PageConfidence, ...] = ()  # the OCR'd pages of a scanned PDF
 
     @property
     def doc_id(self) -> str:

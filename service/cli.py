@@ -233,6 +233,31 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feedback_export(args: argparse.Namespace) -> int:
+    from service.http.audit import AuditLog, ReasonRequired
+    from service.http.review import FeedbackDesk, as_eval_item
+
+    settings = _settings(args)
+    reader = admin_reader(args, settings)
+    desk = FeedbackDesk(AuditLog.open(settings.data_dir, settings.audit))
+    try:
+        cases = desk.reviewed(reader=reader, reason=args.reason)
+    except ReasonRequired as exc:
+        raise SystemExit(f"falun-kb: {exc} (--reason)") from None
+    items = [as_eval_item(case) for case in cases]
+    # an answerable question needs the right passage to check retrieval against
+    usable = [item for item in items if item["evidence"] or not item["answerable"]]
+    lines = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in usable)
+    Path(args.as_eval).write_text(lines, encoding="utf-8")
+    print(
+        f"{len(usable)} granskade fall skrivna till {args.as_eval} "
+        f"({len(items) - len(usable)} utan rätt källa hoppades över); "
+        f"kör `falun-kb eval {args.as_eval}`",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench((["--quick"] if args.quick else []) + args.rest)
 
@@ -305,6 +330,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token", help="the admin token (default: asked for)")
     p.add_argument("--reads", action="store_true", help="the log of who read the log, instead")
     p.set_defaults(func=cmd_audit_export)
+
+    p = sub.add_parser(
+        "feedback-export",
+        help="write the reviewed feedback as evaluation questions; admin token and reason needed",
+    )
+    p.add_argument("--as-eval", required=True, metavar="FILE", help="JSONL, dev_questions format")
+    p.add_argument("--reason", help="why the log is read (logged with the read; required)")
+    p.add_argument("--token", help="the admin token (default: asked for)")
+    p.set_defaults(func=cmd_feedback_export)
 
     p = sub.add_parser("bench", help="benchmarks: quality vs baselines, latency, ingest, scale")
     p.add_argument("--quick", action="store_true", help="a smaller run, a few minutes")

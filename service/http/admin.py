@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel, ValidationError
 
-from ingest.schema import DocumentMeta
+from ingest.schema import DocumentMeta, PageConfidence
 from service.models import DocumentInfo, StatusUpdate
 from service.settings import Settings
 
@@ -32,6 +32,7 @@ class FileStatus(BaseModel):
     status: str
     chunks: int
     messages: list[str]
+    ocr_pages: list[PageConfidence] = []  # a scan's pages: OCR confidence, low ones flagged
 
 
 class AdminResult(BaseModel):
@@ -100,7 +101,13 @@ def reindex(request: Request, action: str, doc_id: str | None = None) -> AdminRe
     finally:
         _reindex_lock.release()
     files = [
-        FileStatus(doc_id=f.doc_id, status=f.status, chunks=f.chunks, messages=list(f.messages))
+        FileStatus(
+            doc_id=f.doc_id,
+            status=f.status,
+            chunks=f.chunks,
+            messages=list(f.messages),
+            ocr_pages=list(f.ocr_pages),
+        )
         for f in report.files
     ]
     return AdminResult(action=action, doc_id=doc_id, files=files, unchanged=report.unchanged)

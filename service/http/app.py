@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from index.store import StoreUnavailable
 from service.http.admin import router as admin_router
+from service.http.admin_feedback import router as feedback_router
 from service.http.mcp_http import MCP_METHODS, MCP_PATH, McpHttp
 from service.http.openai_compat import PREFIX as OPENAI_PREFIX
 from service.http.openai_compat import router as openai_router
@@ -91,6 +92,7 @@ def create_app(
 
     app.include_router(router)
     app.include_router(admin_router)
+    app.include_router(feedback_router)
     app.include_router(openai_router)
     # before the UI's mount at "/", which would take every path after it
     app.router.routes.append(Route(MCP_PATH, endpoint=mcp, methods=MCP_METHODS))

@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS answers (
     answer TEXT NOT NULL,
     answerable INTEGER NOT NULL,
     citations TEXT NOT NULL,
-    client TEXT
+    client TEXT,
+    mode TEXT
 );
 CREATE INDEX IF NOT EXISTS answers_asked_at ON answers (asked_at);
 CREATE TABLE IF NOT EXISTS feedback (
@@ -74,12 +75,19 @@ class AuditLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(answers)")}
+            if "mode" not in columns:  # a log written before answers kept their mode
+                db.execute("ALTER TABLE answers ADD COLUMN mode TEXT")
         self.purge()
 
     @classmethod
     def open(cls, data_dir: Path, config: AuditConfig) -> AuditLog:
         """The log in the data directory, kept as `config` says."""
         return cls(Path(data_dir) / AUDIT_FILE, config.retention_days, config.store_client)
+
+    def connect(self) -> sqlite3.Connection:
+        """A connection to the log's database (foreign keys on: deletions cascade)."""
+        return self._connect()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
@@ -90,13 +98,14 @@ class AuditLog:
         """Store one answered question; returns the id the UI sends feedback for."""
         answer_id = uuid.uuid4().hex
         citations = [
-            {"n": c.n, "doc_id": c.doc_id, "section": c.section, "quote": c.quote,
+            {"n": c.n, "doc_id": c.doc_id, "title": c.title, "section": c.section, "quote": c.quote,
              "start_line": c.location.start_line, "end_line": c.location.end_line}
             for c in answer.citations
         ]  # fmt: skip
         with self._lock, self._connect() as db:
             db.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO answers (id, asked_at, question, answer, answerable, citations, "
+                "client, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     answer_id,
                     _now().isoformat(),
@@ -105,6 +114,7 @@ class AuditLog:
                     int(answer.answerable),
                     json.dumps(citations, ensure_ascii=False),
                     client if self.store_client else None,
+                    answer.mode,
                 ),
             )
         return answer_id
