@@ -10,7 +10,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from service.http.admin import Admin
 from service.http.audit import ReasonRequired, UnknownAnswer
-from service.http.review import FeedbackCase, FeedbackDesk, FeedbackQuery, Review, Verdict
+from service.http.review import FeedbackDesk
+from service.review_models import FeedbackCase, FeedbackQuery, Review, Verdict
 
 router = APIRouter(prefix="/api/admin", tags=["administration"])
 

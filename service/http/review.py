@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, date, datetime
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from datetime import UTC, datetime
+from typing import Any
 
 from service.http.audit import AuditLog, UnknownAnswer
+from service.review_models import FeedbackCase, FeedbackEntry, FeedbackQuery, Review
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reviews (
@@ -23,52 +22,7 @@ CREATE TABLE IF NOT EXISTS reviews (
     review TEXT NOT NULL
 );
 """
-Verdict = Literal["ned", "kommentar"]  # a thumbs down; a comment (with either thumb)
 EVAL_PERSONA = "feedback"
-
-
-class Review(BaseModel):
-    """The coordinator's reading of one answer: which citations ([n]) were right and which
-    wrong, whether the documents answer the question at all, and optionally the facts a
-    good answer holds (default: the right citations' quotes)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    right: list[int] = Field(default_factory=list)
-    wrong: list[int] = Field(default_factory=list)
-    answerable: bool | None = Field(None, description="default: whether any citation was right")
-    facts: list[str] = Field(default_factory=list)
-    note: str | None = Field(None, max_length=2000)
-
-
-class FeedbackEntry(BaseModel):
-    given_at: str
-    helpful: bool
-    comment: str | None = None
-
-
-class FeedbackCase(BaseModel):
-    answer_id: str
-    asked_at: str
-    question: str
-    answer: str
-    answerable: bool
-    mode: str | None
-    citations: list[dict[str, Any]]
-    feedback: list[FeedbackEntry]
-    last_feedback_at: str
-    handled_at: str | None = None
-    review: Review | None = None
-
-
-class FeedbackQuery(BaseModel):
-    """Which cases: feedback given from `since` to `until` (dates, inclusive), one verdict,
-    handled or not; None means any."""
-
-    since: date | None = None
-    until: date | None = None
-    verdict: Verdict | None = None
-    handled: bool | None = None
 
 
 class FeedbackDesk:
