@@ -225,6 +225,11 @@ def load_corpus(
         result.documents.append(doc)
     result.documents[:] = repair_damaged(result.documents)
     for meta in catalog.values():
+        if meta.replaced_by is not None and meta.replaced_by not in catalog:
+            message = (
+                f"{meta.file}: replaced_by names no document in the catalog: {meta.replaced_by!r}"
+            )
+            problems.append(IngestProblem(corpus_dir / meta.file, meta.doc_id, "warning", message))
         if meta.doc_id not in seen and not (corpus_dir / meta.file).exists():
             message = f"{meta.file}: listed in the catalog as {meta.doc_id!r} but not found"
             problems.append(IngestProblem(corpus_dir / meta.file, meta.doc_id, "error", message))

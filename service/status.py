@@ -9,11 +9,14 @@ when the replacement answers the question too.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+from pydantic import ValidationError
 
 from index.hybrid import ScoredChunk
 from ingest.load import CATALOG_NAME
@@ -47,7 +50,9 @@ class DocumentStatuses:
             if isinstance(entry, dict):
                 fields = {k: entry.get(k) for k in ("status", "valid_from", "replaced_by")}
                 fields["status"] = fields["status"] or IN_FORCE
-                meta = DocumentMeta.model_validate({**meta.model_dump(), **fields})
+                # an invalid entry keeps what was indexed (the ingest report names it)
+                with contextlib.suppress(ValidationError):
+                    meta = DocumentMeta.model_validate({**meta.model_dump(), **fields})
             metas[doc_id] = meta
         return cls(metas)
 

@@ -91,3 +91,22 @@ def test_status_comes_from_the_catalog_as_it_is_now(tmp_path):
     assert loaded.status("c") == "arkiverad"
     assert loaded.status("a") == "gällande"  # listed without a status: in force
     assert loaded.metas["a"].title == "A"  # only the status fields come from the catalog
+
+
+def test_an_invalid_catalog_status_keeps_what_was_indexed(tmp_path):
+    (tmp_path / "catalog.json").write_text(
+        json.dumps({"c": {"status": "gammal"}}), encoding="utf-8"
+    )
+    assert DocumentStatuses.load(tmp_path, {"c": meta("c")}).status("c") == "gällande"
+
+
+def test_a_replacement_the_catalog_does_not_hold_is_reported_at_ingest(tmp_path):
+    from ingest.load import load_corpus
+
+    (tmp_path / "a.txt").write_text("Gammal policy.\n", encoding="utf-8")
+    catalog = {"a": {"file": "a.txt", "title": "A", "municipality": "M", "doc_type": "policy",
+                     "status": "ersatt", "replaced_by": "finns-inte"}}  # fmt: skip
+    (tmp_path / "catalog.json").write_text(json.dumps(catalog), encoding="utf-8")
+    loaded = load_corpus(tmp_path, ocr=None)
+    assert loaded.documents[0].meta.status == "ersatt"
+    assert any("replaced_by" in p.message and "finns-inte" in p.message for p in loaded.problems)
