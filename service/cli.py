@@ -141,7 +141,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print(answer.answer)
     for c in answer.citations:
         lines = line_range(c.location.start_line, c.location.end_line)
-        print(f"\n[{c.n}] {c.title} ({c.municipality}) › {c.section}, {lines}")
+        note = f" [{c.status_note}]" if c.status_note else ""  # replaced or archived
+        print(f"\n[{c.n}] {c.title} ({c.municipality}){note} › {c.section}, {lines}")
     for r in answer.nearest:
         print(
             f"\nNärliggande: {r.title} › {r.section}, rad {r.location.start_line}: {r.text[:160]}"

@@ -133,6 +133,13 @@ class Source(BaseModel):
             **fields,
         )
 
+    @property
+    def status_note(self) -> str:
+        """How a source not in force reads: "Ersatt av «title» 2024", "Arkiverad"; "" else."""
+        if (new := self.superseded_by) is not None:
+            return f"Ersatt av «{new.title}»" + (f" {new.year}" if new.year is not None else "")
+        return "" if self.status == IN_FORCE else self.status.capitalize()
+
 
 class SearchResult(Source):
     chunk_id: str

@@ -133,15 +133,9 @@ def badges_html(municipality: str, ocr: bool, repaired: bool = False, *, home: s
 
 def superseded_badge(source: Source) -> str:
     """ "Ersatt av «title» 2024" on a quote from a replaced document; "Arkiverad" likewise."""
-    new = source.superseded_by
-    if new is not None:
-        since = f" {new.year}" if new.year is not None else ""
-        text = f"Ersatt av «{new.title}»{since}"
-    elif source.status != "gällande":
-        text = source.status.capitalize()
-    else:
+    if not (note := source.status_note):
         return ""
-    return f'<div class="badges"><span class="badge badge-superseded">{escape(text)}</span></div>'
+    return f'<div class="badges"><span class="badge badge-superseded">{escape(note)}</span></div>'
 
 
 def _card(

@@ -69,6 +69,10 @@ def test_a_replaced_policy_loses_to_its_replacement_and_stays_citable(desk):
         }
         assert c["superseded_by"] == (expected if c["doc_id"] == OLD else None)
 
+    chat = {"model": "falun-kb", "messages": [{"role": "user", "content": QUESTION}]}
+    text = client.post("/v1/chat/completions", json=chat).json()["choices"][0]["message"]
+    assert "Ersatt av «Policy för internationella kontakter 2024» 2024" in text["content"]
+
     old = _ask(client, status="ersatt")  # still citable, badged
     assert old["answerable"] and {c["doc_id"] for c in old["citations"]} == {OLD}
     assert all(
