@@ -32,7 +32,7 @@ from service.models import (
 )
 from service.pipeline import chunker_settings, open_embedder
 from service.settings import Settings
-from service.status import DocumentStatuses
+from service.status import DocumentStatuses, present_tense
 
 
 class UnknownFilterValue(ValueError):
@@ -205,7 +205,7 @@ class KnowledgeBaseService:
         """As `ask`, for a chat that shows the answer as it is written: with an LLM, its
         token deltas first (an unverified draft), then always the final, verified Answer."""
         plan, hits, interpreted = self.read(question, history, filters)
-        if not _asks_about_past(plan, filters):
+        if present_tense(plan.years, filters):
             hits = self.statuses.in_force_first(hits)
         for item in self._responder(extractive).stream(plan, hits):
             if isinstance(item, str):
@@ -223,17 +223,12 @@ class KnowledgeBaseService:
         """The answer, its sources marked with their status; for a present-tense question,
         never resting on replaced documents alone when their replacements answer it."""
         responder = self._responder(extractive)
-        if _asks_about_past(plan, filters):
+        if not present_tense(plan.years, filters):
             return self.statuses.mark_answer(responder.answer(plan, hits))
-
-        def more(doc_ids: list[str]) -> list[ScoredChunk]:
-            return self.retriever.retrieve(
-                plan.text, k=3, filters={"doc_id": doc_ids}, lexical_extra=plan.lexical_extra,
-                lexical_query=plan.lexical_text,
-            )  # fmt: skip
-
         answer = self.statuses.answer_in_force(
-            lambda chosen: responder.answer(plan, chosen), self.statuses.in_force_first(hits), more
+            lambda chosen: responder.answer(plan, chosen),
+            self.statuses.in_force_first(hits),
+            lambda doc_ids: self.retrieve_for(plan, {"doc_id": doc_ids}),
         )
         return self.statuses.mark_answer(answer)
 
@@ -314,9 +309,3 @@ class KnowledgeBaseService:
         a, b = self.docs[doc_a], self.docs[doc_b]  # KeyError for unknown ids, by contract
         chunks_a, chunks_b = self.chunks_of(doc_a), self.chunks_of(doc_b)
         return compare_documents(a, chunks_a, b, chunks_b, topic=topic, names=self.lexicon.names)
-
-
-def _asks_about_past(plan: QueryPlan, filters: Filters | None) -> bool:
-    """A question naming a year, or asking for replaced or archived documents, is answered
-    from the documents as they were; the in-force rule is for the present tense."""
-    return bool(plan.years) or (filters is not None and filters.status is not None)

@@ -21,12 +21,18 @@ from pydantic import ValidationError
 from index.hybrid import ScoredChunk
 from ingest.load import CATALOG_NAME
 from ingest.schema import IN_FORCE, DocStatus, DocumentMeta
-from service.models import Answer, Replacement, Source
+from service.models import Answer, Filters, Replacement, Source
 
 # a doc_id filter that matches no document: a status that no document has
 NO_DOCUMENT = "\x00"
 
 S = TypeVar("S", bound=Source)
+
+
+def present_tense(years: tuple[int, ...], filters: Filters | None) -> bool:
+    """The in-force rule is for the present tense: not for a question naming a year, nor
+    for one that asks for replaced or archived documents (a status filter)."""
+    return not years and (filters is None or filters.status is None)
 
 
 @dataclass(frozen=True)
