@@ -1,5 +1,7 @@
-"""Metadata filters (municipality, document type, year) with one meaning everywhere: as a
-Chroma `where`, over BM25's chunks, and over whole documents (wording lookup)."""
+"""Metadata filters (municipality, document type, year, and a set of doc_ids) with one
+meaning everywhere: as a Chroma `where`, over BM25's chunks, and over whole documents
+(wording lookup). The doc_id filter is how the service narrows to documents by properties
+that are not in the index (their status in the catalog)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,13 @@ from typing import Any
 
 from ingest.schema import DocumentMeta
 
-FILTER_KEYS = ("municipality", "doc_type", "year")
+FILTER_KEYS = ("municipality", "doc_type", "year", "doc_id")
 NO_YEAR = -1  # Chroma metadata cannot hold None
 
 
 def build_where(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """Chroma `where` from {"municipality", "doc_type", "year"}; a list value means any of."""
+    """Chroma `where` from {"municipality", "doc_type", "year", "doc_id"}; a list value
+    means any of."""
     if not filters:
         return None
     unknown = set(filters) - set(FILTER_KEYS)

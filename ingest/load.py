@@ -14,7 +14,7 @@ from ingest.decode import DecodeError, decode_text, split_pages
 from ingest.markup import strip_markup
 from ingest.ocr import OcrOptions
 from ingest.pdf import DEFAULT_OCR, PdfError, read_pdf
-from ingest.schema import Document, DocumentMeta, content_hash
+from ingest.schema import Document, DocumentMeta, PageConfidence, content_hash
 from lang import find_years
 
 log = logging.getLogger(__name__)
@@ -105,10 +105,11 @@ def load_document(
         raise IngestError(path, "the file is empty")
     pages: tuple[int, ...] | None = None
     headings: tuple[tuple[int, int], ...] | None = None
+    confidence: tuple[PageConfidence, ...] = ()
     try:
         if suffix in PDF_SUFFIXES:
             pdf = read_pdf(data, ocr)
-            text, pages, warnings = pdf.text, pdf.pages, pdf.warnings
+            text, pages, warnings, confidence = pdf.text, pdf.pages, pdf.warnings, pdf.confidence
             if pdf.ocr_pages:
                 meta = meta.model_copy(update={"ocr": True})
         else:
@@ -128,6 +129,7 @@ def load_document(
         pages=pages,
         heading_levels=headings,
         warnings=warnings,
+        ocr_pages=confidence,
     )
 
 
@@ -223,6 +225,11 @@ def load_corpus(
         result.documents.append(doc)
     result.documents[:] = repair_damaged(result.documents)
     for meta in catalog.values():
+        if meta.replaced_by is not None and meta.replaced_by not in catalog:
+            message = (
+                f"{meta.file}: replaced_by names no document in the catalog: {meta.replaced_by!r}"
+            )
+            problems.append(IngestProblem(corpus_dir / meta.file, meta.doc_id, "warning", message))
         if meta.doc_id not in seen and not (corpus_dir / meta.file).exists():
             message = f"{meta.file}: listed in the catalog as {meta.doc_id!r} but not found"
             problems.append(IngestProblem(corpus_dir / meta.file, meta.doc_id, "error", message))

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import pymupdf
 
 from ingest.decode import normalize_breaks
-from ingest.ocr import OcrError, OcrOptions, OcrUnavailable, ocr_pdf_pages
+from ingest.ocr import OcrError, OcrOptions, OcrPage, OcrUnavailable, ocr_pdf_scored
+from ingest.schema import PageConfidence
 
 DEFAULT_OCR = OcrOptions()
 
@@ -27,6 +28,7 @@ class PdfText:
     pages: tuple[int, ...]
     warnings: tuple[str, ...]
     ocr_pages: tuple[int, ...] = ()  # pages whose text is OCR output, not a text layer
+    confidence: tuple[PageConfidence, ...] = ()  # of each OCR'd page
 
 
 def _lines(page_text: str) -> list[str]:
@@ -65,8 +67,13 @@ def read_pdf(data: bytes, ocr: OcrOptions | None = DEFAULT_OCR) -> PdfText:
             except (RuntimeError, ValueError) as err:
                 raise PdfError(f"page {number} cannot be read: {err}") from err
         scanned = [n for n, t in texts.items() if not t.strip()]
-        ocr_texts, ocr_problem = _ocr(doc, scanned, ocr)
+        ocr_pages, ocr_problem = _ocr(doc, scanned, ocr)
+        ocr_texts = {n: page.text for n, page in ocr_pages.items()}
         engine = f"Tesseract {ocr.lang}" if ocr else ""
+        confidence = [
+            PageConfidence(page=n, confidence=p.confidence, swedish=p.swedish, low=p.low)
+            for n, p in sorted(ocr_pages.items())
+        ]
         for number in scanned:
             if ocr_texts.get(number, "").strip():
                 texts[number] = ocr_texts[number]
@@ -82,6 +89,7 @@ def read_pdf(data: bytes, ocr: OcrOptions | None = DEFAULT_OCR) -> PdfText:
             page_lines = _lines(page_text)
             lines.extend(page_lines)
             pages.extend([number] * len(page_lines))
+    warnings.extend(_flag(c) for c in confidence if c.low)
     if not lines:
         reason = f": {ocr_problem}" if ocr_problem else ", and OCR found no text"
         raise PdfError(f"no page has a text layer (needs OCR){reason}")
@@ -90,18 +98,29 @@ def read_pdf(data: bytes, ocr: OcrOptions | None = DEFAULT_OCR) -> PdfText:
         pages=tuple(pages),
         warnings=tuple(warnings),
         ocr_pages=tuple(sorted(n for n in scanned if ocr_texts.get(n, "").strip())),
+        confidence=tuple(confidence),
+    )
+
+
+def _flag(page: PageConfidence) -> str:
+    """The report's line for a page to scan again, with what OCR saw."""
+    sure = "no words read" if page.confidence is None else f"confidence {page.confidence:.0f}"
+    swedish = "" if page.swedish is None else f", Swedish words {page.swedish:.0%}"
+    return (
+        f"page {page.page}: OCR {sure}{swedish}; scan it again "
+        "(a photo, upside down, another language, or too faint?)"
     )
 
 
 def _ocr(
     doc: pymupdf.Document, scanned: list[int], ocr: OcrOptions | None
-) -> tuple[dict[int, str], str | None]:
-    """OCR text of the scanned pages, or why there is none (a warning, not an error)."""
+) -> tuple[dict[int, OcrPage], str | None]:
+    """OCR of the scanned pages, or why there is none (a warning, not an error)."""
     if not scanned:
         return {}, None
     if ocr is None:
         return {}, "OCR is turned off"
     try:
-        return ocr_pdf_pages(doc, scanned, ocr), None
+        return ocr_pdf_scored(doc, scanned, ocr), None
     except (OcrUnavailable, OcrError) as err:
         return {}, str(err)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from lang import line_of
 
 ChunkKind = Literal["paragraph", "list", "list_item", "goal", "heading", "table"]
+# in force, replaced by another document, or archived; each year's plan is in force for its year
+DocStatus = Literal["gällande", "ersatt", "arkiverad"]
+IN_FORCE: DocStatus = "gällande"
 
 
 class DocumentMeta(BaseModel):
@@ -27,6 +31,10 @@ class DocumentMeta(BaseModel):
     reference: str | None = None
     note: str | None = None
     source: str | None = None
+    # catalog state, read when the index is opened: changing it re-embeds nothing
+    status: DocStatus = IN_FORCE
+    valid_from: date | None = None
+    replaced_by: str | None = None  # the doc_id of the document that replaced this one
 
 
 class Span(BaseModel):
@@ -43,6 +51,19 @@ class Span(BaseModel):
     start_line: int
     end_line: int
     page: int | None = None
+
+
+class PageConfidence(BaseModel):
+    """How sure OCR was of one scanned page (mean word confidence, 0-100; None: no words),
+    the share of its words that are Swedish function words (None: too few to tell), and
+    whether the page should be scanned again."""
+
+    model_config = ConfigDict(frozen=True)
+
+    page: int
+    confidence: float | None
+    swedish: float | None = None
+    low: bool
 
 
 class Document(BaseModel):
@@ -67,6 +88,7 @@ class Document(BaseModel):
     # None means plain text, whose headings the structure stage has to guess.
     heading_levels: tuple[tuple[int, int], ...] | None = None
     warnings: tuple[str, ...] = ()
+    ocr_pages: tuple[PageConfidence, ...] = ()  # the OCR'd pages of a scanned PDF
 
     @property
     def doc_id(self) -> str:

@@ -114,7 +114,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(
         f"Chatten: http://{host}:{port}/   API-dokumentation: http://{host}:{port}/docs", flush=True
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # X-Forwarded-For is believed only from FALUN_KB_TRUSTED_PROXIES (the app's middleware),
+    # not from uvicorn's own default of 127.0.0.1
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
     return 0
 
 
@@ -139,7 +141,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print(answer.answer)
     for c in answer.citations:
         lines = line_range(c.location.start_line, c.location.end_line)
-        print(f"\n[{c.n}] {c.title} ({c.municipality}) › {c.section}, {lines}")
+        note = f" [{c.status_note}]" if c.status_note else ""  # replaced or archived
+        print(f"\n[{c.n}] {c.title} ({c.municipality}){note} › {c.section}, {lines}")
     for r in answer.nearest:
         print(
             f"\nNärliggande: {r.title} › {r.section}, rad {r.location.start_line}: {r.text[:160]}"
@@ -192,21 +195,6 @@ def cmd_wording(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_audit_export(args: argparse.Namespace) -> int:
-    from service.http.audit import AuditLog
-
-    settings = _settings(args)
-    log = AuditLog.open(settings.data_dir, settings.audit)
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
-    try:
-        for item in log.export():
-            out.write(json.dumps(item, ensure_ascii=False) + "\n")
-    finally:
-        if args.out:
-            out.close()
-    return 0
-
-
 def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench((["--quick"] if args.quick else []) + args.rest)
 
@@ -234,6 +222,8 @@ def cmd_repair(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from service.cli_audit import add_audit_commands
+
     parser = argparse.ArgumentParser(prog="falun-kb", description=__doc__)
     parser.add_argument("--data-dir", help="index and data directory (FALUN_KB_DATA_DIR)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -270,9 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text")
     p.set_defaults(func=cmd_wording)
 
-    p = sub.add_parser("audit-export", help="write the audit log (questions, answers, feedback)")
-    p.add_argument("--out", help="JSONL file (default: standard output)")
-    p.set_defaults(func=cmd_audit_export)
+    add_audit_commands(sub)  # audit-export, feedback-export: service/cli_audit.py
 
     p = sub.add_parser("bench", help="benchmarks: quality vs baselines, latency, ingest, scale")
     p.add_argument("--quick", action="store_true", help="a smaller run, a few minutes")

@@ -48,8 +48,10 @@ class AuditConfig:
 @dataclass(frozen=True)
 class HttpConfig:
     """Serving: address, upload limit, the admin token (admin is off without one), the
-    OpenAI-compatible API's bearer token (open without one, like /api/ask), and the
-    per-client limit on the open question endpoints (requests per second, burst)."""
+    OpenAI-compatible API's bearer token (open without one, like /api/ask), the
+    per-client limit on the open question endpoints (requests per second, burst), and the
+    reverse proxies (CIDRs) whose X-Forwarded-For is believed; from anyone else the peer
+    address is the client, for the rate limit and the audit log."""
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -58,6 +60,7 @@ class HttpConfig:
     api_token: str | None = None
     rate_limit_per_second: float = 10.0
     rate_limit_burst: int = 50
+    trusted_proxies: tuple[str, ...] = ()
 
 
 DEFAULT_LLM = LlmConfig()

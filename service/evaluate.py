@@ -41,6 +41,8 @@ class QuestionResult:
     persona: str = ""
     missing_evidence: list[str] = field(default_factory=list)
     missing_facts: list[str] = field(default_factory=list)
+    # of the passages a reviewer marked as wrongly cited, the share the answer still quotes
+    wrong_cited: float | None = None
 
 
 @dataclass
@@ -94,6 +96,7 @@ def _summary(qs: list[QuestionResult]) -> dict[str, Any]:
         "mrr": metric("reciprocal_rank"),
         "facts_present": metric("facts_present"),
         "quotes_verbatim": metric("quotes_verbatim"),
+        "wrong_evidence_cited": metric("wrong_cited"),
         "answerable_accuracy": _share([q.answerable_given == q.answerable_expected for q in qs]),
         "answered_when_answerable": _share([q.answerable_given for q in answerable]),
         "refused_when_unanswerable": _share([not q.answerable_given for q in unanswerable]),
@@ -109,7 +112,7 @@ def _fmt(value: float | None) -> str:
 
 
 PERSONAS = frozenset(
-    ["staff", "onboarding", "wording", "compare", "falkoping", "list", "unanswerable"]
+    ["staff", "onboarding", "wording", "compare", "falkoping", "list", "unanswerable", "feedback"]
 )
 
 
@@ -161,6 +164,9 @@ def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResul
     folded_answer = _comparable(answer.answer)
     facts_present = mean(_comparable(f) in folded_answer for f in facts) if facts else None
     quotes = [c.quote in pipeline.document_text(c.doc_id) for c in answer.citations]
+    wrong = [_comparable(w) for w in item.get("wrong_evidence", [])]
+    cited = [_comparable(c.quote) for c in answer.citations]
+    wrong_cited = mean(any(w in q or q in w for q in cited) for w in wrong) if wrong else None
     return QuestionResult(
         id=str(item.get("id", "")),
         question=item["question"],
@@ -175,6 +181,7 @@ def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResul
         answer=answer.answer,
         missing_evidence=missing_evidence,
         missing_facts=[f for f in facts if _comparable(f) not in folded_answer],
+        wrong_cited=wrong_cited,
     )
 
 

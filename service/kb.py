@@ -32,6 +32,7 @@ from service.models import (
 )
 from service.pipeline import chunker_settings, open_embedder
 from service.settings import Settings
+from service.status import DocumentStatuses, present_tense
 
 
 class UnknownFilterValue(ValueError):
@@ -76,6 +77,10 @@ class KnowledgeBaseService:
             "doc_type": sorted({m.doc_type for m in metas}),
             "year": sorted({m.year for m in metas if m.year is not None}),
         }
+        # which documents are in force: the catalog's word now, not the index's
+        self.statuses = DocumentStatuses.load(
+            settings.corpus_dir, {doc_id: d.meta for doc_id, d in self.docs.items()}
+        )
         self.chunk_counts: dict[str, int] = {}
         for chunk in index.chunks.values():
             self.chunk_counts[chunk.doc_id] = self.chunk_counts.get(chunk.doc_id, 0) + 1
@@ -126,6 +131,7 @@ class KnowledgeBaseService:
             return {}
         options = self.filter_options()
         given = filters.model_dump(exclude_none=True)
+        status = given.pop("status", None)
         for key, value in given.items():
             if value not in options[key]:
                 known = ", ".join(str(v) for v in options[key])
@@ -133,6 +139,8 @@ class KnowledgeBaseService:
                     f"okänt värde för {key}: {value!r} (kända värden: {known}) / "
                     f"unknown {key} {value!r}"
                 )
+        if status is not None:
+            given["doc_id"] = self.statuses.with_status(status)
         return given
 
     # --- operations ----------------------------------------------------------------------
@@ -143,7 +151,7 @@ class KnowledgeBaseService:
         hits = self.retriever.retrieve(
             query, k=k, filters=where or None, lexical_extra=plan.lexical_extra
         )
-        return [self.answerer.search_result(h) for h in hits]
+        return [self.statuses.mark(self.answerer.search_result(h)) for h in hits]
 
     def retrieve_for(self, plan: QueryPlan, where: dict[str, Any]) -> list[ScoredChunk]:
         """Passages for answering: the named municipality, and each named year's documents."""
@@ -182,7 +190,7 @@ class KnowledgeBaseService:
         quotes alone even then (the OpenAI-compatible API's `falun-kb` model). `history`
         holds the conversation's earlier questions, oldest first, for a follow-up."""
         plan, hits, interpreted = self.read(question, history, filters)
-        answer = self._responder(extractive).answer(plan, hits)
+        answer = self._in_force(plan, hits, filters, extractive)
         return self._logged(self._interpreted(answer, question, interpreted), client)
 
     def ask_stream(
@@ -197,14 +205,38 @@ class KnowledgeBaseService:
         """As `ask`, for a chat that shows the answer as it is written: with an LLM, its
         token deltas first (an unverified draft), then always the final, verified Answer."""
         plan, hits, interpreted = self.read(question, history, filters)
+        if present_tense(plan.years, filters):
+            hits = self.statuses.in_force_first(hits)
         for item in self._responder(extractive).stream(plan, hits):
             if isinstance(item, str):
                 yield item
             else:
-                yield self._logged(self._interpreted(item, question, interpreted), client)
+                answer = self.statuses.mark_answer(item)
+                yield self._logged(self._interpreted(answer, question, interpreted), client)
 
     def _responder(self, extractive: bool) -> Answerer:
         return self.answerer if extractive else self.responder
+
+    def _in_force(
+        self, plan: QueryPlan, hits: list[ScoredChunk], filters: Filters | None, extractive: bool
+    ) -> Answer:
+        """The answer, its sources marked with their status; for a present-tense question,
+        never resting on replaced documents alone when their replacements answer it."""
+        responder = self._responder(extractive)
+        if not present_tense(plan.years, filters):
+            return self.statuses.mark_answer(responder.answer(plan, hits))
+        answer = self.statuses.answer_in_force(
+            lambda chosen: responder.answer(plan, chosen),
+            self.statuses.in_force_first(hits),
+            lambda doc_ids: self.retrieve_for(plan, {"doc_id": doc_ids}),
+        )
+        return self.statuses.mark_answer(answer)
+
+    def reload_statuses(self) -> None:
+        """Read the documents' status from the catalog again (after an admin change)."""
+        self.statuses = DocumentStatuses.load(
+            self.settings.corpus_dir, {doc_id: d.meta for doc_id, d in self.docs.items()}
+        )
 
     def plan(self, question: str) -> QueryPlan:
         return plan_query(question, self.filter_options()["municipality"], self.lexicon)  # type: ignore[arg-type]
@@ -245,11 +277,13 @@ class KnowledgeBaseService:
 
     def info(self, doc_id: str) -> DocumentInfo:
         meta = self.docs[doc_id].meta
-        return DocumentInfo.of(
+        info = DocumentInfo.of(
             meta,
             ocr=meta.ocr,
             chunks=self.chunk_counts.get(doc_id, 0),
+            valid_from=self.statuses.metas[doc_id].valid_from,
         )
+        return self.statuses.mark(info)
 
     def document(self, doc_id: str) -> DocumentDetail:
         doc = self.docs[doc_id]  # KeyError for unknown ids, by contract

@@ -50,7 +50,8 @@ def _where(r: Citation | SearchResult) -> str:
     year = f", {r.year}" if r.year is not None else ""
     section = f" › {r.section}" if r.section else ""
     lines = line_range(r.location.start_line, r.location.end_line)
-    return f"«{r.title}» ({r.municipality}{year}; {r.doc_id}){section}, {lines}"
+    note = f" [{r.status_note}]" if r.status_note else ""  # replaced or archived
+    return f"«{r.title}» ({r.municipality}{year}; {r.doc_id}){note}{section}, {lines}"
 
 
 def answer_text(answer: Answer) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ingest.schema import DocumentMeta, Span
+from ingest.schema import IN_FORCE, DocStatus, DocumentMeta, Span
 
 MAX_QUESTION_CHARS = 2000
 
@@ -19,9 +20,10 @@ class Filters(BaseModel):
     municipality: str | None = None
     doc_type: str | None = None
     year: int | None = None
+    status: DocStatus | None = None
 
     def is_empty(self) -> bool:
-        return self.municipality is None and self.doc_type is None and self.year is None
+        return all(v is None for v in (self.municipality, self.doc_type, self.year, self.status))
 
 
 def text_field(what: str) -> AfterValidator:
@@ -92,9 +94,20 @@ class Location(BaseModel):
         return cls(start_line=span.start_line, end_line=span.end_line, page=span.page)
 
 
+class Replacement(BaseModel):
+    """The document in force that replaced a cited one ("Ersatt av «title» 2024")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str
+    title: str
+    year: int | None = Field(None, description="from when it applies: valid_from, else its year")
+
+
 class Source(BaseModel):
     """The document a result comes from: its catalog fields, declared once for every result
-    (search hit, citation, document listing)."""
+    (search hit, citation, document listing). `status` and `superseded_by` are the
+    catalog's current word on it, set by the service after retrieval."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -103,6 +116,10 @@ class Source(BaseModel):
     municipality: str
     doc_type: str
     year: int | None
+    status: DocStatus = IN_FORCE
+    superseded_by: Replacement | None = Field(
+        None, description="set when the document is replaced or archived and its replacement known"
+    )
 
     @classmethod
     def of(cls, source: DocumentMeta | Source, **fields: Any) -> Self:
@@ -115,6 +132,13 @@ class Source(BaseModel):
             year=source.year,
             **fields,
         )
+
+    @property
+    def status_note(self) -> str:
+        """How a source not in force reads: "Ersatt av «title» 2024", "Arkiverad"; "" else."""
+        if (new := self.superseded_by) is not None:
+            return f"Ersatt av «{new.title}»" + (f" {new.year}" if new.year is not None else "")
+        return "" if self.status == IN_FORCE else self.status.capitalize()
 
 
 class SearchResult(Source):
@@ -173,6 +197,18 @@ class Answer(BaseModel):
 class DocumentInfo(Source):
     ocr: bool
     chunks: int
+    valid_from: date | None = None
+
+
+class StatusUpdate(BaseModel):
+    """A change of a document's status (PATCH /api/admin/documents/{doc_id}); fields not
+    given stay as they are, `null` clears one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: DocStatus | None = None
+    valid_from: date | None = None
+    replaced_by: str | None = Field(None, max_length=100)
 
 
 class DocumentDetail(DocumentInfo):

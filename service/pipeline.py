@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ingest.chunk import ChunkerConfig, chunk_document
 from ingest.load import load_corpus
-from ingest.schema import Chunk, Document
+from ingest.schema import Chunk, Document, PageConfidence
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ class FileReport:
     status: str  # "ok" | "warning" | "error"
     chunks: int = 0
     messages: tuple[str, ...] = ()
+    ocr_pages: tuple[PageConfidence, ...] = ()  # each scanned page's OCR confidence
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,13 @@ class IngestReport:
         for f in self.files:
             lines.append(f"{f.status:8} {f.chunks:>6}  {f.doc_id}  ({f.path})")
             lines.extend(f"{'':17}- {m}" for m in f.messages)
+            if f.ocr_pages:
+                pages = ", ".join(
+                    f"{p.page}: {'-' if p.confidence is None else f'{p.confidence:.0f}'}"
+                    f"{' (skanna om)' if p.low else ''}"
+                    for p in f.ocr_pages
+                )
+                lines.append(f"{'':17}- OCR-säkerhet per sida / OCR confidence by page: {pages}")
         lines.append("-" * 60)
         indexed = sum(f.status != "error" for f in self.files)
         lines.append(f"{indexed} documents, {self.chunks} chunks indexed with {self.embedder}")
@@ -82,7 +90,9 @@ def load_and_chunk(
         path = str(corpus_dir / doc.meta.file)
         messages = tuple(problems.pop(path, [])) + doc.warnings
         status = "warning" if messages else "ok"
-        reports.append(FileReport(doc.doc_id, path, status, len(doc_chunks), messages))
+        reports.append(
+            FileReport(doc.doc_id, path, status, len(doc_chunks), messages, doc.ocr_pages)
+        )
     for path, messages in problems.items():
         status = "error" if path in errors else "warning"
         reports.append(

@@ -7,9 +7,10 @@ stage its part as that config object (`settings.retrieval`, `settings.answer`, .
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.config import DEFAULT_EMBEDDER, DEFAULT_RETRIEVAL, EmbedderConfig, RetrievalConfig
@@ -30,6 +31,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 _CHUNKER = ChunkerConfig()
 _ANSWER = AnswerConfig()
+
+
+def proxy_networks(value: str) -> tuple[str, ...]:
+    """The networks of a comma-separated FALUN_KB_TRUSTED_PROXIES value."""
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 class Settings(BaseSettings):
@@ -86,6 +92,19 @@ class Settings(BaseSettings):
     api_token: SecretStr | None = None
     rate_limit_per_second: float = DEFAULT_HTTP.rate_limit_per_second
     rate_limit_burst: int = DEFAULT_HTTP.rate_limit_burst
+    # reverse proxies whose X-Forwarded-For is believed, comma-separated CIDRs or addresses
+    # ("10.0.0.0/8, 127.0.0.1"); unset = the peer address is the client
+    trusted_proxies: str = ""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: str) -> str:
+        for part in proxy_networks(value):
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"not an IP address or CIDR network: {part!r}") from None
+        return value
 
     # --- each stage's part -------------------------------------------------------------
 
@@ -140,4 +159,5 @@ class Settings(BaseSettings):
             api_token=api_token,
             rate_limit_per_second=self.rate_limit_per_second,
             rate_limit_burst=self.rate_limit_burst,
+            trusted_proxies=proxy_networks(self.trusted_proxies),
         )

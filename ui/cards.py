@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote as url_quote
 
-from service.models import Answer, Citation, Filters, Location, SearchResult, line_range
+from service.models import Answer, Citation, Filters, Location, SearchResult, Source, line_range
 from ui.passage import _passage, passage_html
 from ui.quote_display import render_marked
 
@@ -39,6 +39,7 @@ CARDS_CSS = """
 }
 .badge-other-municipality { background: #fde2c4; color: #7a3b00; border: 1px solid #e59a4b; }
 .badge-ocr { background: #e4e4f7; color: #2b2b6b; border: 1px solid #9a9ad6; }
+.badge-superseded { background: #f3e1e1; color: #6b1f1f; border: 1px solid #c98b8b; }
 .card-passage {
   margin: 0.5rem 0; padding: 0.4rem 0.6rem; border-left: 3px solid var(--border-color-primary);
   white-space: pre-wrap; font-size: 0.92rem; line-height: 1.45;
@@ -95,12 +96,21 @@ def badges_html(municipality: str, ocr: bool, repaired: bool = False, *, home: s
     return f'<div class="badges">{"".join(badges)}</div>' if badges else ""
 
 
+def superseded_badge(source: Source) -> str:
+    """ "Ersatt av «title» 2024" on a quote from a replaced document; "Arkiverad" likewise."""
+    if not (note := source.status_note):
+        return ""
+    return f'<div class="badges"><span class="badge badge-superseded">{escape(note)}</span></div>'
+
+
 def _card(
     css_class: str, head: str, *, municipality: str, doc_type: str, year: int | None,
     section: str, location: Location, doc_id: str, passage_html: str, ocr: bool,
     extra_attrs: str = "", repaired: bool = False, raw_lines: str | None = None, home: str,
+    status_html: str = "",
 ) -> str:  # fmt: skip
     section_html = f'<div class="card-section">{escape(section)}</div>' if section else ""
+    section_html += status_html
     return (
         f'<article class="{css_class}" data-doc-id="{escape(doc_id)}"{extra_attrs}>'
         f"<div>{head}</div>"
@@ -138,7 +148,7 @@ def citation_card(cs: Citation | list[Citation], home: str, turn: int = 0) -> st
         year=c.year, section=c.section, location=_joined_location(group), doc_id=c.doc_id,
         passage_html=passage_html(c.context, [x.quote for x in group]), ocr=c.ocr,
         extra_attrs=f' id="{card_id(turn, c.n)}"', repaired=c.repaired, raw_lines=c.raw_lines,
-        home=home,
+        home=home, status_html=superseded_badge(c),
     )  # fmt: skip
 
 
@@ -170,6 +180,7 @@ def nearest_card(r: SearchResult, home: str) -> str:
         "nearest-card", head, municipality=r.municipality, doc_type=r.doc_type,
         year=r.year, section=r.section, location=r.location, doc_id=r.doc_id,
         passage_html=_passage(render_marked(r.text, [])), ocr=False, home=home,
+        status_html=superseded_badge(r),
     )  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""Corpus administration over the API: upload, replace, delete, reindex; bearer-token only."""
+"""Corpus administration over the API: upload, replace, delete, reindex, a document's
+status; bearer-token only."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from ingest.schema import DocumentMeta, PageConfidence
+from service.models import DocumentInfo, StatusUpdate
 from service.settings import Settings
 
 ALLOWED_SUFFIXES = {".txt", ".md", ".pdf"}
@@ -20,6 +23,8 @@ _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 
 router = APIRouter(prefix="/api/admin", tags=["administration"])
 _reindex_lock = threading.Lock()
+_catalog_lock = threading.Lock()
+STATUS_FIELDS = ("status", "valid_from", "replaced_by")
 
 
 class FileStatus(BaseModel):
@@ -27,6 +32,7 @@ class FileStatus(BaseModel):
     status: str
     chunks: int
     messages: list[str]
+    ocr_pages: list[PageConfidence] = []  # a scan's pages: OCR confidence, low ones flagged
 
 
 class AdminResult(BaseModel):
@@ -95,7 +101,13 @@ def reindex(request: Request, action: str, doc_id: str | None = None) -> AdminRe
     finally:
         _reindex_lock.release()
     files = [
-        FileStatus(doc_id=f.doc_id, status=f.status, chunks=f.chunks, messages=list(f.messages))
+        FileStatus(
+            doc_id=f.doc_id,
+            status=f.status,
+            chunks=f.chunks,
+            messages=list(f.messages),
+            ocr_pages=list(f.ocr_pages),
+        )
         for f in report.files
     ]
     return AdminResult(action=action, doc_id=doc_id, files=files, unchanged=report.unchanged)
@@ -135,7 +147,9 @@ async def upload_document(
     _write_atomic(target, data)
     if old and old != name:
         (settings.corpus_dir / old).unlink(missing_ok=True)
+    kept = {k: v for k, v in catalog.get(ident, {}).items() if k in STATUS_FIELDS}
     catalog[ident] = {
+        **kept,  # a new version of a document keeps its status
         "file": name,
         "title": title,
         "municipality": municipality or settings.home_municipality,
@@ -159,6 +173,36 @@ async def delete_document(request: Request, doc_id: str, _: Admin) -> AdminResul
     (settings.corpus_dir / Path(entry["file"]).name).unlink(missing_ok=True)
     _save_catalog(settings, catalog)
     return await _reindex_async(request, "delete", ident)
+
+
+@router.patch("/documents/{doc_id}", response_model=DocumentInfo)
+def set_status(request: Request, doc_id: str, body: StatusUpdate, _: Admin) -> DocumentInfo:
+    """Mark a document in force (`gällande`), replaced (`ersatt`, `replaced_by` another
+    document) or archived (`arkiverad`), from `valid_from`; saved in the catalog and in effect
+    at once, without re-embedding anything."""
+    settings: Settings = request.app.state.settings
+    ident = safe_doc_id(doc_id)
+    kb = request.app.state.kb
+    with _catalog_lock:
+        catalog = _catalog(settings)
+        if ident not in catalog or ident not in kb.docs:
+            raise HTTPException(404, f"Okänt dokument / unknown document: {ident!r}")
+        change = body.model_dump(mode="json", exclude_unset=True)
+        new = change.get("replaced_by")
+        if new is not None and (new == ident or new not in catalog):
+            raise HTTPException(
+                422, f"replaced_by: okänt ersättande dokument / unknown replacement: {new!r}"
+            )
+        entry = {**catalog[ident], **change}
+        entry = {k: v for k, v in entry.items() if not (k in STATUS_FIELDS and v is None)}
+        try:
+            DocumentMeta.model_validate({**entry, "doc_id": ident})
+        except ValidationError as exc:
+            raise HTTPException(422, str(exc)) from None
+        catalog[ident] = entry
+        _save_catalog(settings, catalog)
+        kb.reload_statuses()
+    return kb.info(ident)
 
 
 @router.post("/reindex", response_model=AdminResult)

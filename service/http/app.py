@@ -12,6 +12,9 @@ from starlette.routing import Route
 
 from index.store import StoreUnavailable
 from service.http.admin import router as admin_router
+from service.http.admin_feedback import router as feedback_router
+from service.http.admin_page import AdminPageGuard
+from service.http.admin_page import router as admin_page_router
 from service.http.mcp_http import MCP_METHODS, MCP_PATH, McpHttp
 from service.http.openai_compat import PREFIX as OPENAI_PREFIX
 from service.http.openai_compat import router as openai_router
@@ -91,6 +94,8 @@ def create_app(
 
     app.include_router(router)
     app.include_router(admin_router)
+    app.include_router(feedback_router)
+    app.include_router(admin_page_router)
     app.include_router(openai_router)
     # before the UI's mount at "/", which would take every path after it
     app.router.routes.append(Route(MCP_PATH, endpoint=mcp, methods=MCP_METHODS))
@@ -100,6 +105,12 @@ def create_app(
     app.add_middleware(
         RateLimitMiddleware, buckets=buckets, max_body_bytes=http.max_upload_bytes + 65536
     )
+    app.add_middleware(AdminPageGuard, token=http.admin_token)  # /admin: the review page
+    if http.trusted_proxies:
+        # added last, so it runs first: the rate limit and the audit log see the real client
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(http.trusted_proxies))
     _mount_ui(app)
     return app
 
@@ -116,8 +127,15 @@ def jsonable(errors: object) -> object:
 
 def _mount_ui(app: FastAPI) -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network here
-    from ui.mount import mount_ui  # heavy (gradio): only when an app is built
+    from service.http.review import FeedbackDesk
+    from ui.admin_page import mount_admin  # heavy (gradio): only when an app is built
+    from ui.mount import mount_ui
 
+    def desk() -> FeedbackDesk | None:
+        audit = app.state.kb.audit
+        return FeedbackDesk(audit) if audit is not None else None
+
+    mount_admin(app, desk)  # before the chat's mount at "/", which matches every path
     # the UI asks app.state for the knowledge base on every call: a reindex swaps it
     examples = example_questions(app.state.settings.examples_file)
     mount_ui(app, lambda: app.state.kb, examples)

@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS answers (
     answer TEXT NOT NULL,
     answerable INTEGER NOT NULL,
     citations TEXT NOT NULL,
-    client TEXT
+    client TEXT,
+    mode TEXT
 );
 CREATE INDEX IF NOT EXISTS answers_asked_at ON answers (asked_at);
 CREATE TABLE IF NOT EXISTS feedback (
@@ -32,11 +33,30 @@ CREATE TABLE IF NOT EXISTS feedback (
     helpful INTEGER NOT NULL,
     comment TEXT
 );
+CREATE TABLE IF NOT EXISTS reads (
+    read_at TEXT NOT NULL,
+    reader TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    what TEXT NOT NULL
+);
 """
+MAX_REASON_CHARS = 500
 
 
 class UnknownAnswer(KeyError):
     """Feedback for an answer id the log does not hold (never given, or past retention)."""
+
+
+class ReasonRequired(ValueError):
+    """Reading the audit log without stating why."""
+
+
+def stated_reason(reason: str | None) -> str:
+    """The reason for a read, trimmed; ReasonRequired when there is none."""
+    text = " ".join((reason or "").split())
+    if not text:
+        raise ReasonRequired("ange ett skäl för att läsa granskningsloggen / a reason is required")
+    return text[:MAX_REASON_CHARS]
 
 
 class AuditLog:
@@ -55,12 +75,19 @@ class AuditLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(answers)")}
+            if "mode" not in columns:  # a log written before answers kept their mode
+                db.execute("ALTER TABLE answers ADD COLUMN mode TEXT")
         self.purge()
 
     @classmethod
     def open(cls, data_dir: Path, config: AuditConfig) -> AuditLog:
         """The log in the data directory, kept as `config` says."""
         return cls(Path(data_dir) / AUDIT_FILE, config.retention_days, config.store_client)
+
+    def connect(self) -> sqlite3.Connection:
+        """A connection to the log's database (foreign keys on: deletions cascade)."""
+        return self._connect()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
@@ -71,13 +98,14 @@ class AuditLog:
         """Store one answered question; returns the id the UI sends feedback for."""
         answer_id = uuid.uuid4().hex
         citations = [
-            {"n": c.n, "doc_id": c.doc_id, "section": c.section, "quote": c.quote,
+            {"n": c.n, "doc_id": c.doc_id, "title": c.title, "section": c.section, "quote": c.quote,
              "start_line": c.location.start_line, "end_line": c.location.end_line}
             for c in answer.citations
         ]  # fmt: skip
         with self._lock, self._connect() as db:
             db.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO answers (id, asked_at, question, answer, answerable, citations, "
+                "client, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     answer_id,
                     _now().isoformat(),
@@ -86,6 +114,7 @@ class AuditLog:
                     int(answer.answerable),
                     json.dumps(citations, ensure_ascii=False),
                     client if self.store_client else None,
+                    answer.mode,
                 ),
             )
         return answer_id
@@ -104,10 +133,31 @@ class AuditLog:
         cutoff = ((now or _now()) - self.retention).isoformat()
         with self._lock, self._connect() as db:
             gone = db.execute("DELETE FROM answers WHERE asked_at < ?", (cutoff,)).rowcount
+            db.execute("DELETE FROM reads WHERE read_at < ?", (cutoff,))  # the read log too
         return gone
 
-    def export(self) -> Iterator[dict]:
-        """Every logged answer with its feedback, oldest first (for `falun-kb audit-export`)."""
+    def log_read(self, reader: str, reason: str | None, what: str) -> None:
+        """Note who read the log, why and what; ReasonRequired (nothing read) without a reason."""
+        why = stated_reason(reason)
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT INTO reads VALUES (?, ?, ?, ?)", (_now().isoformat(), reader, why, what)
+            )
+
+    def reads(self, reader: str, reason: str | None) -> list[dict]:
+        """The read log, oldest first; reading it is itself a read."""
+        self.log_read(reader, reason, "reads")
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            return [dict(r) for r in db.execute("SELECT * FROM reads ORDER BY read_at")]
+
+    def export(self, *, reader: str, reason: str | None) -> Iterator[dict]:
+        """Every logged answer with its feedback, oldest first (for `falun-kb audit-export`);
+        the read is logged first, and refused (ReasonRequired) without a reason."""
+        self.log_read(reader, reason, "export")
+        return self._export()
+
+    def _export(self) -> Iterator[dict]:
         with self._connect() as db:
             db.row_factory = sqlite3.Row
             rows = db.execute("SELECT * FROM answers ORDER BY asked_at").fetchall()

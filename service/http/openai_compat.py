@@ -155,6 +155,8 @@ def source_line(c: Citation | SearchResult, base: str, label: str) -> str:
     """`[n] «title», section, rad a–b: <link>`."""
     loc = c.location
     parts = [f"{label} «{c.title}»"]
+    if c.status_note:  # a replaced or archived document says so
+        parts.append(c.status_note)
     if c.section:
         parts.append(c.section)
     parts.append(f"{line_range(loc.start_line, loc.end_line)}: ")

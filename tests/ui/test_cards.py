@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from service.models import Answer, Citation, Location, SearchResult
+from service.models import Answer, Citation, Location, Replacement, SearchResult
 from tests.ui.fakes import FakeKnowledgeBase
 from ui.cards import document_url
 from ui.cards import render_sources as _render_sources
@@ -124,3 +124,11 @@ def test_citations_of_one_passage_share_one_card_with_every_quote_marked():
     assert 'id="kalla-4-1"' in html and 'id="kalla-4-2"' in html
     assert "<mark>delta i internationellt samarbete</mark>" in html
     assert "<mark>för utvecklingen</mark>" in html
+
+
+def test_a_quote_from_a_replaced_document_is_badged_with_its_replacement():
+    new = Replacement(doc_id="ny", title="Policy 2024", year=2024)
+    html = render_sources(answer(citation(status="ersatt", superseded_by=new)))
+    assert "Ersatt av «Policy 2024» 2024" in html and "badge-superseded" in html
+    assert "Arkiverad" in render_sources(answer(citation(status="arkiverad")))
+    assert "badge-superseded" not in render_sources(answer(citation()))

@@ -238,7 +238,9 @@ def test_wording_endpoint_finds_exact_and_approximate_wording(client):
     assert client.post("/api/wording", json={"text": " "}).status_code == 422
 
 
-def test_feedback_is_logged_with_the_answer_and_exported(client, real_settings, capsys):
+def test_feedback_is_logged_with_the_answer_and_exported(
+    client, real_settings, capsys, monkeypatch
+):
     body = client.post("/api/ask", json={"question": "Vilken vänort har Falun i Finland?"}).json()
     assert body["answer_id"]
     r = client.post("/api/feedback", json={"answer_id": body["answer_id"], "helpful": True})
@@ -250,7 +252,18 @@ def test_feedback_is_logged_with_the_answer_and_exported(client, real_settings, 
 
     from service.cli import main
 
-    main(["--data-dir", str(real_settings.data_dir), "audit-export"])
+    monkeypatch.setenv("FALUN_KB_ADMIN_TOKEN", "t")  # reading the log needs the token
+    main(
+        [
+            "--data-dir",
+            str(real_settings.data_dir),
+            "audit-export",
+            "--token",
+            "t",
+            "--reason",
+            "test",
+        ]
+    )
     import json
 
     exported = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

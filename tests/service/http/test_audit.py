@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from service.http.audit import AuditLog, UnknownAnswer
+from service.http.audit import AuditLog, ReasonRequired, UnknownAnswer
 from service.models import Answer, Citation, Location
 
 
@@ -25,7 +25,7 @@ def test_answers_and_feedback_are_exported_together(tmp_path):
     first = log.record(answer(), client="10.0.0.7")
     log.feedback(first, helpful=True)
     log.feedback(first, helpful=False, comment="fel år")
-    items = list(log.export())
+    items = list(log.export(reader="test", reason="test"))
     assert len(items) == 1
     item = items[0]
     assert item["question"] == "Vem är koordinator?" and item["answerable"] is True
@@ -37,7 +37,7 @@ def test_answers_and_feedback_are_exported_together(tmp_path):
 def test_client_is_kept_only_when_configured(tmp_path):
     log = AuditLog(tmp_path / "audit.sqlite", store_client=True)
     log.record(answer(), client="10.0.0.7")
-    assert next(log.export())["client"] == "10.0.0.7"
+    assert next(log.export(reader="test", reason="test"))["client"] == "10.0.0.7"
 
 
 def test_feedback_for_an_unknown_answer_is_refused(tmp_path):
@@ -51,4 +51,25 @@ def test_retention_removes_old_answers_and_their_feedback(tmp_path):
     log.feedback(kept, True)
     assert log.purge(now=datetime.now(UTC) + timedelta(days=10)) == 0
     assert log.purge(now=datetime.now(UTC) + timedelta(days=31)) == 1
-    assert list(log.export()) == []
+    assert list(log.export(reader="test", reason="test")) == []
+
+
+def test_reading_without_a_reason_is_refused_and_reading_is_logged(tmp_path):
+    log = AuditLog(tmp_path / "audit.sqlite")
+    log.record(answer())
+    for reason in (None, "", "   "):
+        with pytest.raises(ReasonRequired):
+            log.export(reader="cli:anna", reason=reason)
+    assert len(list(log.export(reader="cli:anna", reason="begäran om allmän handling"))) == 1
+    reads = log.reads("cli:bo", "kontroll av läsloggen")
+    assert [(r["reader"], r["reason"], r["what"]) for r in reads] == [
+        ("cli:anna", "begäran om allmän handling", "export"),
+        ("cli:bo", "kontroll av läsloggen", "reads"),
+    ]
+
+
+def test_retention_applies_to_the_read_log(tmp_path):
+    log = AuditLog(tmp_path / "audit.sqlite", retention_days=30)
+    list(log.export(reader="cli:anna", reason="revision"))
+    log.purge(now=datetime.now(UTC) + timedelta(days=31))
+    assert [r["reason"] for r in log.reads("cli:bo", "kontroll")] == ["kontroll"]

@@ -76,7 +76,7 @@ def test_the_answer_is_audit_logged_like_api_ask(client, real_kb):
     response = ask(client, user("Vilken vänort har Falun i Finland?"))
     answer_id = response.model_extra["answer_id"]
     assert answer_id
-    logged = {e["id"]: e for e in real_kb.audit.export()}
+    logged = {e["id"]: e for e in real_kb.audit.export(reader="test", reason="test")}
     assert logged[answer_id]["question"] == "Vilken vänort har Falun i Finland?"
 
 
