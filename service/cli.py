@@ -170,6 +170,36 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fit(args: argparse.Namespace) -> int:
+    from service.answer.fit import fit, gather, write_model
+    from service.answer.fitted import MODEL_FILE
+    from service.evaluate import load_questions
+
+    kb = _open_kb(_settings(args))
+    files = [Path(f) for f in args.files]
+    items = [item for f in files for item in load_questions(f)]
+
+    def read(item):
+        plan, hits, _ = kb.read(item["question"], item.get("history", []), judged=False)
+        return plan, hits
+
+    examples = gather(kb.answerer, read, items)
+    model, report = fit(
+        examples,
+        kb.answerer.known_years,
+        kb.answerer.config.max_sentences,
+        max_false_answers=args.max_false_answers,
+    )
+    out = Path(args.out) if args.out else MODEL_FILE
+    write_model(model, report, files, out)
+    print(json.dumps(report, indent=1, ensure_ascii=False))
+    print(
+        f"answer threshold {model.answer_threshold:.3f}, unit ratio {model.unit_ratio:.2f}, "
+        f"unit floor {model.unit_floor:.2f} -> {out}"
+    )
+    return 0
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from service.lookup.comparison_text import comparison_table
 
@@ -270,6 +300,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("repair", help="print the OCR-repaired text; the changes go to stderr")
     p.add_argument("file")
     p.set_defaults(func=cmd_repair)
+
+    p = sub.add_parser(
+        "fit", help="refit the answering models (which sentence answers, whether to answer)"
+    )
+    p.add_argument(
+        "files",
+        nargs="*",
+        default=["eval/dev_questions.jsonl", "eval/own_tune.jsonl"],
+        help="labelled question files to fit on (never the held-out one)",
+    )
+    p.add_argument("--out", help="where to write the model (default: the packaged file)")
+    p.add_argument(
+        "--max-false-answers",
+        type=float,
+        default=0.05,
+        help="share of unanswerable questions that may get an answer in cross-validation",
+    )
+    p.set_defaults(func=cmd_fit)
 
     p = sub.add_parser("eval", help="score a question file (dev_questions.jsonl format)")
     p.add_argument("file")

@@ -168,6 +168,15 @@ class KnowledgeBaseService:
             )
 
         hits = retrieve(self.answerer.config.passages, where)
+        if plan.municipality and where.get("municipality") == plan.municipality:
+            # what the other municipalities' documents say, so the answering model can see
+            # that a claim is theirs; it never quotes them for the named one
+            unfiltered = {k: v for k, v in where.items() if k != "municipality"}
+            hits += [
+                h
+                for h in retrieve(3, unfiltered)
+                if self.docs[h.chunk.doc_id].meta.municipality != plan.municipality
+            ]
         known_years = set(self.filter_options()["year"])
         for year in plan.years:
             if year in known_years and "year" not in where:
@@ -242,19 +251,36 @@ class KnowledgeBaseService:
         return plan_query(question, self.filter_options()["municipality"], self.lexicon)  # type: ignore[arg-type]
 
     def read(
-        self, question: str, history: Sequence[str] = (), filters: Filters | None = None
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        filters: Filters | None = None,
+        *,
+        judged: bool = True,
     ) -> tuple[QueryPlan, list[ScoredChunk], str | None]:
         """The question as answered, its passages, and its rewritten form when it is a
-        follow-up that does not stand alone (None otherwise): a follow-up is rewritten
-        from the earlier questions unless the documents answer it as it was asked."""
+        follow-up that does not stand alone (None otherwise).
+
+        A rewritten follow-up is used unless the question as asked is answered on its own
+        and at least as confidently (the answering model judges both); `judged=False`
+        always takes the rewrite (fitting that model, before there is one)."""
         where = self.check_filters(filters)
         plan = self.plan(question)
         hits = self.retrieve_for(plan, where)
         rewritten = standalone(question, history[-MAX_HISTORY_TURNS:])
-        if rewritten is None or any(s.supported for s in self.answerer.support(plan, hits)):
+        if rewritten is None:
             return plan, hits, None
         other = self.plan(rewritten)
-        return other, self.retrieve_for(other, where), rewritten
+        other_hits = self.retrieve_for(other, where)
+        if not judged:
+            return other, other_hits, rewritten
+        as_asked = self.answerer.judge(plan, hits)
+        as_rewritten = self.answerer.judge(other, other_hits)
+        if as_asked.answerable and (
+            as_asked.answerable_probability >= as_rewritten.answerable_probability
+        ):
+            return plan, hits, None
+        return other, other_hits, rewritten
 
     @staticmethod
     def _interpreted(answer: Answer, question: str, interpreted: str | None) -> Answer:

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 
 from index.embed import _LocalEmbedding
+from service.answer.features import QUESTION_FEATURES, UNIT_FEATURES
+from service.answer.fitted import AnsweringModel, LogisticModel
 
 _TOKEN = re.compile(r"\w+")
 
@@ -91,3 +93,23 @@ def hash_embedder_factory(spec: str, batch_size: int = 32) -> HashEmbedding:
     """Stands in for `index.embed.make_embedder` where a test drives the CLI, whose
     composition root builds the embedder itself: whatever is configured, the fake."""
     return HashEmbedding(embed_batch_size=batch_size)
+
+
+def coverage_answering_model(min_coverage: float = 0.5) -> AnsweringModel:
+    """An answering model for logic tests over fake or lexical-only retrieval, where the
+    fitted model's dense features mean nothing: a unit scores by its term coverage, and a
+    question is answered when its best unit covers at least `min_coverage`."""
+
+    def only(features: tuple[str, ...], name: str, weight: float, at: float) -> LogisticModel:
+        weights = tuple(weight if f == name else 0.0 for f in features)
+        n = len(features)
+        # p = sigmoid(weight * (x - at)): one half exactly at `at`
+        return LogisticModel(features, (at,) * n, (1.0,) * n, weights, 0.0)
+
+    return AnsweringModel(
+        unit=only(UNIT_FEATURES, "unit_coverage_with_section", 20.0, min_coverage),
+        question=only(QUESTION_FEATURES, "best_unit_coverage", 20.0, min_coverage),
+        answer_threshold=0.5,
+        unit_ratio=0.6,
+        unit_floor=0.0,
+    )

@@ -7,17 +7,18 @@ from dataclasses import dataclass
 
 from index.hybrid import ScoredChunk
 from ingest.schema import Chunk, Document
-from lang import split_units, tokenize
+from lang import tokenize
 from service.answer.compose import compose_answer, refusal
-from service.answer.evidence import (
-    TermStats,
-    coverage,
-    covered,
-    missing_entities,
-    question_entities,
-    question_terms,
+from service.answer.evidence import TermStats, question_entities, question_terms
+from service.answer.features import Candidate, Question, candidates, question_features
+from service.answer.fitted import AnsweringModel
+from service.answer.query import (
+    ENGLISH_FUNCTION_WORDS,
+    QueryPlan,
+    answer_kind,
+    short_names,
+    term_alternatives,
 )
-from service.answer.query import QueryPlan, answer_kind, short_names, term_alternatives
 from service.lexicon import Lexicon
 from service.models import Answer, Citation, Location, SearchResult
 
@@ -28,35 +29,40 @@ class AnswerConfig:
     max_sentences: int = 3
     passages: int = 6  # retrieved passages an answer is chosen from
     nearest: int = 3
-    # A passage supports the question when no named entity is missing and it covers enough
-    # of the question's IDF weight, or a little less with a strong dense match.
-    min_coverage: float = 0.5
-    min_coverage_with_dense: float = 0.4
-    min_dense: float = 0.88
-    # ... and it must say something about what is asked, not only name the names in it
-    # extra sentences must score at least this share of the best one
-    follow_up_ratio: float = 0.6
 
 
 @dataclass(frozen=True)
 class Unit:
-    """A quotable sentence or list item of a retrieved passage."""
+    """A quotable sentence or list item of a retrieved passage, scored by the unit model."""
 
     hit: ScoredChunk
     rank: int
     start: int  # absolute offsets in the document text
     end: int
-    score: float
+    score: float  # the unit model's probability that it answers the question
     new_terms: frozenset[str]
 
 
 @dataclass(frozen=True)
 class Support:
+    """A retrieved passage and whether the answer may draw on it."""
+
     hit: ScoredChunk
     rank: int
-    coverage: float
-    missing: tuple[str, ...]
+    best_unit: float  # the best probability among its units
     supported: bool
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One judgement of a question's evidence: its scored units, best first, and whether the
+    question model finds it answered."""
+
+    units: list[Unit]
+    answerable_probability: float
+    answerable: bool
+    supports: list[Support]
+    features: tuple[float, ...]
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -75,7 +81,8 @@ def context_text(chunk: Chunk, doc: Document) -> str:
 
 
 class ExtractiveAnswerer:
-    """Selects verbatim sentences from retrieved passages; never writes a claim of its own."""
+    """Selects verbatim sentences from retrieved passages; never writes a claim of its own.
+    Which sentences, and whether to answer at all, the fitted answering model decides."""
 
     def __init__(
         self,
@@ -83,11 +90,21 @@ class ExtractiveAnswerer:
         documents: dict[str, Document],
         config: AnswerConfig,
         lexicon: Lexicon,
+        model: AnsweringModel | None = None,
     ):
         self.stats = stats
         self.documents = documents
         self.config = config
         self.lexicon = lexicon  # synonyms and abbreviations: which passage covers a question
+        self._model = model
+        self.known_years = {d.meta.year for d in documents.values() if d.meta.year}
+
+    @property
+    def model(self) -> AnsweringModel:
+        # read on first use, so that `falun-kb fit` can gather features without one
+        if self._model is None:
+            self._model = AnsweringModel.load()
+        return self._model
 
     def terms(self, plan: QueryPlan) -> tuple[list[str], list[str]]:
         """The question's content stems and the names among them; years are handled apart."""
@@ -95,53 +112,82 @@ class ExtractiveAnswerer:
         years = {str(y) for y in plan.years}
         terms = [t for t in question_terms(query_text) if t not in years]
         if plan.language == "en":
-            terms = [t for t in terms if t in self.stats.df]  # English words cannot match
+            # English words cannot match, and its function words are not Swedish terms
+            english = {t for w in ENGLISH_FUNCTION_WORDS for t in tokenize(w)}
+            terms = [t for t in terms if t in self.stats.df and t not in english]
         ignore = [*self.municipalities(), *short_names(self.config.home_municipality)]
         entities = [e for e in question_entities(plan.text, ignore) if e in terms]
         return terms, entities
 
-    def support(self, plan: QueryPlan, hits: list[ScoredChunk]) -> list[Support]:
-        """How well each retrieved passage supports the question."""
+    def question(self, plan: QueryPlan) -> Question:
         terms, entities = self.terms(plan)
-        topic = [t for t in terms if t not in entities]
-        synonyms = term_alternatives(plan.text, self.lexicon)
-        cfg = self.config
-        out = []
-        for rank, hit in enumerate(hits):
-            doc = self.documents[hit.chunk.doc_id]
-            tokens = set(tokenize(context_text(hit.chunk, doc)))
-            cov = coverage(terms, tokens, self.stats, synonyms)
-            topic_ok = not topic or any(covered(t, tokens, synonyms) for t in topic)
-            # a question about a named year is answered from that year's documents
-            year_ok = not plan.years or doc.meta.year is None or doc.meta.year in plan.years
-            missing = tuple(missing_entities(entities, tokens, synonyms))
-            dense = hit.dense_similarity or 0.0
-            strong = cov >= cfg.min_coverage or (
-                cov >= cfg.min_coverage_with_dense and dense >= cfg.min_dense
-            )
-            ok = strong and topic_ok and year_ok and not missing
-            out.append(Support(hit, rank, cov, missing, ok))
-        return out
+        return Question(
+            terms=terms,
+            entities=entities,
+            synonyms=term_alternatives(plan.text, self.lexicon),
+            years=plan.years,
+            municipality=plan.municipality,
+            wants=answer_kind(plan.text),
+            english=plan.language == "en",
+        )
+
+    def candidates(self, plan: QueryPlan, hits: list[ScoredChunk]) -> list[Candidate]:
+        home = self.config.home_municipality
+        return candidates(self.question(plan), hits, self.documents, self.stats, home)
+
+    def judge(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Judgement:
+        """Score every unit, then decide from the question model whether to answer."""
+        q = self.question(plan)
+        found = candidates(q, hits, self.documents, self.stats, self.config.home_municipality)
+        model = self.model
+        probabilities = [model.unit.probability(c.features) for c in found]
+        x = question_features(q, found, probabilities, self.known_years)
+        p = model.question.probability(x)
+        answerable = bool(found) and p >= model.answer_threshold
+        # another municipality's passage retrieved beside a named one's is evidence for the
+        # question model, never a quote for the answer
+        quotable = [
+            Unit(c.hit, c.rank, c.start, c.end, pr, c.terms)
+            for c, pr in zip(found, probabilities, strict=True)
+            if plan.municipality in (None, self.documents[c.hit.chunk.doc_id].meta.municipality)
+        ]
+        units = sorted(quotable, key=lambda u: -u.score)
+        answerable = answerable and bool(units)
+        best: dict[str, float] = {}
+        for u in units:
+            best.setdefault(u.hit.chunk.chunk_id, u.score)
+        top = units[0].score if units else 0.0
+        supports = sorted(
+            (Support(h, r, best.get(h.chunk.chunk_id, 0.0), False) for r, h in enumerate(hits)),
+            key=lambda s: -s.best_unit,
+        )
+        floor = model.unit_ratio * top
+        supports = [
+            Support(s.hit, s.rank, s.best_unit, answerable and s.best_unit >= floor)
+            for s in supports
+        ]
+        return Judgement(units, p, answerable, supports, x)
+
+    def support(self, plan: QueryPlan, hits: list[ScoredChunk]) -> list[Support]:
+        """The passages, best first, marked with whether the answer may draw on them."""
+        return self.judge(plan, hits).supports
 
     def municipalities(self) -> list[str]:
         return sorted({d.meta.municipality for d in self.documents.values()})
 
     def answer(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Answer:
-        return self.answer_from(plan, hits, self.support(plan, hits))
+        return self.answer_from(plan, hits, self.judge(plan, hits))
 
     def stream(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Iterator[str | Answer]:
         """Nothing is generated: the answer is the one and last item."""
         yield self.answer(plan, hits)
 
-    def answer_from(
-        self, plan: QueryPlan, hits: list[ScoredChunk], supports: list[Support]
-    ) -> Answer:
-        """The answer from supports already judged (`support`), so a caller that needs the
-        supports too (the LLM mode) judges them once."""
-        supported = [s for s in supports if s.supported]
-        if not supported:
+    def answer_from(self, plan: QueryPlan, hits: list[ScoredChunk], judged: Judgement) -> Answer:
+        """The answer from a judgement already made (`judge`), so a caller that needs the
+        supports too (the LLM mode) judges once."""
+        if not judged.answerable:
             return self.not_answered(plan, hits)
-        units = self.select_units(plan, supported)
+        units = self.select_units(plan, judged.units)
         citations = [self.cite(n, u) for n, u in enumerate(units, start=1)]
         return Answer(
             question=plan.text,
@@ -151,37 +197,7 @@ class ExtractiveAnswerer:
             language=plan.language,
         )
 
-    def score_units(self, plan: QueryPlan, supported: list[Support]) -> list[Unit]:
-        terms, _ = self.terms(plan)
-        synonyms = term_alternatives(plan.text, self.lexicon)
-        wants = answer_kind(plan.text)
-        units = []
-        for s in supported:
-            chunk = s.hit.chunk
-            doc = self.documents[chunk.doc_id]
-            section_tokens = set(tokenize(" ".join(chunk.section)))
-            foreign = doc.meta.municipality != self.config.home_municipality
-            penalty = 0.15 if foreign and plan.municipality != doc.meta.municipality else 0.0
-            spans = split_units(chunk.text)
-            token_sets = [set(tokenize(chunk.text[a:b])) for a, b in spans]
-            candidates = list(zip(spans, token_sets, strict=True))
-            # A short next sentence that supplies a missing term ("Den senare bildades 1994.")
-            # is quoted together with the one before it.
-            for i in range(len(spans) - 1):
-                (a, _), (c, d) = spans[i], spans[i + 1]
-                missing = [t for t in terms if not covered(t, token_sets[i], synonyms)]
-                if d - c <= 160 and any(covered(t, token_sets[i + 1], synonyms) for t in missing):
-                    candidates.append(((a, d), token_sets[i] | token_sets[i + 1]))
-            for (a, b), tokens in candidates:
-                cov = coverage(terms, tokens | section_tokens, self.stats, synonyms)
-                bonus = 0.15 if wants and wants(chunk.text[a:b]) else 0.0
-                score = cov + bonus + 0.3 * s.coverage + 0.1 / (1 + s.rank) - penalty
-                got = frozenset(t for t in terms if covered(t, tokens, synonyms))
-                units.append(Unit(s.hit, s.rank, chunk.start + a, chunk.start + b, score, got))
-        return sorted(units, key=lambda u: -u.score)
-
-    def select_units(self, plan: QueryPlan, supported: list[Support]) -> list[Unit]:
-        ranked = self.score_units(plan, supported)
+    def select_units(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
         if len(plan.years) >= 2:
             return self.select_per_year(plan, ranked)
         best = ranked[0]
@@ -190,7 +206,7 @@ class ExtractiveAnswerer:
         for unit in ranked[1:]:
             if len(chosen) >= self.config.max_sentences:
                 break
-            if unit.score < self.config.follow_up_ratio * best.score:
+            if unit.score < max(self.model.unit_floor, self.model.unit_ratio * best.score):
                 break
             adds = unit.new_terms - seen_terms
             if any(overlaps(unit, c) for c in chosen):
@@ -217,7 +233,7 @@ class ExtractiveAnswerer:
             if other is None or other == year or not (same_kind or unit.score >= best.score):
                 continue
             similar = jaccard(self.quote_tokens(unit), best_words)
-            if unit.score + similar >= self.config.follow_up_ratio * best.score:
+            if unit.score + similar >= self.model.unit_ratio * best.score:
                 return [unit]
         return []
 

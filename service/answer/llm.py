@@ -235,9 +235,9 @@ class LlmWithFallback:
 
     def judged(self, plan: QueryPlan, hits: list[ScoredChunk]) -> tuple[list[Passage], Answer]:
         """The passages the LLM may cite, and the extractive answer: one judgement of both."""
-        supports = self.extractive.support(plan, hits)
-        answer = self.extractive.answer_from(plan, hits, supports)
-        return passages_of(supports, self.extractive), answer
+        judged = self.extractive.judge(plan, hits)
+        answer = self.extractive.answer_from(plan, hits, judged)
+        return passages_of(judged.supports, self.extractive), answer
 
     def outcome(self, plan: QueryPlan, hits: list[ScoredChunk]) -> LlmOutcome:
         """The LLM's verified answer, or the extractive one with the reason it is shown."""

@@ -41,6 +41,9 @@ _ENGLISH_MARKERS = frozenset(
         "should",
     ]
 )
+ENGLISH_FUNCTION_WORDS = _ENGLISH_MARKERS | frozenset(
+    ["a", "an", "on", "at", "by", "from", "it", "its", "they", "their", "this", "that", "be"]
+)
 _SWEDISH_MARKERS = frozenset(
     [
         "vad",
@@ -181,15 +184,40 @@ def _names_an_amount(sentence: str) -> bool:
     return bool(amounts(sentence, units=_AMOUNT_UNITS, whole_unit=False))
 
 
+_MONTHS = (
+    "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december|"
+    "january|february|march|may|june|july|august|october"
+)
+_DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b", re.I)
+_CONTACT = re.compile(r"@|\b\d{2,4}[- ]?\d{2,3}\s?\d{2}\s?\d{2}\b|\bwww\.|https?://")
+_COUNT = re.compile(
+    r"\b\d+\b|\b(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    re.I,
+)
+_FREQUENCY = re.compile(
+    r"\b(?:varje|per|gång(?:er)?|årlig\w*|årsvis|månad\w*|vecka|veckor|kvartal\w*|"
+    r"every|each|times|annual\w*|monthly|weekly)\b",
+    re.I,
+)
+
 # What a question word asks for, as a test a good answer sentence passes.
 _ANSWER_KINDS: list[tuple[re.Pattern[str], Callable[[str], object]]] = [
+    (re.compile(r"\b(datum|vilken dag|what date|which date)\b", re.I), _DATE.search),
+    (
+        re.compile(r"\b(telefon\w*|mejl\w*|e-?post\w*|e-?mail\w*|phone\w*|adress\w*)\b", re.I),
+        _CONTACT.search,
+    ),
+    (re.compile(r"\b(hur ofta|how often)\b", re.I), _FREQUENCY.search),
+    (re.compile(r"\b(hur många|how many)\b", re.I), _COUNT.search),
     (re.compile(r"^\s*(när|vilket år|what year|when)\b", re.I), _names_a_year),
     (
         re.compile(r"\b(hur mycket|hur stor|budget\w*|kostar|how much)\b", re.I),
         _names_an_amount,
     ),
     (
-        re.compile(r"^\s*(vem|vilka personer|who)\b", re.I),
+        # "vem" is often answered by a role or a body ("kommunstyrelsen"); a name is asked for
+        re.compile(r"\b(namn\w*|heter|name[sd]?|vilka personer)\b", re.I),
         re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ]").search,
     ),
 ]

@@ -25,7 +25,7 @@ from service.answer.llm import LlmWithFallback, passages_of
 from service.answer.llm_client import LlmAnswerer, LlmTimeout, api_base
 from service.answer.query import plan_query
 from service.lexicon import Lexicon
-from tests.fakes import ScriptedLLM
+from tests.fakes import ScriptedLLM, coverage_answering_model
 
 CORPUS = Path(__file__).resolve().parents[3] / "corpus"
 
@@ -56,7 +56,9 @@ def corpus() -> Corpus:
     bm25 = SwedishBM25().build(list(chunks), [c.text for c in chunks.values()])
     stats = TermStats.from_texts(" ".join([c.text, *c.section]) for c in chunks.values())
     lexicon = Lexicon.load(CORPUS).with_definitions(d.text for d in documents.values())
-    answerer = ExtractiveAnswerer(stats, documents, AnswerConfig(), lexicon)
+    answerer = ExtractiveAnswerer(
+        stats, documents, AnswerConfig(), lexicon, model=coverage_answering_model()
+    )
     return Corpus(documents, chunks, bm25, answerer)
 
 

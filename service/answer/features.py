@@ -1,0 +1,182 @@
+"""What the answering models see: numbers describing each quotable unit of the retrieved
+passages, and the question as a whole. Pure functions; the weights live in `fitted.py`'s
+data file, learned from labelled questions (`falun-kb fit`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.hybrid import ScoredChunk
+from ingest.schema import Document
+from lang import split_units, tokenize
+from service.answer.evidence import TermStats, coverage, covered
+
+# The names of the features, in the order the fitted weights use.
+UNIT_FEATURES = (
+    "unit_coverage",  # IDF share of the question's terms in the unit
+    "unit_coverage_with_section",  # ... counting its section headings too
+    "passage_coverage",  # ... in the whole passage with its document's title, place, year
+    "passage_rank",  # 1 / (1 + rank) of the passage in the fused ranking
+    "passage_dense",  # the passage's dense similarity to the question
+    "kind_found",  # the question asks for a year/amount/person and the unit has one
+    "kind_missing",  # ... and the unit has none
+    "length",  # log of the unit's length in characters
+    "list_unit",  # a lead-in with its list, or a run of list lines
+    "leads_with_term",  # a question term among the unit's first words (a definition)
+    "foreign",  # another municipality's document, not named in the question
+    "year_mismatch",  # the question names years and the document is of another one
+    "entity_missing",  # a name in the question is not in the passage
+    "position",  # 1 / (1 + index of the unit in its passage)
+)
+
+QUESTION_FEATURES = (
+    "best_unit",  # the unit model's best probability
+    "best_unit_coverage",
+    "best_passage_coverage",
+    "top_dense",  # dense similarity of the best passage
+    "entities_missing",  # a name of the question is missing from every passage
+    "kind_asked",
+    "kind_found",  # some candidate unit has the asked-for kind
+    "unknown_year",  # the question names a year no document is of
+    "rank_agreement",  # the fused top passage is in both retrievers' top three
+    "foreign_only",  # the best units are all another municipality's
+    "foreign_covers_more",  # another municipality's best unit covers more than the named one's
+    "terms",  # log(1 + number of content terms)
+    "english",  # asked in English: its words reach the Swedish passages less directly
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A quotable unit of a retrieved passage, with the features the unit model scores."""
+
+    hit: ScoredChunk
+    rank: int
+    start: int  # absolute offsets in the document text
+    end: int
+    features: tuple[float, ...]
+    terms: frozenset[str]  # the question terms it covers
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the features need to know of a read question."""
+
+    terms: list[str]
+    entities: list[str]
+    synonyms: dict[str, list[str]]
+    years: tuple[int, ...]
+    municipality: str | None  # named in the question
+    wants: Callable[[str], object] | None  # what a good answer unit contains
+    english: bool = False
+
+
+def passage_tokens(hit: ScoredChunk, doc: Document) -> set[str]:
+    """The passage's words with what it carries beyond its text: title, place, year, section."""
+    meta = doc.meta
+    year = str(meta.year) if meta.year else ""
+    context = [hit.chunk.text, *hit.chunk.section, meta.title, meta.municipality, year]
+    return set(tokenize(" ".join(context)))
+
+
+def candidates(
+    q: Question,
+    hits: list[ScoredChunk],
+    documents: dict[str, Document],
+    stats: TermStats,
+    home: str,
+) -> list[Candidate]:
+    """Every quotable unit of the passages; a short sentence that supplies a term its
+    predecessor lacks ("Den senare bildades 1994.") is also offered joined to it."""
+    out = []
+    for rank, hit in enumerate(hits):
+        chunk = hit.chunk
+        doc = documents[chunk.doc_id]
+        meta = doc.meta
+        tokens = passage_tokens(hit, doc)
+        section = set(tokenize(" ".join(chunk.section)))
+        passage = [
+            coverage(q.terms, tokens, stats, q.synonyms),
+            1 / (1 + rank),
+            hit.dense_similarity or 0.0,
+        ]
+        foreign = float(meta.municipality != home and q.municipality != meta.municipality)
+        year_mismatch = float(bool(q.years) and meta.year is not None and meta.year not in q.years)
+        entity_missing = float(any(not covered(e, tokens, q.synonyms) for e in q.entities))
+        spans = split_units(chunk.text)
+        token_sets = [set(tokenize(chunk.text[a:b])) for a, b in spans]
+        pairs = zip(spans, token_sets, strict=True)
+        offered = [(i, a, b, t) for i, ((a, b), t) in enumerate(pairs)]
+        for i in range(len(spans) - 1):
+            (a, _), (c, d) = spans[i], spans[i + 1]
+            lacking = [t for t in q.terms if not covered(t, token_sets[i], q.synonyms)]
+            if d - c <= 160 and any(covered(t, token_sets[i + 1], q.synonyms) for t in lacking):
+                offered.append((i, a, d, token_sets[i] | token_sets[i + 1]))
+        for i, a, b, unit_tokens in offered:
+            text = chunk.text[a:b]
+            got = frozenset(t for t in q.terms if covered(t, unit_tokens, q.synonyms))
+            lead = set(tokenize(text)[:4])
+            kind = bool(q.wants and q.wants(text))
+            features = (
+                coverage(q.terms, unit_tokens, stats, q.synonyms),
+                coverage(q.terms, unit_tokens | section, stats, q.synonyms),
+                *passage,
+                float(kind),
+                float(q.wants is not None and not kind),
+                math.log(1 + len(text)),
+                float(text.count("\n") >= 2),
+                float(any(covered(t, lead, q.synonyms) for t in q.terms)),
+                foreign,
+                year_mismatch,
+                entity_missing,
+                1 / (1 + i),
+            )
+            out.append(Candidate(hit, rank, chunk.start + a, chunk.start + b, features, got))
+    return out
+
+
+def question_features(
+    q: Question,
+    units: list[Candidate],
+    probabilities: list[float],
+    known_years: set[int],
+) -> tuple[float, ...]:
+    """The question-level features from its candidates and the unit model's probabilities."""
+    index = {name: i for i, name in enumerate(UNIT_FEATURES)}
+    if not units:
+        return (0.0, 0.0, 0.0, 0.0, 1.0, float(q.wants is not None), 0.0,
+                float(any(y not in known_years for y in q.years)), 0.0, 0.0, 0.0,
+                math.log(1 + len(q.terms)), float(q.english))  # fmt: skip
+    best = max(range(len(units)), key=lambda i: probabilities[i])
+    top_hits = {u.hit.chunk.chunk_id: u.hit for u in units if u.rank == 0}
+    top = next(iter(top_hits.values()), units[0].hit)
+    ranked = sorted(range(len(units)), key=lambda i: -probabilities[i])[:3]
+
+    def feature(i: int, name: str) -> float:
+        return units[i].features[index[name]]
+
+    def best_cover(foreign: bool) -> float:
+        return max(
+            (feature(i, "unit_coverage_with_section") for i in range(len(units))
+             if bool(feature(i, "foreign")) == foreign),
+            default=0.0,
+        )  # fmt: skip
+
+    agree = (top.dense_rank or 99) <= 3 and (top.lexical_rank or 99) <= 3
+    return (
+        probabilities[best],
+        max(feature(i, "unit_coverage_with_section") for i in range(len(units))),
+        max(feature(i, "passage_coverage") for i in range(len(units))),
+        top.dense_similarity or 0.0,
+        float(all(feature(i, "entity_missing") for i in range(len(units)))),
+        float(q.wants is not None),
+        float(any(feature(i, "kind_found") for i in range(len(units)))),
+        float(any(y not in known_years for y in q.years)),
+        float(agree),
+        float(all(feature(i, "foreign") for i in ranked)),
+        max(0.0, best_cover(True) - best_cover(False)),
+        math.log(1 + len(q.terms)),
+        float(q.english),
+    )

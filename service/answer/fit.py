@@ -1,0 +1,238 @@
+"""Fits the answering models from labelled questions (`falun-kb fit`).
+
+Two logistic regressions: the unit model (does this sentence/list unit answer the question:
+labelled by the question's evidence) and the question model (does anything retrieved answer
+it: labelled `answerable`), stacked on the unit model's cross-validated probabilities. The
+answer threshold is the lowest at which at most `max_false_answers` of the unanswerable
+questions get an answer in cross-validation; how many extra units to quote is a grid search
+on cross-validated facts. Only the training files are read; a held-out file is never seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+import numpy as np
+
+from index.hybrid import ScoredChunk
+from lang import collapse_whitespace, fold, tokenize
+from service.answer.extractive import ExtractiveAnswerer
+from service.answer.features import QUESTION_FEATURES, UNIT_FEATURES, Candidate, question_features
+from service.answer.fitted import AnsweringModel, LogisticModel
+from service.answer.query import QueryPlan
+
+FOLDS = 5
+SEED = 0
+REGULARISATION = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # C values tried, chosen by CV log-loss
+
+
+def comparable(text: str) -> str:
+    return collapse_whitespace(fold(text))
+
+
+def answers_evidence(unit: str, evidence: Sequence[str]) -> bool:
+    """A unit answers when it holds an evidence string, lies inside one, or shares most of
+    an evidence string's words (evidence may span a unit boundary)."""
+    unit_words = set(tokenize(unit))
+    for e in evidence:
+        if e in unit or (len(unit) >= 15 and unit in e):
+            return True
+        words = set(tokenize(e))
+        if words and len(words & unit_words) >= 0.6 * len(words):
+            return True
+    return False
+
+
+@dataclass
+class Example:
+    """One labelled question with what retrieval found for it."""
+
+    id: str
+    answerable: bool
+    facts: list[str]
+    units: list[Candidate]
+    texts: list[str]  # each unit's text, folded for fact matching
+    labels: list[bool]
+    question: Any  # features.Question
+
+
+def gather(
+    answerer: ExtractiveAnswerer,
+    read: Callable[[dict[str, Any]], tuple[QueryPlan, list[ScoredChunk]]],
+    items: Sequence[dict[str, Any]],
+) -> list[Example]:
+    """Candidates and labels of each question, read and retrieved as the service does."""
+    out = []
+    for item in items:
+        plan, hits = read(item)
+        units = answerer.candidates(plan, hits)
+        texts = [
+            comparable(answerer.documents[u.hit.chunk.doc_id].text[u.start : u.end]) for u in units
+        ]
+        evidence = [comparable(e) for e in item.get("evidence", [])]
+        answerable = bool(item.get("answerable", True))
+        labels = [answerable and answers_evidence(t, evidence) for t in texts]
+        facts = [comparable(f) for f in item.get("facts", [])]
+        question = answerer.question(plan)
+        out.append(Example(str(item["id"]), answerable, facts, units, texts, labels, question))
+    return out
+
+
+def _fit_logistic(x: np.ndarray, y: np.ndarray, c: float, names: tuple[str, ...]) -> LogisticModel:
+    from sklearn.linear_model import LogisticRegression  # the fit extra; answering needs none
+
+    mu = x.mean(axis=0)
+    sd = x.std(axis=0)
+    sd[sd == 0] = 1.0
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+    lr.fit((x - mu) / sd, y)
+    return LogisticModel(
+        names,
+        tuple(float(v) for v in mu),
+        tuple(float(v) for v in sd),
+        tuple(float(v) for v in lr.coef_[0]),
+        float(lr.intercept_[0]),
+    )
+
+
+def _cv_probabilities(
+    x: np.ndarray, y: np.ndarray, groups: np.ndarray, names: tuple[str, ...]
+) -> tuple[np.ndarray, float]:
+    """Out-of-fold probabilities at the regularisation with the best out-of-fold log-loss."""
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import GroupKFold
+
+    folds = list(GroupKFold(n_splits=FOLDS).split(x, y, groups))
+    best: tuple[float, np.ndarray, float] | None = None
+    for c in REGULARISATION:
+        p = np.zeros(len(y))
+        for train, test in folds:
+            if len(set(y[train])) < 2:
+                p[test] = y[train].mean()
+                continue
+            model = _fit_logistic(x[train], y[train], c, names)
+            p[test] = [model.probability(row) for row in x[test]]
+        loss = log_loss(y, np.clip(p, 1e-6, 1 - 1e-6))
+        if best is None or loss < best[0]:
+            best = (loss, p, c)
+    assert best is not None
+    return best[1], best[2]
+
+
+def select(probabilities: Sequence[float], ratio: float, floor: float, limit: int) -> list[int]:
+    """Indices of the units quoted: the best, then others above the floor and the ratio."""
+    order = sorted(range(len(probabilities)), key=lambda i: -probabilities[i])
+    if not order:
+        return []
+    top = probabilities[order[0]]
+    chosen = [order[0]]
+    for i in order[1:]:
+        if len(chosen) >= limit or probabilities[i] < max(floor, ratio * top):
+            break
+        chosen.append(i)
+    return chosen
+
+
+def _facts_found(example: Example, chosen: list[int]) -> float:
+    quoted = " ".join(example.texts[i] for i in chosen)
+    return mean(f in quoted for f in example.facts) if example.facts else 0.0
+
+
+def fit(
+    examples: list[Example],
+    known_years: set[int],
+    max_sentences: int,
+    max_false_answers: float = 0.05,
+) -> tuple[AnsweringModel, dict[str, Any]]:
+    """The models and their cross-validated report."""
+    from sklearn.model_selection import StratifiedKFold
+
+    rows = [(i, u.features, label) for i, e in enumerate(examples) for u, label in
+            zip(e.units, e.labels, strict=True)]  # fmt: skip
+    ux = np.array([r[1] for r in rows], dtype=float)
+    uy = np.array([r[2] for r in rows], dtype=int)
+    groups = np.array([r[0] for r in rows])
+    unit_cv, unit_c = _cv_probabilities(ux, uy, groups, UNIT_FEATURES)
+    unit_model = _fit_logistic(ux, uy, unit_c, UNIT_FEATURES)
+
+    per_example: list[list[float]] = [[] for _ in examples]
+    for (i, _, _), p in zip(rows, unit_cv, strict=True):
+        per_example[i].append(float(p))
+    qx = np.array(
+        [
+            question_features(e.question, e.units, per_example[i], known_years)
+            for i, e in enumerate(examples)
+        ],
+        dtype=float,
+    )
+    qy = np.array([e.answerable for e in examples], dtype=int)
+    splits = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(qx, qy)
+    fold_of = np.zeros(len(qy), dtype=int)
+    for k, (_, test) in enumerate(splits):
+        fold_of[test] = k
+    question_cv, question_c = _cv_probabilities(qx, qy, fold_of, QUESTION_FEATURES)
+    question_model = _fit_logistic(qx, qy, question_c, QUESTION_FEATURES)
+
+    unanswerable = np.sort(question_cv[qy == 0])
+    allowed = int(max_false_answers * len(unanswerable))  # unanswerables that may get an answer
+    threshold = float(unanswerable[-(allowed + 1)] + 1e-6) if len(unanswerable) else 0.5
+
+    answered = [i for i, e in enumerate(examples) if e.answerable and question_cv[i] >= threshold]
+    grid = [(r, f) for r in np.linspace(0.3, 1.0, 15) for f in np.linspace(0.0, 0.6, 13)]
+
+    def facts_at(ratio: float, floor: float) -> float:
+        chosen = [select(per_example[i], ratio, floor, max_sentences) for i in answered]
+        return mean(_facts_found(examples[i], c) for i, c in zip(answered, chosen, strict=True))
+
+    # most facts; among equals the fewest quotes (highest ratio, then floor)
+    ratio, floor = max(grid, key=lambda g: (round(facts_at(*g), 4), g[0], g[1]))
+    model = AnsweringModel(unit_model, question_model, threshold, float(ratio), float(floor))
+    return model, _report(examples, question_cv, threshold, facts_at(ratio, floor), unit_c,
+                          question_c)  # fmt: skip
+
+
+def _report(
+    examples: list[Example],
+    p: np.ndarray,
+    threshold: float,
+    facts: float,
+    unit_c: float,
+    question_c: float,
+) -> dict[str, Any]:
+    answer = p >= threshold
+    truth = np.array([e.answerable for e in examples])
+    true_answers = int((answer & truth).sum())
+    return {
+        "questions": len(examples),
+        "answerable": int(truth.sum()),
+        "unanswerable": int((~truth).sum()),
+        "cv_precision_of_answering": round(true_answers / max(1, int(answer.sum())), 3),
+        "cv_recall_of_answering": round(true_answers / max(1, int(truth.sum())), 3),
+        "cv_unanswerable_answered": int((answer & ~truth).sum()),
+        "cv_answerable_refused": int((~answer & truth).sum()),
+        "cv_flag_accuracy": round(float((answer == truth).mean()), 3),
+        "cv_facts_in_quoted_units_when_answered": round(facts, 3),
+        "regularisation": {"unit": unit_c, "question": question_c},
+    }
+
+
+def write_model(
+    model: AnsweringModel, report: dict[str, Any], files: Sequence[Path], out: Path
+) -> None:
+    data = {
+        "fitted_by": "falun-kb fit " + " ".join(str(f) for f in files),
+        "data": {str(f): hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in files},
+        "cross_validated": report,
+        "answer_threshold": model.answer_threshold,
+        "unit_ratio": model.unit_ratio,
+        "unit_floor": model.unit_floor,
+        "unit": model.unit.to_json(),
+        "question": model.question.to_json(),
+    }
+    out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,0 +1,91 @@
+"""The answering models' learned parameters, read from a versioned data file.
+
+`answering_model.json` holds two logistic regressions (which unit answers, and whether the
+question is answered at all), the thresholds chosen from cross-validated predictions, the
+data they were fitted on (with sha256) and the command that refits them (`falun-kb fit`).
+Predicting is a dot product: the product needs no scikit-learn to answer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from service.answer.features import QUESTION_FEATURES, UNIT_FEATURES
+
+MODEL_FILE = Path(__file__).with_name("answering_model.json")
+
+
+class StaleModel(ValueError):
+    """The data file was fitted on other features than the code computes: refit it."""
+
+
+@dataclass(frozen=True)
+class LogisticModel:
+    """p = sigmoid(w · (x - mean) / scale + b), the features named as in `features.py`."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    intercept: float
+
+    def probability(self, x: Sequence[float]) -> float:
+        z = self.intercept + sum(
+            w * (v - m) / s
+            for w, v, m, s in zip(self.weights, x, self.mean, self.scale, strict=True)
+        )
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "weights": list(self.weights),
+            "intercept": self.intercept,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], expected: tuple[str, ...]) -> LogisticModel:
+        features = tuple(data["features"])
+        if features != expected:
+            raise StaleModel(
+                f"the answering model was fitted on features {features}, the code computes "
+                f"{expected}: run `falun-kb fit` to refit it"
+            )
+        return cls(
+            features,
+            tuple(data["mean"]),
+            tuple(data["scale"]),
+            tuple(data["weights"]),
+            float(data["intercept"]),
+        )
+
+
+@dataclass(frozen=True)
+class AnsweringModel:
+    unit: LogisticModel
+    question: LogisticModel
+    # answer when p(answerable) reaches this: chosen so that at most the target share of
+    # unanswerable questions gets an answer in cross-validation
+    answer_threshold: float
+    # an extra unit is quoted when its probability reaches this share of the best one's
+    unit_ratio: float
+    # a unit is quoted at all only from this probability (the best one always is)
+    unit_floor: float
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> AnsweringModel:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(
+            LogisticModel.from_json(data["unit"], UNIT_FEATURES),
+            LogisticModel.from_json(data["question"], QUESTION_FEATURES),
+            float(data["answer_threshold"]),
+            float(data["unit_ratio"]),
+            float(data["unit_floor"]),
+        )
