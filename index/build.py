@@ -35,6 +35,7 @@ from index.hybrid import HybridRetriever
 from index.lexical import SwedishBM25
 from index.manifest import IndexManifest, check_manifest, mismatch, new_manifest
 from index.store import open_chroma
+from index.units import UNIT_VECTORS, UnitVectors, unit_texts
 from ingest.schema import Chunk, Document, DocumentMeta
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class KnowledgeIndex:
     manifest: IndexManifest
     retriever: HybridRetriever
     embedder: Embedder  # what the retriever embeds queries with (a reindex reuses it)
+    units: UnitVectors  # every quotable unit's vector, for answering
 
 
 def indexed_text(chunk: Chunk, meta: DocumentMeta) -> str:
@@ -111,6 +113,8 @@ def build_index(
     metas = {d.doc_id: d.meta for d in documents}
     texts = [indexed_text(c, metas[c.doc_id]) for c in ordered]
     vectors, dim = _embed_cached(embed_model, texts, data_dir, progress)
+    units = unit_texts(ordered)
+    unit_vectors, _ = _embed_cached(embed_model, units, data_dir, progress)
 
     generation = new_generation(data_dir)
     try:
@@ -119,8 +123,9 @@ def build_index(
         store.reset()
         store.upsert(ordered, vectors, metas)
         _write_bm25_and_jsonl(generation, documents, ordered, texts)
+        UnitVectors(units, unit_vectors).save(generation / UNIT_VECTORS)
         manifest = new_manifest(
-            documents, len(ordered), embed_model, dim, chunker_settings, collection
+            documents, len(ordered), embed_model, dim, chunker_settings, collection, len(units)
         )
         write_atomic(generation / MANIFEST, manifest.model_dump_json(indent=2))
         _verify(generation, manifest, chroma_url)
@@ -148,6 +153,9 @@ def _verify(generation: Path, manifest: IndexManifest, chroma_url: str | None) -
         "bm25": len(SwedishBM25.load(generation / BM25_DIR)),
     }
     wrong = {part: n for part, n in counts.items() if n != expected}
+    units = len(UnitVectors.load(generation / UNIT_VECTORS))
+    if units != manifest.counts["units"]:
+        wrong["units"] = units
     if wrong:
         raise RuntimeError(f"new index generation incomplete ({wrong}, expected {expected})")
 
@@ -169,6 +177,7 @@ def open_index(
         documents = read_jsonl(generation / DOCUMENTS, Document)
         chunks = read_jsonl(generation / CHUNKS, Chunk)
         bm25 = SwedishBM25.load(generation / BM25_DIR)
+        units = UnitVectors.load(generation / UNIT_VECTORS)
     except (OSError, ValueError) as exc:
         raise mismatch(data_dir, [f"index files unreadable ({exc})"]) from exc
     store = open_chroma(chroma_path(generation, chroma_url), chroma_url, manifest.collection)
@@ -187,4 +196,4 @@ def open_index(
         embed_model,
         retrieval,
     )
-    return KnowledgeIndex(doc_map, chunk_map, manifest, retriever, embed_model)
+    return KnowledgeIndex(doc_map, chunk_map, manifest, retriever, embed_model, units)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -83,6 +84,8 @@ class HybridRetriever:
         self.rrf_k = config.rrf_k
         self.dense_weight = config.dense_weight
         self.lexical_weight = config.lexical_weight
+        self._recent_queries: dict[str, np.ndarray] = {}
+        self._recent_lock = threading.Lock()
 
     def allowed_ids(self, filters: Mapping[str, Any] | None) -> set[str] | None:
         """Chunk ids passing `filters` (same semantics as the Chroma `where`), None if no filter."""
@@ -93,7 +96,20 @@ class HybridRetriever:
         return {cid for cid, chunk in self.chunks.items() if chunk.doc_id in passing}
 
     def _query_vector(self, query: str) -> np.ndarray:
-        return self.embed_model.embed_query(query)
+        return self.query_vector(query)
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's vector; the last few are kept, since answering asks for the same one
+        right after retrieval (and a follow-up retrieves twice)."""
+        with self._recent_lock:
+            vector = self._recent_queries.get(query)
+        if vector is None:
+            vector = self.embed_model.embed_query(query)
+            with self._recent_lock:
+                self._recent_queries[query] = vector
+                while len(self._recent_queries) > 32:
+                    self._recent_queries.pop(next(iter(self._recent_queries)))
+        return vector
 
     def _dense(
         self, qvec: np.ndarray, k: int, filters: Mapping[str, Any] | None

@@ -18,8 +18,9 @@ from ingest.schema import Document
 if TYPE_CHECKING:
     from index.protocols import Embedder
 
-# 2: chunks indexed under their title and section path; 3: HNSW built for high recall
-INDEX_FORMAT_VERSION = 3
+# 2: chunks indexed under their title and section path; 3: HNSW built for high recall;
+# 4: every quotable unit's vector stored for answering
+INDEX_FORMAT_VERSION = 4
 
 
 class IndexManifest(BaseModel):
@@ -69,13 +70,14 @@ def new_manifest(
     dim: int,
     chunker_settings: dict[str, Any],
     collection: str,
+    unit_count: int = 0,
 ) -> IndexManifest:
     """The manifest of an index built now from `documents` with these settings."""
     return IndexManifest(
         embedder=embed_model.model_name,
         dim=dim,
         chunker=_normalized(chunker_settings),
-        counts={"documents": len(documents), "chunks": chunk_count},
+        counts={"documents": len(documents), "chunks": chunk_count, "units": unit_count},
         versions=library_versions(),
         created_at=datetime.now(UTC),
         doc_hashes={d.doc_id: d.content_hash for d in documents},

@@ -44,3 +44,7 @@ class Retriever(Protocol):
         lexical_extra: str = "",
         lexical_query: str | None = None,
     ) -> list[ScoredChunk]: ...
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The vector `retrieve` compares passages with for this query."""
+        ...

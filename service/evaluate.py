@@ -39,6 +39,7 @@ class QuestionResult:
     quotes_verbatim: float | None
     answer: str = ""
     persona: str = ""
+    language: str = "sv"
     missing_evidence: list[str] = field(default_factory=list)
     missing_facts: list[str] = field(default_factory=list)
     # of the passages a reviewer marked as wrongly cited, the share the answer still quotes
@@ -71,13 +72,35 @@ class EvalReport:
             rows.append(
                 f"{key:28} {value:.3f}" if isinstance(value, float) else f"{key:28} {value}"
             )
-        rows += ["", f"{'persona':14} {'n':>3} {'R@5':>5} {'facts':>5} {'ans':>5}"]
-        for persona, s in self.by_persona().items():
+        rows += ["", f"{'persona':14} {'n':>3} {'R@5':>5} {'MRR':>5} {'facts':>5} {'ans':>5}"]
+        groups = {**self.by_persona(), **self.by_language()}
+        for name, s in groups.items():
             rows.append(
-                f"{persona or '-':14} {s['questions']:>3} {_fmt(s['evidence_recall@5'])} "
-                f"{_fmt(s['facts_present'])} {_fmt(s['answerable_accuracy'])}"
+                f"{name or '-':14} {s['questions']:>3} {_fmt(s['evidence_recall@5'])} "
+                f"{_fmt(s['mrr'])} {_fmt(s['facts_present'])} {_fmt(s['answerable_accuracy'])}"
             )
+        rows += ["", self.calibration()]
         return "\n".join(rows)
+
+    def by_language(self) -> dict[str, dict[str, Any]]:
+        """The summary of the questions asked in English, and of those in Swedish."""
+        names = {"en": "english", "sv": "swedish"}
+        languages = sorted({q.language for q in self.questions})
+        return {
+            names.get(lang, lang): _summary([q for q in self.questions if q.language == lang])
+            for lang in languages
+        }
+
+    def calibration(self) -> str:
+        """How the refusal decided: unanswerable questions answered, answerable refused."""
+        unanswerable = [q for q in self.questions if not q.answerable_expected]
+        answerable = [q for q in self.questions if q.answerable_expected]
+        answered = sum(q.answerable_given for q in unanswerable)
+        refused = sum(not q.answerable_given for q in answerable)
+        return (
+            f"calibration: {answered} of {len(unanswerable)} unanswerable questions answered, "
+            f"{refused} of {len(answerable)} answerable questions refused"
+        )
 
 
 def _summary(qs: list[QuestionResult]) -> dict[str, Any]:
@@ -171,6 +194,7 @@ def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResul
         id=str(item.get("id", "")),
         question=item["question"],
         persona=str(item.get("persona", "")),
+        language=answer.language,
         answerable_expected=bool(item.get("answerable", True)),
         answerable_given=answer.answerable,
         evidence_recall_at_1=r1,

@@ -65,6 +65,8 @@ class KnowledgeBaseService:
             self.docs,
             settings.answer,
             lexicon=self.lexicon,
+            units=index.units,
+            query_vector=self.retriever.query_vector,
         )
         # refusal stays with retrieval evidence; with an LLM, a failed or unverifiable
         # generation falls back to the extractive answer, saying so

@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     # answering (AnswerConfig)
     answer_passages: int = _ANSWER.passages
     answer_max_sentences: int = _ANSWER.max_sentences
+    # the fitted answering models (`falun-kb fit --out`); default: the packaged file
+    answering_model: Path = _ANSWER.model_file
 
     # audit log (AuditConfig)
     audit_enabled: bool = DEFAULT_AUDIT.enabled
@@ -136,6 +138,7 @@ class Settings(BaseSettings):
             home_municipality=self.home_municipality,
             max_sentences=self.answer_max_sentences,
             passages=self.answer_passages,
+            model_file=self.answering_model,
         )
 
     @property

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
 
 from index.hybrid import ScoredChunk
+from index.units import UnitVectors
 from ingest.schema import Chunk, Document
 from lang import tokenize
 from service.answer.compose import compose_answer, refusal
 from service.answer.evidence import TermStats, question_entities, question_terms
 from service.answer.features import Candidate, Question, candidates, question_features
-from service.answer.fitted import AnsweringModel
+from service.answer.fitted import MODEL_FILE, AnsweringModel
 from service.answer.query import (
     ENGLISH_FUNCTION_WORDS,
     QueryPlan,
@@ -29,6 +33,7 @@ class AnswerConfig:
     max_sentences: int = 3
     passages: int = 6  # retrieved passages an answer is chosen from
     nearest: int = 3
+    model_file: Path = MODEL_FILE  # the fitted answering models (`falun-kb fit`)
 
 
 @dataclass(frozen=True)
@@ -91,19 +96,24 @@ class ExtractiveAnswerer:
         config: AnswerConfig,
         lexicon: Lexicon,
         model: AnsweringModel | None = None,
+        units: UnitVectors | None = None,
+        query_vector: Callable[[str], np.ndarray] | None = None,
     ):
         self.stats = stats
         self.documents = documents
         self.config = config
         self.lexicon = lexicon  # synonyms and abbreviations: which passage covers a question
         self._model = model
+        # every unit's vector from the index, and the question's: scoring by meaning
+        self.units = units
+        self.query_vector = query_vector
         self.known_years = {d.meta.year for d in documents.values() if d.meta.year}
 
     @property
     def model(self) -> AnsweringModel:
         # read on first use, so that `falun-kb fit` can gather features without one
         if self._model is None:
-            self._model = AnsweringModel.load()
+            self._model = AnsweringModel.load(self.config.model_file)
         return self._model
 
     def terms(self, plan: QueryPlan) -> tuple[list[str], list[str]]:
@@ -116,12 +126,22 @@ class ExtractiveAnswerer:
             english = {t for w in ENGLISH_FUNCTION_WORDS for t in tokenize(w)}
             terms = [t for t in terms if t in self.stats.df and t not in english]
         ignore = [*self.municipalities(), *short_names(self.config.home_municipality)]
+        # a municipality's name says whose documents, which retrieval filters on, not what
+        names = {t for name in ignore for t in tokenize(name)}
+        terms = [t for t in terms if t not in names]
         entities = [e for e in question_entities(plan.text, ignore) if e in terms]
         return terms, entities
 
     def question(self, plan: QueryPlan) -> Question:
         terms, entities = self.terms(plan)
+        units, embed = self.units, self.query_vector
+        meaning: Callable[[str], float | None] = lambda text: None  # noqa: E731
+        if units is not None and embed is not None:
+            vector = embed(plan.text)
+            meaning = lambda text: units.similarity(vector, text)  # noqa: E731
         return Question(
+            meaning=meaning,
+            rarest=max(terms, key=self.stats.idf, default=None),
             terms=terms,
             entities=entities,
             synonyms=term_alternatives(plan.text, self.lexicon),

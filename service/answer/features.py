@@ -15,6 +15,8 @@ from service.answer.evidence import TermStats, coverage, covered
 
 # The names of the features, in the order the fitted weights use.
 UNIT_FEATURES = (
+    "unit_dense",  # cosine of the unit's vector (embedded at ingest) to the question's
+    "unit_dense_gap",  # how far below the best unit's cosine among the candidates
     "unit_coverage",  # IDF share of the question's terms in the unit
     "unit_coverage_with_section",  # ... counting its section headings too
     "passage_coverage",  # ... in the whole passage with its document's title, place, year
@@ -33,12 +35,14 @@ UNIT_FEATURES = (
 
 QUESTION_FEATURES = (
     "best_unit",  # the unit model's best probability
-    "best_unit_coverage",
+    "best_unit_dense",  # the highest unit cosine to the question
+    "best_unit_coverage",  # ... of the unit the unit model likes best
+    "rarest_covered",  # the question's rarest term is in a unit of the top three passages
     "best_passage_coverage",
     "top_dense",  # dense similarity of the best passage
     "entities_missing",  # a name of the question is missing from every passage
     "kind_asked",
-    "kind_found",  # some candidate unit has the asked-for kind
+    "kind_found",  # one of the three best units has the asked-for kind
     "unknown_year",  # the question names a year no document is of
     "rank_agreement",  # the fused top passage is in both retrievers' top three
     "foreign_only",  # the best units are all another municipality's
@@ -71,6 +75,9 @@ class Question:
     municipality: str | None  # named in the question
     wants: Callable[[str], object] | None  # what a good answer unit contains
     english: bool = False
+    rarest: str | None = None  # the question's term with the highest IDF
+    # the cosine of a unit text's vector to the question's (None for a text without one)
+    meaning: Callable[[str], float | None] = lambda text: None
 
 
 def passage_tokens(hit: ScoredChunk, doc: Document) -> set[str]:
@@ -107,19 +114,23 @@ def candidates(
         entity_missing = float(any(not covered(e, tokens, q.synonyms) for e in q.entities))
         spans = split_units(chunk.text)
         token_sets = [set(tokenize(chunk.text[a:b])) for a, b in spans]
-        pairs = zip(spans, token_sets, strict=True)
-        offered = [(i, a, b, t) for i, ((a, b), t) in enumerate(pairs)]
+        cosines = [q.meaning(chunk.text[a:b]) or 0.0 for a, b in spans]
+        pairs = zip(spans, token_sets, cosines, strict=True)
+        offered = [(i, a, b, t, cos) for i, ((a, b), t, cos) in enumerate(pairs)]
         for i in range(len(spans) - 1):
             (a, _), (c, d) = spans[i], spans[i + 1]
             lacking = [t for t in q.terms if not covered(t, token_sets[i], q.synonyms)]
             if d - c <= 160 and any(covered(t, token_sets[i + 1], q.synonyms) for t in lacking):
-                offered.append((i, a, d, token_sets[i] | token_sets[i + 1]))
-        for i, a, b, unit_tokens in offered:
+                joined = token_sets[i] | token_sets[i + 1]
+                offered.append((i, a, d, joined, max(cosines[i], cosines[i + 1])))
+        for i, a, b, unit_tokens, cosine in offered:
             text = chunk.text[a:b]
             got = frozenset(t for t in q.terms if covered(t, unit_tokens, q.synonyms))
             lead = set(tokenize(text)[:4])
             kind = bool(q.wants and q.wants(text))
             features = (
+                cosine,
+                0.0,  # the gap to the best cosine, set below when all are known
                 coverage(q.terms, unit_tokens, stats, q.synonyms),
                 coverage(q.terms, unit_tokens | section, stats, q.synonyms),
                 *passage,
@@ -134,7 +145,12 @@ def candidates(
                 1 / (1 + i),
             )
             out.append(Candidate(hit, rank, chunk.start + a, chunk.start + b, features, got))
-    return out
+    best = max((c.features[0] for c in out), default=0.0)
+    return [
+        Candidate(c.hit, c.rank, c.start, c.end, (c.features[0], best - c.features[0],
+                  *c.features[2:]), c.terms)
+        for c in out
+    ]  # fmt: skip
 
 
 def question_features(
@@ -146,7 +162,7 @@ def question_features(
     """The question-level features from its candidates and the unit model's probabilities."""
     index = {name: i for i, name in enumerate(UNIT_FEATURES)}
     if not units:
-        return (0.0, 0.0, 0.0, 0.0, 1.0, float(q.wants is not None), 0.0,
+        return (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, float(q.wants is not None), 0.0,
                 float(any(y not in known_years for y in q.years)), 0.0, 0.0, 0.0,
                 math.log(1 + len(q.terms)), float(q.english))  # fmt: skip
     best = max(range(len(units)), key=lambda i: probabilities[i])
@@ -167,12 +183,14 @@ def question_features(
     agree = (top.dense_rank or 99) <= 3 and (top.lexical_rank or 99) <= 3
     return (
         probabilities[best],
-        max(feature(i, "unit_coverage_with_section") for i in range(len(units))),
+        max(feature(i, "unit_dense") for i in range(len(units))),
+        feature(best, "unit_coverage_with_section"),
+        float(any(q.rarest in u.terms for u in units if u.rank < 3)),
         max(feature(i, "passage_coverage") for i in range(len(units))),
         top.dense_similarity or 0.0,
         float(all(feature(i, "entity_missing") for i in range(len(units)))),
         float(q.wants is not None),
-        float(any(feature(i, "kind_found") for i in range(len(units)))),
+        float(any(feature(i, "kind_found") for i in ranked)),
         float(any(y not in known_years for y in q.years)),
         float(agree),
         float(all(feature(i, "foreign") for i in ranked)),

@@ -148,7 +148,7 @@ def fit(
     examples: list[Example],
     known_years: set[int],
     max_sentences: int,
-    max_false_answers: float = 0.05,
+    max_false_answers: float = 0.10,
 ) -> tuple[AnsweringModel, dict[str, Any]]:
     """The models and their cross-validated report."""
     from sklearn.model_selection import StratifiedKFold

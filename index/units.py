@@ -1,0 +1,59 @@
+"""Vectors of every quotable unit (sentence, list item, lead-in with its list) of every chunk.
+
+Embedded at ingest through the same embedding cache as the chunks, and stored beside them
+in the index generation, so answering scores a question's candidate sentences by meaning
+without embedding anything but the question at query time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.cache import text_key
+from ingest.schema import Chunk
+from lang import split_units
+
+UNIT_VECTORS = "unit_vectors.npz"
+
+
+def unit_texts(chunks: Iterable[Chunk]) -> list[str]:
+    """The distinct texts of the chunks' quotable units, in chunk order."""
+    texts = (c.text[a:b] for c in chunks for a, b in split_units(c.text))
+    return list(dict.fromkeys(texts))
+
+
+class UnitVectors:
+    """Unit vectors by unit text; `similarity` is the cosine to a query vector."""
+
+    def __init__(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        self.keys = [text_key(t) for t in texts]
+        self.row = {key: i for i, key in enumerate(self.keys)}
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True) if len(vectors) else vectors
+        self.vectors = vectors / np.where(norms == 0, 1, norms) if len(vectors) else vectors
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def similarity(self, query: np.ndarray, text: str) -> float | None:
+        """Cosine of the unit's vector to `query`, None for a text that has none."""
+        i = self.row.get(text_key(text))
+        if i is None:
+            return None
+        q = query / (np.linalg.norm(query) or 1.0)
+        return float(self.vectors[i] @ q)
+
+    def save(self, path: Path) -> None:
+        with Path(path).open("wb") as out:
+            np.savez(out, keys=np.array(self.keys), vectors=self.vectors.astype(np.float32))
+
+    @classmethod
+    def load(cls, path: Path) -> UnitVectors:
+        with np.load(path) as data:
+            out = cls.__new__(cls)
+            out.keys = [str(k) for k in data["keys"]]
+            out.row = {key: i for i, key in enumerate(out.keys)}
+            out.vectors = data["vectors"]
+            return out
