@@ -15,6 +15,7 @@ from service.answer.extractive import ExtractiveAnswerer
 from service.answer.followup import standalone
 from service.answer.llm import LlmWithFallback
 from service.answer.llm_client import LlmAnswerer
+from service.answer.parts import merge_answers, question_parts
 from service.answer.query import QueryPlan, plan_query
 from service.http.audit import AuditLog
 from service.lexicon import Lexicon
@@ -200,9 +201,21 @@ class KnowledgeBaseService:
         """The configured answer (LLM mode when an LLM is set up); `extractive` asks for the
         quotes alone even then (the OpenAI-compatible API's `falun-kb` model). `history`
         holds the conversation's earlier questions, oldest first, for a follow-up."""
+        parts = question_parts(question)
+        # a later part may lean on an earlier one ("Och vem ska vi prata med?")
+        answers = [
+            self._answer(part, [*history, *parts[:i]], filters, extractive)
+            for i, part in enumerate(parts)
+        ]
+        answer = answers[0] if len(parts) == 1 else merge_answers(question, parts, answers)
+        return self._logged(answer, client)
+
+    def _answer(
+        self, question: str, history: Sequence[str], filters: Filters | None, extractive: bool
+    ) -> Answer:
         plan, hits, interpreted = self.read(question, history, filters)
         answer = self._in_force(plan, hits, filters, extractive)
-        return self._logged(self._interpreted(answer, question, interpreted), client)
+        return self._interpreted(answer, question, interpreted)
 
     def ask_stream(
         self,
@@ -215,6 +228,9 @@ class KnowledgeBaseService:
     ) -> Iterator[str | Answer]:
         """As `ask`, for a chat that shows the answer as it is written: with an LLM, its
         token deltas first (an unverified draft), then always the final, verified Answer."""
+        if len(question_parts(question)) > 1:  # each part answered apart, shown at once
+            yield self.ask(question, filters, client, extractive=extractive, history=history)
+            return
         plan, hits, interpreted = self.read(question, history, filters)
         if present_tense(plan.years, filters):
             hits = self.statuses.in_force_first(hits)

