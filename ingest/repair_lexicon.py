@@ -67,6 +67,10 @@ class Lexicon:
             lexicon.bigrams.update(itertools.pairwise(words))
         return lexicon
 
+    def suggest(self, word: str) -> list[str]:
+        """hunspell's spellings for a word it does not know, best first."""
+        return [str(s) for s in self._speller.suggest(word)]
+
     def valid(self, word: str) -> bool:
         if word not in self._valid:
             self._valid[word] = bool(self._speller.spell(word))

@@ -8,6 +8,7 @@ from typing import Any
 from index.build import KnowledgeIndex, open_index
 from index.hybrid import ScoredChunk
 from index.protocols import Embedder, Retriever
+from ingest.repair_lexicon import Lexicon as RepairLexicon
 from ingest.schema import Chunk
 from service.answer.answerer import Answerer
 from service.answer.evidence import TermStats
@@ -16,7 +17,8 @@ from service.answer.followup import standalone
 from service.answer.llm import LlmWithFallback
 from service.answer.llm_client import LlmAnswerer
 from service.answer.parts import merge_answers, question_parts
-from service.answer.query import QueryPlan, plan_query
+from service.answer.query import QueryPlan, detect_language, plan_query
+from service.answer.spelling import QuestionSpelling
 from service.http.audit import AuditLog
 from service.lexicon import Lexicon
 from service.lookup.compare import compare_documents
@@ -73,6 +75,12 @@ class KnowledgeBaseService:
         # generation falls back to the extractive answer, saying so
         self.responder: Answerer = (
             self.answerer if llm is None else LlmWithFallback(self.answerer, llm)
+        )
+        # typos corrected against the documents' own words (hunspell's Swedish dictionary)
+        self.spelling = (
+            QuestionSpelling((d.text for d in self.docs.values()), RepairLexicon.build())
+            if settings.correct_spelling
+            else None
         )
         metas = [d.meta for d in self.docs.values()]
         self._filter_options: dict[str, list[str | int]] = {
@@ -283,11 +291,12 @@ class KnowledgeBaseService:
         and at least as confidently (the answering model judges both); `judged=False`
         always takes the rewrite (fitting that model, before there is one)."""
         where = self.check_filters(filters)
-        plan = self.plan(question)
+        spelled = self.spelled(question)
+        plan = self.plan(spelled)
         hits = self.retrieve_for(plan, where)
-        rewritten = standalone(question, history[-MAX_HISTORY_TURNS:])
+        rewritten = standalone(spelled, [self.spelled(h) for h in history[-MAX_HISTORY_TURNS:]])
         if rewritten is None:
-            return plan, hits, None
+            return plan, hits, (spelled if spelled != question else None)
         other = self.plan(rewritten)
         other_hits = self.retrieve_for(other, where)
         if not judged:
@@ -299,6 +308,13 @@ class KnowledgeBaseService:
         ):
             return plan, hits, None
         return other, other_hits, rewritten
+
+    def spelled(self, question: str) -> str:
+        """The question with its typos corrected to the documents' spellings (Swedish only:
+        an English word is no typo of a Swedish one)."""
+        if self.spelling is None or detect_language(question) != "sv":
+            return question
+        return self.spelling.correct(question)
 
     @staticmethod
     def _interpreted(answer: Answer, question: str, interpreted: str | None) -> Answer:

@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     # answering (AnswerConfig)
     answer_passages: int = _ANSWER.passages
     answer_max_sentences: int = _ANSWER.max_sentences
+    # correct typos in Swedish questions to the documents' spellings (hunspell + corpus words)
+    correct_spelling: bool = True
     # the fitted answering models (`falun-kb fit --out`); default: the packaged file
     answering_model: Path = _ANSWER.model_file
 
