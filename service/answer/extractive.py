@@ -10,7 +10,7 @@ import numpy as np
 
 from index.hybrid import ScoredChunk
 from index.units import UnitVectors
-from ingest.schema import Chunk, Document
+from ingest.schema import Chunk, Document, DocumentMeta
 from lang import tokenize
 from service.answer.compose import compose_answer, refusal
 from service.answer.evidence import TermStats, question_entities, question_terms
@@ -124,7 +124,7 @@ class ExtractiveAnswerer:
         if plan.language == "en":
             # English words cannot match, and its function words are not Swedish terms
             english = {t for w in ENGLISH_FUNCTION_WORDS for t in tokenize(w)}
-            terms = [t for t in terms if t in self.stats.df and t not in english]
+            terms = [t for t in terms if t in self.stats.df and t not in english and len(t) > 1]
         ignore = [*self.municipalities(), *short_names(self.config.home_municipality)]
         # a municipality's name says whose documents, which retrieval filters on, not what
         names = {t for name in ignore for t in tokenize(name)}
@@ -166,10 +166,11 @@ class ExtractiveAnswerer:
         answerable = bool(found) and p >= model.answer_threshold
         # another municipality's passage retrieved beside a named one's is evidence for the
         # question model, never a quote for the answer
+        # ... and a question naming years is answered from those years' documents
         quotable = [
             Unit(c.hit, c.rank, c.start, c.end, pr, c.terms)
             for c, pr in zip(found, probabilities, strict=True)
-            if plan.municipality in (None, self.documents[c.hit.chunk.doc_id].meta.municipality)
+            if self.may_quote(plan, self.documents[c.hit.chunk.doc_id].meta)
         ]
         units = sorted(quotable, key=lambda u: -u.score)
         answerable = answerable and bool(units)
@@ -187,6 +188,11 @@ class ExtractiveAnswerer:
             for s in supports
         ]
         return Judgement(units, p, answerable, supports, x)
+
+    @staticmethod
+    def may_quote(plan: QueryPlan, meta: DocumentMeta) -> bool:
+        named = plan.municipality in (None, meta.municipality)
+        return named and (not plan.years or meta.year is None or meta.year in plan.years)
 
     def support(self, plan: QueryPlan, hits: list[ScoredChunk]) -> list[Support]:
         """The passages, best first, marked with whether the answer may draw on them."""

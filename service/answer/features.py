@@ -38,6 +38,8 @@ QUESTION_FEATURES = (
     "best_unit_dense",  # the highest unit cosine to the question
     "best_unit_coverage",  # ... of the unit the unit model likes best
     "rarest_covered",  # the question's rarest term is in a unit of the top three passages
+    "rarest_in_best",  # ... in the unit the unit model likes best
+    "kind_missing_in_best",  # a kind of answer is asked for and that unit has none
     "best_passage_coverage",
     "top_dense",  # dense similarity of the best passage
     "entities_missing",  # a name of the question is missing from every passage
@@ -161,40 +163,44 @@ def question_features(
 ) -> tuple[float, ...]:
     """The question-level features from its candidates and the unit model's probabilities."""
     index = {name: i for i, name in enumerate(UNIT_FEATURES)}
-    if not units:
-        return (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, float(q.wants is not None), 0.0,
-                float(any(y not in known_years for y in q.years)), 0.0, 0.0, 0.0,
-                math.log(1 + len(q.terms)), float(q.english))  # fmt: skip
+    asked = {
+        "kind_asked": float(q.wants is not None),
+        "unknown_year": float(any(y not in known_years for y in q.years)),
+        "terms": math.log(1 + len(q.terms)),
+        "english": float(q.english),
+    }
+    if not units:  # nothing retrieved: every name missing, nothing found
+        found = {"entities_missing": 1.0, "kind_missing_in_best": asked["kind_asked"]}
+        return tuple({**asked, **found}.get(name, 0.0) for name in QUESTION_FEATURES)
     best = max(range(len(units)), key=lambda i: probabilities[i])
     top_hits = {u.hit.chunk.chunk_id: u.hit for u in units if u.rank == 0}
     top = next(iter(top_hits.values()), units[0].hit)
     ranked = sorted(range(len(units)), key=lambda i: -probabilities[i])[:3]
+    every = range(len(units))
 
     def feature(i: int, name: str) -> float:
         return units[i].features[index[name]]
 
     def best_cover(foreign: bool) -> float:
         return max(
-            (feature(i, "unit_coverage_with_section") for i in range(len(units))
+            (feature(i, "unit_coverage_with_section") for i in every
              if bool(feature(i, "foreign")) == foreign),
             default=0.0,
         )  # fmt: skip
 
-    agree = (top.dense_rank or 99) <= 3 and (top.lexical_rank or 99) <= 3
-    return (
-        probabilities[best],
-        max(feature(i, "unit_dense") for i in range(len(units))),
-        feature(best, "unit_coverage_with_section"),
-        float(any(q.rarest in u.terms for u in units if u.rank < 3)),
-        max(feature(i, "passage_coverage") for i in range(len(units))),
-        top.dense_similarity or 0.0,
-        float(all(feature(i, "entity_missing") for i in range(len(units)))),
-        float(q.wants is not None),
-        float(any(feature(i, "kind_found") for i in ranked)),
-        float(any(y not in known_years for y in q.years)),
-        float(agree),
-        float(all(feature(i, "foreign") for i in ranked)),
-        max(0.0, best_cover(True) - best_cover(False)),
-        math.log(1 + len(q.terms)),
-        float(q.english),
-    )
+    found = {
+        "best_unit": probabilities[best],
+        "best_unit_dense": max(feature(i, "unit_dense") for i in every),
+        "best_unit_coverage": feature(best, "unit_coverage_with_section"),
+        "rarest_covered": float(any(q.rarest in u.terms for u in units if u.rank < 3)),
+        "rarest_in_best": float(q.rarest in units[best].terms),
+        "kind_missing_in_best": feature(best, "kind_missing"),
+        "best_passage_coverage": max(feature(i, "passage_coverage") for i in every),
+        "top_dense": top.dense_similarity or 0.0,
+        "entities_missing": float(all(feature(i, "entity_missing") for i in every)),
+        "kind_found": float(any(feature(i, "kind_found") for i in ranked)),
+        "rank_agreement": float((top.dense_rank or 99) <= 3 and (top.lexical_rank or 99) <= 3),
+        "foreign_only": float(all(feature(i, "foreign") for i in ranked)),
+        "foreign_covers_more": max(0.0, best_cover(True) - best_cover(False)),
+    }
+    return tuple({**asked, **found}[name] for name in QUESTION_FEATURES)

@@ -212,7 +212,7 @@ _ANSWER_KINDS: list[tuple[re.Pattern[str], Callable[[str], object]]] = [
     (re.compile(r"\b(hur många|how many)\b", re.I), _COUNT.search),
     (re.compile(r"^\s*(när|vilket år|what year|when)\b", re.I), _names_a_year),
     (
-        re.compile(r"\b(hur mycket|hur stor|budget\w*|kostar|how much)\b", re.I),
+        re.compile(r"\b(hur mycket|hur stor|kostar|how much)\b", re.I),
         _names_an_amount,
     ),
     (
