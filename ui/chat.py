@@ -55,7 +55,7 @@ def ask_kb(
     """The one place the chat asks the knowledge base: draft pieces, then the Answer.
     `earlier` are the turns before this question, each with the question as typed (the
     context a follow-up question needs)."""
-    return kb.ask_stream(question, filters)
+    return kb.ask_stream(question, filters, history=[t.question for t in earlier])
 
 
 def make_respond(kb: KnowledgeBase) -> Callable[..., Reply]:

@@ -87,6 +87,14 @@ def feedback_html(answer_id: str) -> str:
     )
 
 
+def interpreted_html(answer: Answer) -> str:
+    """How the question was read, when it was rewritten (a follow-up, a corrected typo)."""
+    if not answer.interpreted_question:
+        return ""
+    read = escape(answer.interpreted_question)
+    return f'<p class="interpreted"><em>Tolkad fråga:</em> {read}</p>'
+
+
 def turn_html(turn: Turn, t: int, home: str) -> str:
     user = (
         '<div class="bubble user-bubble"><span class="who">Du</span>'
@@ -98,7 +106,8 @@ def turn_html(turn: Turn, t: int, home: str) -> str:
         reply = f'<p class="draft-label"><em>{DRAFT_LABEL}</em></p>{paragraphs(turn.draft or "")}'
         sources = render_drafting()
     else:
-        reply = answer_html(turn.answer, t) + copy_button(turn.answer)
+        reply = interpreted_html(turn.answer) + answer_html(turn.answer, t)
+        reply += copy_button(turn.answer)
         if turn.answer.answer_id:
             reply += feedback_html(turn.answer.answer_id)
         sources = render_sources(turn.answer, home, turn=t, filters=turn.filters)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from service.models import (
     Answer,
@@ -65,6 +66,7 @@ class FakeKnowledgeBase:
         self.fail = fail
         self.draft_delay = draft_delay
         self.history: list[tuple[str, Filters | None]] = []
+        self.conversations: list[list[str]] = []  # the earlier questions each ask was given
         self.feedbacks: list[tuple[str, bool]] = []
         self.comments: list[tuple[str, bool, str | None]] = []
         self.docs = {
@@ -91,8 +93,11 @@ class FakeKnowledgeBase:
             end_line=end_line),
         )  # fmt: skip
 
-    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+    def ask(
+        self, question: str, filters: Filters | None = None, *, history: Sequence[str] = ()
+    ) -> Answer:
         self.history.append((question, filters))
+        self.conversations.append(list(history))
         if self.fail:
             raise RuntimeError("index is gone")
         if UNANSWERABLE in question.lower():
@@ -137,10 +142,12 @@ class FakeKnowledgeBase:
             answer="Vänorter [1]. Ledamöter [2]. Mer [3].", answer_id=f"svar-{len(self.history)}",
         )  # fmt: skip
 
-    def ask_stream(self, question: str, filters: Filters | None = None):
+    def ask_stream(
+        self, question: str, filters: Filters | None = None, *, history: Sequence[str] = ()
+    ):
         """Extractive questions: the answer alone. LLM_WRITTEN ones: the draft word by word,
         slowly enough for a browser to see it grow, then the verified answer."""
-        answer = self.ask(question, filters)
+        answer = self.ask(question, filters, history=history)
         if LLM_WRITTEN not in question.lower():
             yield answer
             return

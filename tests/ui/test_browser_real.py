@@ -89,3 +89,17 @@ def test_wording_tab_finds_a_sentence_of_the_scanned_plan(page):
     assert card.count() >= 1
     marked = " ".join(card.first.locator("mark").first.inner_text().split())
     assert marked == "Fördjupa samarbeten med vänorterna Röros och Hamina"
+
+
+def test_a_follow_up_gets_an_answer_and_shows_how_it_was_read(page):
+    ask_in_page(page, "Vad var internationella rådets budget 2023?", 60_000)
+    page.locator(".citation-card").first.wait_for()
+    box = page.locator("#question textarea")
+    box.fill("Och 2020?")
+    page.locator("#ask").click()
+    interpreted = page.locator(".interpreted")
+    interpreted.wait_for(timeout=60_000)
+    assert "Vad var internationella rådets budget 2020?" in interpreted.inner_text()
+    last = page.locator("section.turn").last
+    last.locator(".citation-card").first.wait_for(timeout=60_000)
+    assert "177 tkr" in last.inner_text()

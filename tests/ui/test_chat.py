@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 from service.models import MAX_QUESTION_CHARS, Filters
 from tests.ui.fakes import LLM_DRAFT, LLM_REMOVED, FakeKnowledgeBase
@@ -16,6 +17,7 @@ from ui.chat import (
     make_respond_streaming,
     question_state,
 )
+from ui.conversation import render_conversation
 
 
 def test_answer_becomes_a_turn_with_its_own_sources():
@@ -32,6 +34,22 @@ def test_earlier_answers_keep_their_sources():
     turns, _, _ = make_respond(kb)("Vad gör kommunen?", [], None, None, None)
     turns, html, _ = make_respond(kb)("Hur många bor på månen?", turns, None, None, None)
     assert len(turns) == 2 and 'id="kalla-1-1"' in html and "not-answerable" in html
+
+
+def test_a_question_is_asked_with_the_earlier_questions_of_the_chat():
+    kb = FakeKnowledgeBase()
+    turns, _, _ = make_respond(kb)("Vad var budgeten 2023?", [], None, None, None)
+    make_respond(kb)("Och 2020?", turns, None, None, None)
+    assert kb.conversations == [[], ["Vad var budgeten 2023?"]]
+
+
+def test_a_rewritten_question_is_shown_as_read_and_escaped():
+    kb = FakeKnowledgeBase()
+    turns, _, _ = make_respond(kb)("Vad gör kommunen?", [], None, None, None)
+    read = "Vad var <b>budgeten</b> 2020?"
+    answer = turns[0].answer.model_copy(update={"interpreted_question": read})
+    html = render_conversation([replace(turns[0], answer=answer)], kb.home_municipality)
+    assert "Tolkad fråga:" in html and "Vad var &lt;b&gt;budgeten&lt;/b&gt; 2020?" in html
 
 
 def test_dropdowns_become_filters():
