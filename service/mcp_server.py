@@ -30,7 +30,7 @@ from service.mcp_results import (
     search_text,
     wording_text,
 )
-from service.models import Answer, Filters, WordingResult, text_field
+from service.models import MAX_HISTORY_TURNS, Answer, Filters, WordingResult, text_field
 
 NAME = "falun-kb"
 INSTRUCTIONS = (
@@ -108,13 +108,22 @@ def build_server(get_kb: Callable[[], KnowledgeBaseService]) -> MCPServer:
         municipality: Municipality = None,
         doc_type: DocType = None,
         year: Year = None,
+        history: Annotated[
+            list[str],
+            Field(
+                max_length=MAX_HISTORY_TURNS,
+                description="tidigare frågor i samtalet, äldst först / the conversation's "
+                "earlier questions, oldest first: a follow-up is read against them",
+            ),
+        ] = [],  # noqa: B006 (the schema's default; never mutated)
     ) -> Annotated[CallToolResult, Answer]:
         """Fråga: ett svar av ordagranna citat ur dokumenten, numrerade [n] med källa
         (dokument, avsnitt, rader), eller "Det framgår inte av dokumenten" med närliggande
         avsnitt. / Ask: an answer of verbatim quotes from the documents, numbered [n] with
         their sources, or a plain "not in the documents" with the nearest passages."""
         try:
-            answer = get_kb().ask(question, filters=_filters(municipality, doc_type, year))
+            filters = _filters(municipality, doc_type, year)
+            answer = get_kb().ask(question, filters=filters, history=history)
         except UnknownFilterValue as exc:
             raise ToolError(str(exc)) from None
         return _result(answer_text(answer), answer)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,11 +36,15 @@ class DeferredKnowledgeBase:
     def home_municipality(self) -> str:
         return self._get().home_municipality
 
-    def ask(self, question: str, filters: Filters | None = None) -> Answer:
-        return self._get().ask(question, filters)
+    def ask(
+        self, question: str, filters: Filters | None = None, *, history: Sequence[str] = ()
+    ) -> Answer:
+        return self._get().ask(question, filters, history=history)
 
-    def ask_stream(self, question: str, filters: Filters | None = None) -> Iterator[str | Answer]:
-        return self._get().ask_stream(question, filters)
+    def ask_stream(
+        self, question: str, filters: Filters | None = None, *, history: Sequence[str] = ()
+    ) -> Iterator[str | Answer]:
+        return self._get().ask_stream(question, filters, history=history)
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchResult]:
         return self._get().search(query, k, filters)
