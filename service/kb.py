@@ -13,18 +13,16 @@ from ingest.schema import Chunk
 from service.answer.answerer import Answerer
 from service.answer.evidence import TermStats
 from service.answer.extractive import ExtractiveAnswerer
-from service.answer.followup import standalone
 from service.answer.llm import LlmWithFallback
 from service.answer.llm_client import LlmAnswerer
 from service.answer.parts import merge_answers, question_parts
-from service.answer.query import QueryPlan, detect_language, plan_query
+from service.answer.query import QueryPlan
 from service.answer.spelling import QuestionSpelling
 from service.http.audit import AuditLog
 from service.lexicon import Lexicon
 from service.lookup.compare import compare_documents
 from service.lookup.wording import find_wording
 from service.models import (
-    MAX_HISTORY_TURNS,
     Answer,
     ComparedItem,
     DocumentDetail,
@@ -34,6 +32,7 @@ from service.models import (
     WordingResult,
 )
 from service.pipeline import chunker_settings, open_embedder
+from service.reading import QuestionReader, passages_for
 from service.settings import Settings
 from service.status import DocumentStatuses, present_tense
 
@@ -77,7 +76,7 @@ class KnowledgeBaseService:
             self.answerer if llm is None else LlmWithFallback(self.answerer, llm)
         )
         # typos corrected against the documents' own words (hunspell's Swedish dictionary)
-        self.spelling = (
+        spelling = (
             QuestionSpelling((d.text for d in self.docs.values()), RepairLexicon.build())
             if settings.correct_spelling
             else None
@@ -88,6 +87,10 @@ class KnowledgeBaseService:
             "doc_type": sorted({m.doc_type for m in metas}),
             "year": sorted({m.year for m in metas if m.year is not None}),
         }
+        municipalities: list[str] = self._filter_options["municipality"]  # type: ignore[assignment]
+        self.reader = QuestionReader(
+            municipalities, self.lexicon, spelling, self.retrieve_for, self.answerer
+        )
         # which documents are in force: the catalog's word now, not the index's
         self.statuses = DocumentStatuses.load(
             settings.corpus_dir, {doc_id: d.meta for doc_id, d in self.docs.items()}
@@ -166,36 +169,10 @@ class KnowledgeBaseService:
 
     def retrieve_for(self, plan: QueryPlan, where: dict[str, Any]) -> list[ScoredChunk]:
         """Passages for answering: the named municipality, and each named year's documents."""
-        if plan.municipality and "municipality" not in where:
-            where = {**where, "municipality": plan.municipality}
-
-        def retrieve(k: int, filters: dict[str, Any]) -> list[ScoredChunk]:
-            return self.retriever.retrieve(
-                plan.text,
-                k=k,
-                filters=filters or None,
-                lexical_extra=plan.lexical_extra,
-                lexical_query=plan.lexical_text,
-            )
-
-        hits = retrieve(self.answerer.config.passages, where)
-        if plan.municipality and where.get("municipality") == plan.municipality:
-            # what the other municipalities' documents say, so the answering model can see
-            # that a claim is theirs; it never quotes them for the named one
-            unfiltered = {k: v for k, v in where.items() if k != "municipality"}
-            hits += [
-                h
-                for h in retrieve(3, unfiltered)
-                if self.docs[h.chunk.doc_id].meta.municipality != plan.municipality
-            ]
         known_years = set(self.filter_options()["year"])
-        for year in plan.years:
-            if year in known_years and "year" not in where:
-                seen = {h.chunk.chunk_id for h in hits}
-                hits += [
-                    h for h in retrieve(3, {**where, "year": year}) if h.chunk.chunk_id not in seen
-                ]
-        return hits
+        return passages_for(
+            self.retriever, plan, where, self.answerer.config.passages, self.docs, known_years
+        )
 
     def ask(
         self,
@@ -274,7 +251,7 @@ class KnowledgeBaseService:
         )
 
     def plan(self, question: str) -> QueryPlan:
-        return plan_query(question, self.filter_options()["municipality"], self.lexicon)  # type: ignore[arg-type]
+        return self.reader.plan(question)
 
     def read(
         self,
@@ -284,37 +261,8 @@ class KnowledgeBaseService:
         *,
         judged: bool = True,
     ) -> tuple[QueryPlan, list[ScoredChunk], str | None]:
-        """The question as answered, its passages, and its rewritten form when it is a
-        follow-up that does not stand alone (None otherwise).
-
-        A rewritten follow-up is used unless the question as asked is answered on its own
-        and at least as confidently (the answering model judges both); `judged=False`
-        always takes the rewrite (fitting that model, before there is one)."""
-        where = self.check_filters(filters)
-        spelled = self.spelled(question)
-        plan = self.plan(spelled)
-        hits = self.retrieve_for(plan, where)
-        rewritten = standalone(spelled, [self.spelled(h) for h in history[-MAX_HISTORY_TURNS:]])
-        if rewritten is None:
-            return plan, hits, (spelled if spelled != question else None)
-        other = self.plan(rewritten)
-        other_hits = self.retrieve_for(other, where)
-        if not judged:
-            return other, other_hits, rewritten
-        as_asked = self.answerer.judge(plan, hits)
-        as_rewritten = self.answerer.judge(other, other_hits)
-        if as_asked.answerable and (
-            as_asked.answerable_probability >= as_rewritten.answerable_probability
-        ):
-            return plan, hits, None
-        return other, other_hits, rewritten
-
-    def spelled(self, question: str) -> str:
-        """The question with its typos corrected to the documents' spellings (Swedish only:
-        an English word is no typo of a Swedish one)."""
-        if self.spelling is None or detect_language(question) != "sv":
-            return question
-        return self.spelling.correct(question)
+        """The question as answered, its passages, and how it was read (`QuestionReader`)."""
+        return self.reader.read(question, history, self.check_filters(filters), judged=judged)
 
     @staticmethod
     def _interpreted(answer: Answer, question: str, interpreted: str | None) -> Answer:

@@ -23,6 +23,7 @@ from service.answer.query import (
     short_names,
     term_alternatives,
 )
+from service.answer.selection import QuoteSelection, Unit
 from service.lexicon import Lexicon
 from service.models import Answer, Citation, Location, SearchResult
 
@@ -34,18 +35,6 @@ class AnswerConfig:
     passages: int = 6  # retrieved passages an answer is chosen from
     nearest: int = 3
     model_file: Path = MODEL_FILE  # the fitted answering models (`falun-kb fit`)
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A quotable sentence or list item of a retrieved passage, scored by the unit model."""
-
-    hit: ScoredChunk
-    rank: int
-    start: int  # absolute offsets in the document text
-    end: int
-    score: float  # the unit model's probability that it answers the question
-    new_terms: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -68,14 +57,6 @@ class Judgement:
     answerable: bool
     supports: list[Support]
     features: tuple[float, ...]
-
-
-def jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
-
-
-def overlaps(a: Unit, b: Unit) -> bool:
-    return a.hit.chunk.doc_id == b.hit.chunk.doc_id and a.start < b.end and b.start < a.end
 
 
 def context_text(chunk: Chunk, doc: Document) -> str:
@@ -224,86 +205,8 @@ class ExtractiveAnswerer:
         )
 
     def select_units(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
-        if len(plan.years) >= 2:
-            return self.select_per_year(plan, ranked)
-        best = ranked[0]
-        chosen = [best]
-        seen_terms = set(best.new_terms)
-        for unit in ranked[1:]:
-            if len(chosen) >= self.config.max_sentences:
-                break
-            if unit.score < max(self.model.unit_floor, self.model.unit_ratio * best.score):
-                break
-            adds = unit.new_terms - seen_terms
-            if any(overlaps(unit, c) for c in chosen):
-                continue
-            other_chunk = all(unit.hit.chunk.chunk_id != c.hit.chunk.chunk_id for c in chosen)
-            if adds or other_chunk:
-                chosen.append(unit)
-                seen_terms |= unit.new_terms
-        chosen += self.other_year_statement(chosen, ranked)
-        return sorted(chosen, key=self.newest_first)
-
-    def other_year_statement(self, chosen: list[Unit], ranked: list[Unit]) -> list[Unit]:
-        """When the answer comes from a dated plan, what another year's plan says on the same
-        point, so a changed fact (chair, budget, a goal) is shown with its year."""
-        best = chosen[0]
-        year = self.year_of(best)
-        if year is None or any(self.year_of(c) not in (None, year) for c in chosen):
-            return []
-        doc_type = self.documents[best.hit.chunk.doc_id].meta.doc_type
-        best_words = self.quote_tokens(best)
-        for unit in ranked:
-            other = self.year_of(unit)
-            same_kind = self.documents[unit.hit.chunk.doc_id].meta.doc_type == doc_type
-            if other is None or other == year or not (same_kind or unit.score >= best.score):
-                continue
-            similar = jaccard(self.quote_tokens(unit), best_words)
-            if unit.score + similar >= self.model.unit_ratio * best.score:
-                return [unit]
-        return []
-
-    def select_per_year(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
-        """A comparison question gets one quote per named year, side by side: the best one
-        overall, and in each other year the best one from the corresponding section."""
-        anchor = next((u for u in ranked if self.year_of(u) in plan.years), ranked[0])
-        anchor_section = self.section_tokens(anchor)
-        anchor_words = self.quote_tokens(anchor)
-        chosen = [anchor]
-        for year in plan.years:
-            if year == self.year_of(anchor):
-                continue
-            candidates = [u for u in ranked if self.year_of(u) == year]
-            if candidates:
-                chosen.append(
-                    max(
-                        candidates,
-                        key=lambda u: (
-                            u.score
-                            + 0.5 * jaccard(self.section_tokens(u), anchor_section)
-                            + jaccard(self.quote_tokens(u), anchor_words)
-                        ),
-                    )
-                )
-        return sorted(chosen, key=lambda u: self.year_of(u) or 0)
-
-    def year_of(self, unit: Unit) -> int | None:
-        return self.documents[unit.hit.chunk.doc_id].meta.year
-
-    def quote_tokens(self, unit: Unit) -> set[str]:
-        return set(tokenize(self.documents[unit.hit.chunk.doc_id].text[unit.start : unit.end]))
-
-    def section_tokens(self, unit: Unit) -> set[str]:
-        """Section words, with synonyms mapped together ("medlemmar" ~ "ledamöter")."""
-        section = " ".join(unit.hit.chunk.section)
-        tokens = set(tokenize(section))
-        for alternatives in term_alternatives(section, self.lexicon).values():
-            tokens |= set(alternatives)
-        return {t for t in tokens if not t.isdigit()}
-
-    def newest_first(self, unit: Unit) -> tuple[int, float]:
-        year = self.documents[unit.hit.chunk.doc_id].meta.year or 0
-        return (-year, -unit.score)
+        selection = QuoteSelection(self.documents, self.lexicon, self.model, self.config)
+        return selection.select(plan, ranked)
 
     def cite(self, n: int, unit: Unit) -> Citation:
         chunk = unit.hit.chunk

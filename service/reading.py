@@ -1,0 +1,119 @@
+"""How the service reads a question before answering it: typos corrected to the documents'
+spellings, a follow-up rewritten from the conversation when it does not stand alone, and
+the passages retrieved for the question as read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from index.hybrid import ScoredChunk
+from index.protocols import Retriever
+from ingest.schema import Document
+from service.answer.extractive import ExtractiveAnswerer
+from service.answer.followup import standalone
+from service.answer.query import QueryPlan, detect_language, plan_query
+from service.answer.spelling import QuestionSpelling
+from service.lexicon import Lexicon
+from service.models import MAX_HISTORY_TURNS
+
+Retrieve = Callable[[QueryPlan, dict[str, Any]], list[ScoredChunk]]
+
+
+class QuestionReader:
+    def __init__(
+        self,
+        municipalities: list[str],
+        lexicon: Lexicon,
+        spelling: QuestionSpelling | None,
+        retrieve: Retrieve,
+        answerer: ExtractiveAnswerer,
+    ) -> None:
+        self.municipalities = municipalities
+        self.lexicon = lexicon
+        self.spelling = spelling  # None: questions are taken as typed
+        self.retrieve = retrieve
+        self.answerer = answerer
+
+    def plan(self, question: str) -> QueryPlan:
+        return plan_query(question, self.municipalities, self.lexicon)
+
+    def spelled(self, question: str) -> str:
+        """The question with its typos corrected to the documents' spellings (Swedish only:
+        an English word is no typo of a Swedish one)."""
+        if self.spelling is None or detect_language(question) != "sv":
+            return question
+        return self.spelling.correct(question)
+
+    def read(
+        self,
+        question: str,
+        history: Sequence[str],
+        where: dict[str, Any],
+        *,
+        judged: bool = True,
+    ) -> tuple[QueryPlan, list[ScoredChunk], str | None]:
+        """The question as answered, its passages, and how it was read when that differs
+        from what was typed (a corrected typo, a rewritten follow-up), else None.
+
+        A rewritten follow-up is used unless the question as asked is answered on its own
+        and at least as confidently (the answering model judges both); `judged=False`
+        always takes the rewrite (fitting that model, before there is one)."""
+        spelled = self.spelled(question)
+        as_typed = spelled if spelled != question else None
+        plan = self.plan(spelled)
+        hits = self.retrieve(plan, where)
+        earlier = [self.spelled(h) for h in history[-MAX_HISTORY_TURNS:]]
+        rewritten = standalone(spelled, earlier)
+        if rewritten is None:
+            return plan, hits, as_typed
+        other = self.plan(rewritten)
+        other_hits = self.retrieve(other, where)
+        if not judged:
+            return other, other_hits, rewritten
+        as_asked = self.answerer.judge(plan, hits)
+        as_rewritten = self.answerer.judge(other, other_hits)
+        if as_asked.answerable and (
+            as_asked.answerable_probability >= as_rewritten.answerable_probability
+        ):
+            return plan, hits, as_typed
+        return other, other_hits, rewritten
+
+
+def passages_for(
+    retriever: Retriever,
+    plan: QueryPlan,
+    where: dict[str, Any],
+    passages: int,
+    documents: dict[str, Document],
+    known_years: set[Any],
+) -> list[ScoredChunk]:
+    """Passages for answering: the named municipality's (with, apart, the best of the other
+    municipalities', for the answering model to see that a claim is theirs; they are never
+    quoted for the named one), and each named year's documents."""
+    if plan.municipality and "municipality" not in where:
+        where = {**where, "municipality": plan.municipality}
+
+    def retrieve(k: int, filters: dict[str, Any]) -> list[ScoredChunk]:
+        return retriever.retrieve(
+            plan.text,
+            k=k,
+            filters=filters or None,
+            lexical_extra=plan.lexical_extra,
+            lexical_query=plan.lexical_text,
+        )
+
+    hits = retrieve(passages, where)
+    if plan.municipality and where.get("municipality") == plan.municipality:
+        unfiltered = {k: v for k, v in where.items() if k != "municipality"}
+        hits += [
+            h
+            for h in retrieve(3, unfiltered)
+            if documents[h.chunk.doc_id].meta.municipality != plan.municipality
+        ]
+    for year in plan.years:
+        if year in known_years and "year" not in where:
+            seen = {h.chunk.chunk_id for h in hits}
+            named = retrieve(3, {**where, "year": year})
+            hits += [h for h in named if h.chunk.chunk_id not in seen]
+    return hits
