@@ -8,10 +8,12 @@ setting of the product can select them.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -113,3 +115,10 @@ def coverage_answering_model(min_coverage: float = 0.5) -> AnsweringModel:
         unit_ratio=0.6,
         unit_floor=0.0,
     )
+
+
+def coverage_model_file(folder: Path) -> Path:
+    """`coverage_answering_model` as a model file, for settings (FALUN_KB_ANSWERING_MODEL)."""
+    path = Path(folder) / "coverage_answering_model.json"
+    path.write_text(json.dumps(coverage_answering_model().to_json()), encoding="utf-8")
+    return path

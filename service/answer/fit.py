@@ -229,10 +229,6 @@ def write_model(
         "fitted_by": "falun-kb fit " + " ".join(str(f) for f in files),
         "data": {str(f): hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in files},
         "cross_validated": report,
-        "answer_threshold": model.answer_threshold,
-        "unit_ratio": model.unit_ratio,
-        "unit_floor": model.unit_floor,
-        "unit": model.unit.to_json(),
-        "question": model.question.to_json(),
+        **model.to_json(),
     }
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

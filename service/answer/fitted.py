@@ -79,6 +79,15 @@ class AnsweringModel:
     # a unit is quoted at all only from this probability (the best one always is)
     unit_floor: float
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answer_threshold": self.answer_threshold,
+            "unit_ratio": self.unit_ratio,
+            "unit_floor": self.unit_floor,
+            "unit": self.unit.to_json(),
+            "question": self.question.to_json(),
+        }
+
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> AnsweringModel:
         data = json.loads(Path(path).read_text(encoding="utf-8"))

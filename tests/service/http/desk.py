@@ -13,7 +13,7 @@ from service.kb import KnowledgeBaseService
 from service.pipeline import run_ingest
 from service.settings import Settings
 from tests.conftest import CORPUS
-from tests.fakes import HashEmbedding
+from tests.fakes import HashEmbedding, coverage_model_file
 
 TOKEN = "desk-token-for-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -42,6 +42,8 @@ def served(
     corpus = root / "corpus"
     if not corpus.exists():
         shutil.copytree(CORPUS, corpus)
+    # hash vectors mean nothing to the fitted answering model: answer by term coverage
+    overrides.setdefault("answering_model", coverage_model_file(root))
     settings = Settings(data_dir=root / "data", corpus_dir=corpus, **overrides)
     embedder = CountingEmbedding()
     run_ingest(settings, embedder=embedder)

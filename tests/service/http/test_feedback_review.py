@@ -87,6 +87,7 @@ def test_a_handled_case_becomes_an_evaluation_question(reviewed, tmp_path, monke
     monkeypatch.setenv("FALUN_KB_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("FALUN_KB_CORPUS_DIR", str(settings.corpus_dir))
     monkeypatch.setenv("FALUN_KB_ADMIN_TOKEN", TOKEN)
+    monkeypatch.setenv("FALUN_KB_ANSWERING_MODEL", str(settings.answering_model))
     monkeypatch.setattr(index.embed, "make_embedder", hash_embedder_factory)
     out = tmp_path / "feedback.jsonl"
     with pytest.raises(SystemExit, match="reason"):
