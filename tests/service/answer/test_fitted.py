@@ -1,0 +1,50 @@
+"""The fitted answering models: their data file, and the fit on labelled examples."""
+
+import json
+
+import pytest
+
+from service.answer.features import QUESTION_FEATURES, UNIT_FEATURES
+from service.answer.fit import answers_evidence, select
+from service.answer.fitted import MODEL_FILE, AnsweringModel, LogisticModel, StaleModel
+
+
+def test_the_packaged_model_matches_the_features_and_records_its_data():
+    model = AnsweringModel.load()
+    assert model.unit.features == UNIT_FEATURES
+    assert model.question.features == QUESTION_FEATURES
+    assert 0 < model.answer_threshold < 1
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert data["fitted_by"].startswith("falun-kb fit")
+    assert all("heldout" not in name for name in data["data"])  # never fitted on held-out
+    report = data["cross_validated"]
+    assert report["cv_precision_of_answering"] > 0.9
+
+
+def test_a_model_fitted_on_other_features_is_refused(tmp_path):
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["unit"]["features"] = data["unit"]["features"][:-1]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(StaleModel, match="falun-kb fit"):
+        AnsweringModel.load(path)
+
+
+def test_logistic_probability_is_the_standardised_sigmoid():
+    model = LogisticModel(("a", "b"), (1.0, 0.0), (2.0, 1.0), (2.0, -1.0), 0.5)
+    z = 0.5 + 2.0 * (3.0 - 1.0) / 2.0 - 1.0 * (1.0 - 0.0)
+    assert model.probability([3.0, 1.0]) == pytest.approx(1 / (1 + 2.718281828459045**-z))
+
+
+def test_a_unit_answers_when_it_holds_or_mostly_covers_the_evidence():
+    assert answers_evidence("budgeten är 180 000 kr, koordinatorn 50%", ["180 000 kr"])
+    assert answers_evidence("180 000 kr", ["budgeten ar 180 000 kr for verksamhet"]) is False
+    assert answers_evidence("radets budget ar 180 000 kr", ["budget radets 180 000"])
+
+
+def test_selection_takes_the_best_then_those_near_it_up_to_the_limit():
+    p = [0.2, 0.9, 0.8, 0.5, 0.85]
+    assert select(p, ratio=0.9, floor=0.0, limit=3) == [1, 4]  # 0.8 < 0.9 * 0.9
+    assert select(p, ratio=0.5, floor=0.6, limit=5) == [1, 4, 2]
+    assert select(p, ratio=0.1, floor=0.0, limit=2) == [1, 4]
+    assert select([], 0.5, 0.0, 3) == []

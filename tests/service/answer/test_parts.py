@@ -1,0 +1,40 @@
+"""A message of several questions is answered part by part, labels renumbered."""
+
+from service.answer.parts import merge_answers, question_parts
+from service.models import Answer, Citation, Location
+
+
+def test_one_question_stays_whole_with_its_context():
+    text = "Hej! Jag är lärare i Falun. Kan min skola söka pengar för elevutbyte?"
+    assert question_parts(text) == [text]
+
+
+def test_two_questions_are_split_and_the_context_stays_with_the_first():
+    text = "Hej! Jag är ny i rådet. Vem är ordförande? Och hur stor är budgeten? Tack!"
+    assert question_parts(text) == [
+        "Hej! Jag är ny i rådet. Vem är ordförande?",
+        "Och hur stor är budgeten? Tack!",
+    ]
+
+
+def _citation(n: int, quote: str) -> Citation:
+    return Citation(
+        n=n, doc_id="d", title="T", municipality="Falu kommun", doc_type="plan", year=2023,
+        section="S", quote=quote, location=Location(start_line=1, end_line=1), chunk_id="d:1",
+        context=quote, ocr=False,
+    )  # fmt: skip
+
+
+def test_merged_answer_renumbers_labels_and_keeps_each_part_under_its_question():
+    first = Answer(question="A?", answer='Enligt T: "x" [1]', answerable=True,
+                   citations=[_citation(1, "x")])  # fmt: skip
+    refused = Answer(question="B?", answer="Det framgår inte av dokumenten.", answerable=False,
+                     citations=[])  # fmt: skip
+    third = Answer(question="C?", answer='Enligt T: "y" [1] och "z" [2]', answerable=True,
+                   citations=[_citation(1, "y"), _citation(2, "z")])  # fmt: skip
+    merged = merge_answers("A? B? C?", ["A?", "B?", "C?"], [first, refused, third])
+    assert merged.answerable and merged.question == "A? B? C?"
+    assert [c.n for c in merged.citations] == [1, 2, 3]
+    assert [c.quote for c in merged.citations] == ["x", "y", "z"]
+    assert '"y" [2] och "z" [3]' in merged.answer
+    assert merged.answer.index("«B?»") < merged.answer.index("Det framgår inte")
