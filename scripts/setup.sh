@@ -11,6 +11,8 @@ apt_packages=()
 dpkg -s libhunspell-dev >/dev/null 2>&1 || apt_packages+=(libhunspell-dev)
 # scanned PDFs are OCR'd with Tesseract's Swedish model
 dpkg -s tesseract-ocr-swe >/dev/null 2>&1 || apt_packages+=(tesseract-ocr tesseract-ocr-swe)
+# English question words in Swedish (FALUN_KB_ENGLISH_WORDS=dictionary|both)
+dpkg -s dict-freedict-eng-swe >/dev/null 2>&1 || apt_packages+=(dict-freedict-eng-swe)
 if [ "$what" = test ]; then
   command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium chromium-driver)
   # the synthetic-scan tests draw Swedish text with DejaVu Sans

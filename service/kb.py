@@ -18,6 +18,7 @@ from service.answer.llm_client import LlmAnswerer
 from service.answer.parts import merge_answers, question_parts
 from service.answer.query import QueryPlan
 from service.answer.spelling import QuestionSpelling
+from service.english import with_english
 from service.http.audit import AuditLog
 from service.lexicon import Lexicon
 from service.lookup.compare import compare_documents
@@ -58,8 +59,10 @@ class KnowledgeBaseService:
         self.llm = llm
         self.docs = index.documents
         # the corpus's own words: lexicon files next to the documents, and what they define
-        self.lexicon = Lexicon.load(settings.corpus_dir).with_definitions(
-            d.text for d in self.docs.values()
+        self.lexicon = with_english(
+            Lexicon.load(settings.corpus_dir).with_definitions(d.text for d in self.docs.values()),
+            settings.english_words,
+            [d.text for d in self.docs.values()],
         )
         texts = [" ".join([c.text, *c.section]) for c in index.chunks.values()]
         self.answerer = ExtractiveAnswerer(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,6 +72,9 @@ class Settings(BaseSettings):
     # answering (AnswerConfig)
     answer_passages: int = _ANSWER.passages
     answer_max_sentences: int = _ANSWER.max_sentences
+    # English question words in Swedish: "glossary" (corpus/lexicon/en-sv.tsv), "dictionary"
+    # (Debian's FreeDict English–Swedish, kept to the documents' words) or "both"
+    english_words: Literal["glossary", "dictionary", "both"] = "glossary"
     # correct typos in Swedish questions to the documents' spellings (hunspell + corpus words)
     correct_spelling: bool = True
     # the fitted answering models (`falun-kb fit --out`); default: the packaged file

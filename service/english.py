@@ -1,0 +1,64 @@
+"""English question words in Swedish, from Debian's English–Swedish FreeDict dictionary
+(`dict-freedict-eng-swe`), kept to the translations the documents themselves use."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from types import MappingProxyType
+
+from lang import find_words
+from service.lexicon import Lexicon
+
+log = logging.getLogger(__name__)
+
+FREEDICT = Path("/usr/share/dictd/freedict-eng-swe.dict.dz")
+
+# an entry starts with its headword and pronunciation: "twins /twinz/"
+_HEAD = re.compile(r"^([a-z][a-z' -]*?) /[^/]*/\s*$")
+_NUMBERED = re.compile(r"^\d+\.\s*")
+
+
+def read_freedict(path: Path = FREEDICT) -> dict[str, list[str]]:
+    """Headword → its Swedish translations, in the dictionary's order."""
+    entries: dict[str, list[str]] = {}
+    head: str | None = None
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            line = line.rstrip("\n")
+            match = _HEAD.match(line)
+            if match:
+                head = match.group(1).strip()
+                entries.setdefault(head, [])
+            elif head and line.strip():
+                words = _NUMBERED.sub("", line.strip())
+                entries[head] += [w.strip() for w in words.split(",") if w.strip()]
+    return entries
+
+
+def english_to_swedish(entries: dict[str, list[str]], texts: Iterable[str]) -> dict[str, str]:
+    """English word → the space-joined translations that occur in the documents' text."""
+    vocabulary = {w.lower() for text in texts for w in find_words(text, "letters")}
+    out = {}
+    for english, swedish in entries.items():
+        used = [s for s in swedish if s.lower() in vocabulary]
+        if used and " " not in english:
+            out[english] = " ".join(dict.fromkeys(used))
+    return out
+
+
+def with_english(lexicon: Lexicon, source: str, texts: list[str]) -> Lexicon:
+    """The lexicon with its English words from `source`: "glossary" (the corpus's own
+    lexicon file), "dictionary" (FreeDict, kept to the documents' words) or "both"."""
+    if source == "glossary":
+        return lexicon
+    if not FREEDICT.exists():
+        log.warning("%s not found (Debian's dict-freedict-eng-swe): glossary only", FREEDICT)
+        return lexicon
+    translated = english_to_swedish(read_freedict(), texts)
+    glossary = translated if source == "dictionary" else {**translated, **lexicon.glossary}
+    return replace(lexicon, glossary=MappingProxyType(glossary))

@@ -1,0 +1,27 @@
+"""FreeDict's English–Swedish entries, kept to the words the documents use."""
+
+import gzip
+
+from service.english import english_to_swedish, read_freedict
+
+ENTRIES = """00databaseshort
+FreeDict English-Swedish
+twins /twinz/
+1. tvilling
+2. tvillingar
+budget /bʌdʒit/
+budget, kalkyl
+umbrella /ʌmbrelə/
+paraply
+"""
+
+
+def test_entries_are_read_with_every_translation(tmp_path):
+    path = tmp_path / "eng-swe.dict.dz"
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.write(ENTRIES)
+    entries = read_freedict(path)
+    assert entries["twins"] == ["tvilling", "tvillingar"]
+    assert entries["budget"] == ["budget", "kalkyl"]
+    kept = english_to_swedish(entries, ["Rådets budget är 180 000 kr.", "Våra tvillingar."])
+    assert kept == {"twins": "tvillingar", "budget": "budget"}  # no paraply in the documents
