@@ -13,6 +13,8 @@ dpkg -s libhunspell-dev >/dev/null 2>&1 || apt_packages+=(libhunspell-dev)
 dpkg -s tesseract-ocr-swe >/dev/null 2>&1 || apt_packages+=(tesseract-ocr tesseract-ocr-swe)
 # English question words in Swedish (FALUN_KB_ENGLISH_WORDS=dictionary|both)
 dpkg -s dict-freedict-eng-swe >/dev/null 2>&1 || apt_packages+=(dict-freedict-eng-swe)
+# Swedish synonyms of question words (FALUN_KB_THESAURUS, on by default)
+dpkg -s mythes-sv >/dev/null 2>&1 || apt_packages+=(mythes-sv)
 if [ "$what" = test ]; then
   command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium chromium-driver)
   # the synthetic-scan tests draw Swedish text with DejaVu Sans

@@ -36,6 +36,7 @@ from service.pipeline import chunker_settings, open_embedder
 from service.reading import QuestionReader, passages_for
 from service.settings import Settings
 from service.status import DocumentStatuses, present_tense
+from service.thesaurus import with_thesaurus
 
 
 class UnknownFilterValue(ValueError):
@@ -59,11 +60,10 @@ class KnowledgeBaseService:
         self.llm = llm
         self.docs = index.documents
         # the corpus's own words: lexicon files next to the documents, and what they define
-        self.lexicon = with_english(
-            Lexicon.load(settings.corpus_dir).with_definitions(d.text for d in self.docs.values()),
-            settings.english_words,
-            [d.text for d in self.docs.values()],
-        )
+        doc_texts = [d.text for d in self.docs.values()]
+        lexicon = Lexicon.load(settings.corpus_dir).with_definitions(doc_texts)
+        lexicon = with_english(lexicon, settings.english_words, doc_texts)
+        self.lexicon = with_thesaurus(lexicon, settings.thesaurus, doc_texts)
         texts = [" ".join([c.text, *c.section]) for c in index.chunks.values()]
         self.answerer = ExtractiveAnswerer(
             TermStats.from_texts(texts),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, NamedTuple, TypeVar, cast
@@ -66,6 +66,9 @@ class Lexicon:
     glossary: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
     # places and organisations that plan comparison aligns on
     names: tuple[Name, ...] = ()
+    # "pengar" -> ("medel",): a general thesaurus's synonyms that the documents use; they
+    # count as covering a question term, but do not widen the search (service.thesaurus)
+    thesaurus: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _frozen({}))
 
     @classmethod
     def load(cls, corpus_dir: Path) -> Lexicon:
@@ -113,9 +116,7 @@ class Lexicon:
         }
         if not added:
             return self
-        return Lexicon(
-            _frozen({**self.abbreviations, **added}), self.synonyms, self.glossary, self.names
-        )
+        return replace(self, abbreviations=_frozen({**self.abbreviations, **added}))
 
     def organisations(self) -> frozenset[str]:
         return frozenset(n.name for n in self.names if n.kind == "organisation")

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     # English question words in Swedish: "glossary" (corpus/lexicon/en-sv.tsv), "dictionary"
     # (Debian's FreeDict English–Swedish, kept to the documents' words) or "both"
     english_words: Literal["glossary", "dictionary", "both"] = "glossary"
+    # Swedish synonyms of question words from Debian's mythes-sv thesaurus, as well as
+    # corpus/lexicon/synonyms.tsv (measured: see the README's configuration table)
+    thesaurus: bool = True
     # correct typos in Swedish questions to the documents' spellings (hunspell + corpus words)
     correct_spelling: bool = True
     # the fitted answering models (`falun-kb fit --out`); default: the packaged file

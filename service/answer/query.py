@@ -119,7 +119,7 @@ def term_alternatives(text: str, lexicon: Lexicon) -> dict[str, list[str]]:
     for word in (w.lower() for w in find_words(text, "table")):
         abbreviation = lexicon.abbreviations.get(word)
         expansions = abbreviation.expansions if abbreviation else ()
-        related = [*lexicon.synonyms.get(word, ()), *expansions]
+        related = [*lexicon.synonyms.get(word, ()), *lexicon.thesaurus.get(word, ()), *expansions]
         stems = [t for r in related if " " not in r for t in tokenize(r)]
         for term in tokenize(word):
             if stems:

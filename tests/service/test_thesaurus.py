@@ -1,0 +1,26 @@
+"""mythes-sv's synonyms, kept to the words the documents use, judge coverage only."""
+
+from service.answer.query import synonyms_of, term_alternatives
+from service.lexicon import Lexicon
+from service.thesaurus import corpus_synonyms, read_mythes, with_thesaurus
+
+DAT = "ISO-8859-1\npengar|1\n(subst)|medel|kosing|slantar\nskola|1\n(subst)|läroverk\n"
+
+
+def test_entries_are_read_and_kept_to_the_documents_words(tmp_path):
+    path = tmp_path / "th_sv.dat"
+    path.write_bytes(DAT.encode("latin-1"))
+    entries = read_mythes(path)
+    assert entries["pengar"] == ["medel", "kosing", "slantar"]
+    kept = corpus_synonyms(entries, ["Projekten finansieras med externa medel."])
+    assert kept == {"pengar": ("medel",)}
+
+
+def test_thesaurus_synonyms_cover_terms_but_do_not_widen_the_search(monkeypatch, tmp_path):
+    path = tmp_path / "th_sv.dat"
+    path.write_bytes(DAT.encode("latin-1"))
+    monkeypatch.setattr("service.thesaurus.MYTHES", path)
+    lexicon = with_thesaurus(Lexicon(), True, ["Projekten finansieras med externa medel."])
+    assert "medel" in term_alternatives("Vilka pengar finns?", lexicon)["peng"]
+    assert synonyms_of("Vilka pengar finns?", lexicon) == []
+    assert with_thesaurus(Lexicon(), False, ["medel"]).thesaurus == {}
