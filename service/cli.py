@@ -25,18 +25,9 @@ def _settings(args: argparse.Namespace):  # -> Settings; imported lazily to keep
 
 
 def _progress(label: str):
-    def report(done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / total) if total else width
-        print(
-            f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
-            end="",
-            file=sys.stderr,
-        )
-        if done >= total:
-            print(file=sys.stderr)
+    from service.progress import progress_line  # bar, rate and time left
 
-    return report
+    return progress_line(label)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -1,0 +1,79 @@
+"""`falun-kb bench` without the `bench` extra: the sections that need it say how to install it."""
+
+import sys
+
+import pytest
+
+from bench import run
+
+
+def _run(monkeypatch, tmp_path, only: str) -> tuple[int, dict[str, list[str]]]:
+    ran: dict[str, list[str]] = {}
+    for name in run.SECTIONS:  # stand-ins record that a section ran; the preflight stays real
+        monkeypatch.setitem(run.RUNNERS, name, lambda ctx, name=name: ran.setdefault(name, []))
+    code = run.main(
+        ["--only", only, "--cache-dir", str(tmp_path), "--out", str(tmp_path / "r.json")]
+    )
+    return code, ran
+
+
+@pytest.mark.parametrize(
+    ("missing", "section"),
+    [
+        ("journal_digital", "scale"),
+        ("matplotlib", "scale"),
+        ("llama_index.vector_stores.chroma", "quality"),
+    ],
+)
+def test_missing_extra_skips_the_section_with_the_install_command(
+    monkeypatch, tmp_path, capsys, missing, section
+):
+    monkeypatch.setitem(
+        sys.modules, missing, None
+    )  # `import missing` now raises ModuleNotFoundError
+    code, ran = _run(monkeypatch, tmp_path, f"{section},ingest")
+    out = capsys.readouterr().out
+    assert section not in ran
+    assert "ingest" in ran  # the other sections still run
+    line = next(x for x in out.splitlines() if f"section {section} needs the bench extra" in x)
+    assert missing in line  # (with any others not installed here)
+    assert "pip install -e '.[bench]'" in out
+    assert "ModuleNotFoundError" not in out
+    assert code == 0
+
+
+def test_extra_module_missing_inside_a_section_is_reported_the_same_way(
+    monkeypatch, tmp_path, capsys
+):
+    def needs_plot(ctx):
+        raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
+
+    monkeypatch.setitem(run.RUNNERS, "ingest", needs_plot)
+    code = run.main(
+        ["--only", "ingest", "--cache-dir", str(tmp_path), "--out", str(tmp_path / "r.json")]
+    )
+    out = capsys.readouterr().out
+    assert "section ingest needs the bench extra (missing matplotlib)" in out
+    assert "pip install -e '.[bench]'" in out
+    assert code == 0
+
+
+def test_other_import_errors_still_fail_the_section(monkeypatch, tmp_path, capsys):
+    def broken(ctx):
+        raise ModuleNotFoundError("No module named 'nosuchthing'", name="nosuchthing")
+
+    monkeypatch.setitem(run.RUNNERS, "ingest", broken)
+    code = run.main(
+        ["--only", "ingest", "--cache-dir", str(tmp_path), "--out", str(tmp_path / "r.json")]
+    )
+    out = capsys.readouterr().out
+    assert "section ingest failed: ModuleNotFoundError" in out
+    assert "bench extra" not in out
+    assert code == 1
+
+
+def test_with_the_extra_installed_nothing_is_missing():
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("journal_digital")
+    pytest.importorskip("llama_index.vector_stores.chroma")
+    assert run.missing_modules("scale") == run.missing_modules("quality") == []
