@@ -7,7 +7,7 @@ without embedding anything but the question at query time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +26,7 @@ def unit_texts(chunks: Iterable[Chunk]) -> list[str]:
 
 
 class UnitVectors:
-    """Unit vectors by unit text; `similarity` is the cosine to a query vector."""
+    """Unit vectors by unit text; `cosines_to` gives their cosines to a query vector."""
 
     def __init__(self, texts: Sequence[str], vectors: np.ndarray) -> None:
         self.keys = [text_key(t) for t in texts]
@@ -37,13 +37,16 @@ class UnitVectors:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def similarity(self, query: np.ndarray, text: str) -> float | None:
-        """Cosine of the unit's vector to `query`, None for a text that has none."""
-        i = self.row.get(text_key(text))
-        if i is None:
-            return None
+    def cosines_to(self, query: np.ndarray) -> Callable[[str], float | None]:
+        """Cosine of a unit text's vector to `query` (normalised once), None for a text that
+        has none."""
         q = query / (np.linalg.norm(query) or 1.0)
-        return float(self.vectors[i] @ q)
+
+        def cosine(text: str) -> float | None:
+            i = self.row.get(text_key(text))
+            return None if i is None else float(self.vectors[i] @ q)
+
+        return cosine
 
     def save(self, path: Path) -> None:
         with Path(path).open("wb") as out:

@@ -52,6 +52,7 @@ from lang.words import (
     is_word,
     stem,
     tokenize,
+    vocabulary,
     word_matches,
 )
 
@@ -105,5 +106,6 @@ __all__ = [
     "tokenize",
     "tokens_of",
     "unit_spans",
+    "vocabulary",
     "word_matches",
 ]

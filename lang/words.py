@@ -58,6 +58,11 @@ def find_words(text: str, kind: WordKind) -> list[str]:
     return _WORD[kind].findall(text)
 
 
+def vocabulary(texts: Iterable[str]) -> set[str]:
+    """The lower-cased words (letters only) of some texts: what a corpus can be said to use."""
+    return {w.lower() for text in texts for w in find_words(text, "letters")}
+
+
 def is_word(text: str, kind: WordKind) -> bool:
     """`text` is exactly one word of this kind."""
     return _WORD[kind].fullmatch(text) is not None

@@ -6,12 +6,10 @@ from __future__ import annotations
 import gzip
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
-from lang import find_words
 from service.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
@@ -40,9 +38,8 @@ def read_freedict(path: Path = FREEDICT) -> dict[str, list[str]]:
     return entries
 
 
-def english_to_swedish(entries: dict[str, list[str]], texts: Iterable[str]) -> dict[str, str]:
-    """English word → the space-joined translations that occur in the documents' text."""
-    vocabulary = {w.lower() for text in texts for w in find_words(text, "letters")}
+def english_to_swedish(entries: dict[str, list[str]], vocabulary: set[str]) -> dict[str, str]:
+    """English word → the space-joined translations among the documents' words."""
     out = {}
     for english, swedish in entries.items():
         used = [s for s in swedish if s.lower() in vocabulary]
@@ -51,14 +48,14 @@ def english_to_swedish(entries: dict[str, list[str]], texts: Iterable[str]) -> d
     return out
 
 
-def with_english(lexicon: Lexicon, source: str, texts: list[str]) -> Lexicon:
+def with_english(lexicon: Lexicon, source: str, vocabulary: set[str]) -> Lexicon:
     """The lexicon with its English words from `source`: "glossary" (the corpus's own
-    lexicon file), "dictionary" (FreeDict, kept to the documents' words) or "both"."""
+    lexicon file), "dictionary" (FreeDict, kept to the documents' `vocabulary`) or "both"."""
     if source == "glossary":
         return lexicon
     if not FREEDICT.exists():
         log.warning("%s not found (Debian's dict-freedict-eng-swe): glossary only", FREEDICT)
         return lexicon
-    translated = english_to_swedish(read_freedict(), texts)
+    translated = english_to_swedish(read_freedict(), vocabulary)
     glossary = translated if source == "dictionary" else {**translated, **lexicon.glossary}
     return replace(lexicon, glossary=MappingProxyType(glossary))

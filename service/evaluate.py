@@ -21,7 +21,7 @@ class Pipeline(Protocol):
     def document_text(self, doc_id: str) -> str: ...
 
 
-def _comparable(text: str) -> str:
+def comparable(text: str) -> str:
     """Case, diacritics and whitespace folded, as the evaluation data prescribes."""
     return collapse_whitespace(fold(text))
 
@@ -156,9 +156,9 @@ def question_problems(item: dict[str, Any], texts: dict[str, str]) -> list[str]:
     history = item.get("history", [])
     if not (isinstance(history, list) and all(isinstance(h, str) and h for h in history)):
         problems.append(f"{where}: history must be a list of the earlier questions")
-    folded = [_comparable(texts[d]) for d in docs if d in texts]
+    folded = [comparable(texts[d]) for d in docs if d in texts]
     for evidence in item.get("evidence", []):
-        if not any(_comparable(evidence) in text for text in folded):
+        if not any(comparable(evidence) in text for text in folded):
             problems.append(f"{where}: evidence not in {docs}: {evidence!r}")
     return problems
 
@@ -173,8 +173,8 @@ def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResul
     answer = pipeline.ask(item["question"], history=item.get("history", []))
     if answer.interpreted_question:  # retrieval is scored on the question as it was read
         results = pipeline.search(answer.interpreted_question, k=10)
-    evidence = [_comparable(e) for e in item.get("evidence", [])]
-    texts = [_comparable(r.text) for r in results]
+    evidence = [comparable(e) for e in item.get("evidence", [])]
+    texts = [comparable(r.text) for r in results]
     r1 = r5 = rr = None
     missing_evidence: list[str] = []
     if evidence:
@@ -184,11 +184,11 @@ def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResul
         rr = 1 / ranks[0] if ranks else 0.0
         missing_evidence = [e for e in evidence if not any(e in t for t in texts[:5])]
     facts = item.get("facts", [])
-    folded_answer = _comparable(answer.answer)
-    facts_present = mean(_comparable(f) in folded_answer for f in facts) if facts else None
+    folded_answer = comparable(answer.answer)
+    facts_present = mean(comparable(f) in folded_answer for f in facts) if facts else None
     quotes = [c.quote in pipeline.document_text(c.doc_id) for c in answer.citations]
-    wrong = [_comparable(w) for w in item.get("wrong_evidence", [])]
-    cited = [_comparable(c.quote) for c in answer.citations]
+    wrong = [comparable(w) for w in item.get("wrong_evidence", [])]
+    cited = [comparable(c.quote) for c in answer.citations]
     wrong_cited = mean(any(w in q or q in w for q in cited) for w in wrong) if wrong else None
     return QuestionResult(
         id=str(item.get("id", "")),
@@ -204,7 +204,7 @@ def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResul
         quotes_verbatim=mean(quotes) if quotes else None,
         answer=answer.answer,
         missing_evidence=missing_evidence,
-        missing_facts=[f for f in facts if _comparable(f) not in folded_answer],
+        missing_facts=[f for f in facts if comparable(f) not in folded_answer],
         wrong_cited=wrong_cited,
     )
 

@@ -10,6 +10,7 @@ from index.hybrid import ScoredChunk
 from index.protocols import Embedder, Retriever
 from ingest.repair_lexicon import Lexicon as RepairLexicon
 from ingest.schema import Chunk
+from lang import vocabulary
 from service.answer.answerer import Answerer
 from service.answer.evidence import TermStats
 from service.answer.extractive import ExtractiveAnswerer
@@ -61,9 +62,10 @@ class KnowledgeBaseService:
         self.docs = index.documents
         # the corpus's own words: lexicon files next to the documents, and what they define
         doc_texts = [d.text for d in self.docs.values()]
+        words = vocabulary(doc_texts)  # what the documents' words are, read once
         lexicon = Lexicon.load(settings.corpus_dir).with_definitions(doc_texts)
-        lexicon = with_english(lexicon, settings.english_words, doc_texts)
-        self.lexicon = with_thesaurus(lexicon, settings.thesaurus, doc_texts)
+        lexicon = with_english(lexicon, settings.english_words, words)
+        self.lexicon = with_thesaurus(lexicon, settings.thesaurus, words)
         texts = [" ".join([c.text, *c.section]) for c in index.chunks.values()]
         self.answerer = ExtractiveAnswerer(
             TermStats.from_texts(texts),
@@ -80,9 +82,7 @@ class KnowledgeBaseService:
         )
         # typos corrected against the documents' own words (hunspell's Swedish dictionary)
         spelling = (
-            QuestionSpelling((d.text for d in self.docs.values()), RepairLexicon.build())
-            if settings.correct_spelling
-            else None
+            QuestionSpelling(words, RepairLexicon.build()) if settings.correct_spelling else None
         )
         metas = [d.meta for d in self.docs.values()]
         self._filter_options: dict[str, list[str | int]] = {
@@ -94,10 +94,7 @@ class KnowledgeBaseService:
         self.reader = QuestionReader(
             municipalities, self.lexicon, spelling, self.retrieve_for, self.answerer
         )
-        # which documents are in force: the catalog's word now, not the index's
-        self.statuses = DocumentStatuses.load(
-            settings.corpus_dir, {doc_id: d.meta for doc_id, d in self.docs.items()}
-        )
+        self.reload_statuses()
         self.chunk_counts: dict[str, int] = {}
         for chunk in index.chunks.values():
             self.chunk_counts[chunk.doc_id] = self.chunk_counts.get(chunk.doc_id, 0) + 1
@@ -248,7 +245,8 @@ class KnowledgeBaseService:
         return self.statuses.mark_answer(answer)
 
     def reload_statuses(self) -> None:
-        """Read the documents' status from the catalog again (after an admin change)."""
+        """Which documents are in force: the catalog's word now, not the index's (read at
+        start and again after an admin change)."""
         self.statuses = DocumentStatuses.load(
             self.settings.corpus_dir, {doc_id: d.meta for doc_id, d in self.docs.items()}
         )

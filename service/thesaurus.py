@@ -4,12 +4,10 @@ thesaurus), kept to synonyms the documents themselves use."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
-from lang import find_words
 from service.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
@@ -35,10 +33,9 @@ def read_mythes(path: Path = MYTHES) -> dict[str, list[str]]:
 
 
 def corpus_synonyms(
-    entries: dict[str, list[str]], texts: Iterable[str]
+    entries: dict[str, list[str]], vocabulary: set[str]
 ) -> dict[str, tuple[str, ...]]:
-    """Word → its one-word synonyms that occur in the documents (the word itself need not)."""
-    vocabulary = {w.lower() for text in texts for w in find_words(text, "letters")}
+    """Word → its one-word synonyms among the documents' words (the word itself need not be)."""
     out = {}
     for word, synonyms in entries.items():
         used = [s.lower() for s in synonyms if " " not in s and s.lower() in vocabulary]
@@ -48,7 +45,7 @@ def corpus_synonyms(
     return out
 
 
-def with_thesaurus(lexicon: Lexicon, use: bool, texts: list[str]) -> Lexicon:
+def with_thesaurus(lexicon: Lexicon, use: bool, vocabulary: set[str]) -> Lexicon:
     """The lexicon with (when `use`) the thesaurus's synonyms that the documents use, for
     judging coverage only: measured on the tuning questions, they help that, and widening the
     search with them costs recall (README, configuration)."""
@@ -57,4 +54,4 @@ def with_thesaurus(lexicon: Lexicon, use: bool, texts: list[str]) -> Lexicon:
     if not MYTHES.exists():
         log.warning("%s not found (Debian's mythes-sv): no thesaurus synonyms", MYTHES)
         return lexicon
-    return replace(lexicon, thesaurus=MappingProxyType(corpus_synonyms(read_mythes(), texts)))
+    return replace(lexicon, thesaurus=MappingProxyType(corpus_synonyms(read_mythes(), vocabulary)))

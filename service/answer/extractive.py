@@ -10,7 +10,7 @@ import numpy as np
 
 from index.hybrid import ScoredChunk
 from index.units import UnitVectors
-from ingest.schema import Chunk, Document, DocumentMeta
+from ingest.schema import Document, DocumentMeta
 from lang import tokenize
 from service.answer.compose import compose_answer, refusal
 from service.answer.evidence import TermStats, question_entities, question_terms
@@ -57,13 +57,6 @@ class Judgement:
     answerable: bool
     supports: list[Support]
     features: tuple[float, ...]
-
-
-def context_text(chunk: Chunk, doc: Document) -> str:
-    """Words a passage carries beyond its text: its document's title, place, year, section."""
-    meta = doc.meta
-    year = str(meta.year) if meta.year else ""
-    return " ".join([chunk.text, *chunk.section, meta.title, meta.municipality, year])
 
 
 class ExtractiveAnswerer:
@@ -118,8 +111,7 @@ class ExtractiveAnswerer:
         units, embed = self.units, self.query_vector
         meaning: Callable[[str], float | None] = lambda text: None  # noqa: E731
         if units is not None and embed is not None:
-            vector = embed(plan.text)
-            meaning = lambda text: units.similarity(vector, text)  # noqa: E731
+            meaning = units.cosines_to(embed(plan.text))
         return Question(
             meaning=meaning,
             rarest=max(terms, key=self.stats.idf, default=None),

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.hybrid import ScoredChunk
-from ingest.schema import Document
+from ingest.schema import Chunk, Document
 from lang import split_units, tokenize
 from service.answer.evidence import TermStats, coverage, covered
 
@@ -82,12 +82,11 @@ class Question:
     meaning: Callable[[str], float | None] = lambda text: None
 
 
-def passage_tokens(hit: ScoredChunk, doc: Document) -> set[str]:
-    """The passage's words with what it carries beyond its text: title, place, year, section."""
+def context_text(chunk: Chunk, doc: Document) -> str:
+    """Words a passage carries beyond its text: its document's title, place, year, section."""
     meta = doc.meta
     year = str(meta.year) if meta.year else ""
-    context = [hit.chunk.text, *hit.chunk.section, meta.title, meta.municipality, year]
-    return set(tokenize(" ".join(context)))
+    return " ".join([chunk.text, *chunk.section, meta.title, meta.municipality, year])
 
 
 def candidates(
@@ -104,7 +103,7 @@ def candidates(
         chunk = hit.chunk
         doc = documents[chunk.doc_id]
         meta = doc.meta
-        tokens = passage_tokens(hit, doc)
+        tokens = set(tokenize(context_text(chunk, doc)))
         section = set(tokenize(" ".join(chunk.section)))
         passage = [
             coverage(q.terms, tokens, stats, q.synonyms),

@@ -21,19 +21,16 @@ from typing import Any
 import numpy as np
 
 from index.hybrid import ScoredChunk
-from lang import collapse_whitespace, fold, tokenize
+from lang import tokenize
 from service.answer.extractive import ExtractiveAnswerer
 from service.answer.features import QUESTION_FEATURES, UNIT_FEATURES, Candidate, question_features
 from service.answer.fitted import AnsweringModel, LogisticModel
 from service.answer.query import QueryPlan
+from service.evaluate import comparable
 
 FOLDS = 5
 SEED = 0
 REGULARISATION = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # C values tried, chosen by CV log-loss
-
-
-def comparable(text: str) -> str:
-    return collapse_whitespace(fold(text))
 
 
 def answers_evidence(unit: str, evidence: Sequence[str]) -> bool:

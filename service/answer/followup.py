@@ -25,7 +25,6 @@ _POINTS_BACK = re.compile(
     r"those|these)\b",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
 def is_elliptic(question: str) -> bool:
@@ -48,7 +47,7 @@ def _topic(previous: str, question: str) -> str:
 
 def _with_years(text: str, years: Sequence[int]) -> str:
     """The earlier question with its years replaced by the follow-up's."""
-    found = _YEAR.findall(text)
+    found = [str(y) for y in find_years(text, standalone=True)]  # as plan_query reads them
     if not found:
         return f"{text.rstrip(' ?')} {' och '.join(str(y) for y in years)}?"
     out = text

@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 from index.hybrid import ScoredChunk
 from lang import collapse_whitespace, fold, split_units, tokenize
-from service.answer.extractive import ExtractiveAnswerer, Support, Unit, context_text
+from service.answer.extractive import ExtractiveAnswerer, Support, Unit
+from service.answer.features import context_text
 from service.answer.labels import Sentence
 from service.answer.llm_client import LlmAnswerer, Passage
 from service.answer.query import QueryPlan

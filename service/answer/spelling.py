@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
 from typing import Protocol
 
 from lang import find_words
@@ -27,8 +26,8 @@ class Dictionary(Protocol):
 class QuestionSpelling:
     """Corrections of a question's words, restricted to the documents' vocabulary."""
 
-    def __init__(self, texts: Iterable[str], dictionary: Dictionary) -> None:
-        self.vocabulary = {w.lower() for text in texts for w in find_words(text, "letters")}
+    def __init__(self, vocabulary: set[str], dictionary: Dictionary) -> None:
+        self.vocabulary = vocabulary  # the documents' lower-cased words (lang.vocabulary)
         self.dictionary = dictionary
         self._known: dict[str, str | None] = {}  # corrections found so far
         self._by_length: dict[int, list[str]] = {}

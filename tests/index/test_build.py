@@ -54,11 +54,12 @@ def test_build_then_open_round_trip(tmp_path, corpus, counting_embedder):
     # every quotable unit has its vector: the cosine to a query is the embedder's
     assert len(index.units) == len(units)
     query = counting_embedder.embed_query("vänorter")
+    cosine = index.units.cosines_to(query)
     for text in units:
         vector = counting_embedder.embed_passages([text])[0]
         expected = float(vector @ query / np.linalg.norm(vector) / np.linalg.norm(query))
-        assert index.units.similarity(query, text) == pytest.approx(expected, abs=1e-5)
-    assert index.units.similarity(query, "a text that is no unit") is None
+        assert cosine(text) == pytest.approx(expected, abs=1e-5)
+    assert cosine("a text that is no unit") is None
 
 
 def test_rebuild_embeds_only_new_texts_and_drops_stale_chunks(tmp_path, corpus, counting_embedder):

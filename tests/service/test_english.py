@@ -2,6 +2,7 @@
 
 import gzip
 
+from lang import vocabulary
 from service.english import english_to_swedish, read_freedict
 
 ENTRIES = """00databaseshort
@@ -23,5 +24,6 @@ def test_entries_are_read_with_every_translation(tmp_path):
     entries = read_freedict(path)
     assert entries["twins"] == ["tvilling", "tvillingar"]
     assert entries["budget"] == ["budget", "kalkyl"]
-    kept = english_to_swedish(entries, ["Rådets budget är 180 000 kr.", "Våra tvillingar."])
+    words = vocabulary(["Rådets budget är 180 000 kr.", "Våra tvillingar."])
+    kept = english_to_swedish(entries, words)
     assert kept == {"twins": "tvillingar", "budget": "budget"}  # no paraply in the documents

@@ -1,5 +1,6 @@
 """mythes-sv's synonyms, kept to the words the documents use, judge coverage only."""
 
+from lang import vocabulary
 from service.answer.query import synonyms_of, term_alternatives
 from service.lexicon import Lexicon
 from service.thesaurus import corpus_synonyms, read_mythes, with_thesaurus
@@ -12,7 +13,7 @@ def test_entries_are_read_and_kept_to_the_documents_words(tmp_path):
     path.write_bytes(DAT.encode("latin-1"))
     entries = read_mythes(path)
     assert entries["pengar"] == ["medel", "kosing", "slantar"]
-    kept = corpus_synonyms(entries, ["Projekten finansieras med externa medel."])
+    kept = corpus_synonyms(entries, vocabulary(["Projekten finansieras med externa medel."]))
     assert kept == {"pengar": ("medel",)}
 
 
@@ -20,7 +21,8 @@ def test_thesaurus_synonyms_cover_terms_but_do_not_widen_the_search(monkeypatch,
     path = tmp_path / "th_sv.dat"
     path.write_bytes(DAT.encode("latin-1"))
     monkeypatch.setattr("service.thesaurus.MYTHES", path)
-    lexicon = with_thesaurus(Lexicon(), True, ["Projekten finansieras med externa medel."])
+    words = vocabulary(["Projekten finansieras med externa medel."])
+    lexicon = with_thesaurus(Lexicon(), True, words)
     assert "medel" in term_alternatives("Vilka pengar finns?", lexicon)["peng"]
     assert synonyms_of("Vilka pengar finns?", lexicon) == []
-    assert with_thesaurus(Lexicon(), False, ["medel"]).thesaurus == {}
+    assert with_thesaurus(Lexicon(), False, {"medel"}).thesaurus == {}

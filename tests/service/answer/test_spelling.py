@@ -1,5 +1,6 @@
 """Typos are corrected only to spellings the documents contain."""
 
+from lang import vocabulary
 from service.answer.spelling import QuestionSpelling
 
 
@@ -17,7 +18,9 @@ class Dictionary:
         return self.suggestions.get(word, [])
 
 
-DOCUMENTS = ["Internationella rådets budget är 180 000 kr.", "Falköpings kommun och Hamina."]
+DOCUMENTS = vocabulary(
+    ["Internationella rådets budget är 180 000 kr.", "Falköpings kommun och Hamina."]
+)
 
 
 def test_a_typo_becomes_the_documents_spelling():
