@@ -10,7 +10,7 @@ import pytest
 from bench.ocr_scan import render_pages
 from ingest.ocr import LOW_CONFIDENCE, LOW_SWEDISH, swedish_share, word_confidence
 from ingest.pdf import read_pdf
-from tests.service.http.desk import AUTH, TOKEN, served
+from tests.service.http.desk import AUTH, TOKEN, desk_client
 
 GOOD = (
     "Vänortsavtal med Årjäng\n\n"
@@ -72,7 +72,7 @@ def test_upside_down_and_english_pages_are_flagged_and_the_good_one_is_not(tmp_p
 def test_an_uploaded_scan_reports_its_pages(tmp_path):
     if not shutil.which("tesseract"):
         pytest.skip("tesseract is not installed (Debian tesseract-ocr + tesseract-ocr-swe)")
-    client, _, _ = served(tmp_path, admin_token=TOKEN)
+    client, _, _ = desk_client(tmp_path, admin_token=TOKEN)
     scan = scan_with_bad_pages(tmp_path / "skannat-avtal.pdf").read_bytes()
     r = client.post(
         "/api/admin/documents",

@@ -4,7 +4,6 @@ scripts/llm_server.sh serves once it has installed llama-cpp-python and assemble
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -13,6 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.served import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 LLM_DIR = Path(os.environ.get("FALUN_KB_LLM_DIR", ROOT / "data" / "llm"))
@@ -31,12 +32,6 @@ class LlmServer:
     url: str
     model: str
     timeout: float
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_until_up(url: str, proc: subprocess.Popen[bytes] | None) -> None:
@@ -65,7 +60,7 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlmServer]:
         return
     if not (MODEL.exists() and SERVER_PYTHON.exists()):
         pytest.skip("no LLM server: set FALUN_KB_LLM_URL or run scripts/llm_server.sh once")
-    port = _free_port()
+    port = free_port()
     log = (tmp_path_factory.mktemp("llm") / "server.log").open("wb")
     proc = subprocess.Popen(
         ["bash", str(ROOT / "scripts" / "llm_server.sh"), "--port", str(port)],

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.ui.conftest import _free_port
+from tests.served import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -60,7 +60,7 @@ class ChromaServer:
 def chroma_server(tmp_path_factory):
     if not CHROMA.exists():
         pytest.skip("the chroma CLI is not installed")
-    server = ChromaServer(tmp_path_factory.mktemp("chroma-server"), _free_port())
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server"), free_port())
     server.start()
     yield server
     server.stop()

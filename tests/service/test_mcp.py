@@ -21,7 +21,7 @@ from pydantic import SecretStr
 
 from service.http.app import create_app
 from tests.conftest import CORPUS, ROOT
-from tests.service.http.served import served
+from tests.served import served
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi import FastAPI
 
 from service.facade import KnowledgeBase
+from tests.served import served
 from tests.ui.fakes import FakeKnowledgeBase
 from ui.mount import mount_ui
 
@@ -36,31 +34,11 @@ def ui_app() -> Callable[[KnowledgeBase], FastAPI]:
     return make
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live_url(ui_app, ui_kb) -> Iterator[str]:
     """A real uvicorn server in a background thread; yields its base URL."""
-    import uvicorn  # only the browser tests need a server
-
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(ui_app(ui_kb), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(ui_app(ui_kb), timeout=30) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +51,33 @@ def browser():
         browser = launch_chromium(p)
         yield browser
         browser.close()
+
+
+# --- pages in headless Chromium, at desktop and phone size (the browser tests) ----------
+
+TIMEOUT_MS = 30_000
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def open_page(browser, url, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url + "/")
+    page.locator("#question textarea").wait_for()
+    return page
+
+
+@pytest.fixture
+def page(browser, live_url):
+    page = open_page(browser, live_url, DESKTOP)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def phone(browser, live_url):
+    page = open_page(browser, live_url, PHONE)
+    yield page
+    page.context.close()

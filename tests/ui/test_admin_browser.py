@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import os
 import re
-import threading
-import time
 
 import pytest
 
-from tests.service.http.desk import AUTH, TOKEN, served
-from tests.ui.conftest import _free_port
+from tests.served import served
+from tests.service.http.desk import AUTH, TOKEN, desk_client
 from ui.screenshot import CHROMIUM
 
 pytestmark = [
@@ -27,26 +25,12 @@ QUESTION = "Vem är internationell koordinator?"
 @pytest.fixture(scope="module")
 def admin_site(tmp_path_factory):
     """The whole app (hash embedder) served by uvicorn, with one thumbs-down answer."""
-    import uvicorn
-
-    client, _, _ = served(tmp_path_factory.mktemp("admin"), admin_token=TOKEN)
+    client, _, _ = desk_client(tmp_path_factory.mktemp("admin"), admin_token=TOKEN)
     answer = client.post("/api/ask", json={"question": QUESTION}).json()
     feedback = {"answer_id": answer["answer_id"], "helpful": False, "comment": "fel källa"}
     assert client.post("/api/feedback", json=feedback).status_code == 200
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(client.app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", client, answer
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(client.app, timeout=30) as url:
+        yield url, client, answer
 
 
 def test_the_review_page_needs_the_token_then_marks_a_case_handled(browser, admin_site):

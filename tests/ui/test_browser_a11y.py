@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.test_browser_chat import DESKTOP, PHONE, open_page
+from tests.ui.conftest import DESKTOP, PHONE, open_page
 from ui.screenshot import CHROMIUM, ask_in_page
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"

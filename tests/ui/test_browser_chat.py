@@ -8,6 +8,7 @@ import os
 import pytest
 
 from service.models import MAX_QUESTION_CHARS
+from tests.ui.conftest import DESKTOP, PHONE, TIMEOUT_MS
 from tests.ui.fakes import DISPLAY
 from ui.screenshot import CHROMIUM, ask_in_page
 
@@ -17,9 +18,6 @@ pytestmark = [
         not os.path.exists(CHROMIUM), reason=f"Chromium not installed at {CHROMIUM}"
     ),
 ]
-TIMEOUT_MS = 30_000
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 ANSWERED = "Vad ska Falu kommun göra internationellt?"
 REFUSED = "Hur många bor på månen?"
 PAYLOADS = [
@@ -27,29 +25,6 @@ PAYLOADS = [
     "<script>alert(2)</script>",
     "[klicka här](javascript:alert(3)) ![bild](/y.png)",
 ]
-
-
-def open_page(browser, url, viewport):
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(url + "/")
-    page.locator("#question textarea").wait_for()
-    return page
-
-
-@pytest.fixture
-def page(browser, live_url):
-    page = open_page(browser, live_url, DESKTOP)
-    yield page
-    page.context.close()
-
-
-@pytest.fixture
-def phone(browser, live_url):
-    page = open_page(browser, live_url, PHONE)
-    yield page
-    page.context.close()
 
 
 def wait_for_turns(page, n):

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import threading
-import time
 
 import pytest
 
-from tests.ui.conftest import _free_port
+from tests.served import served
 from ui.screenshot import CHROMIUM, ask_in_page
 
 pytestmark = [
@@ -22,21 +20,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def real_url(real_app):
-    import uvicorn
-
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(real_app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(real_app) as url:
+        yield url
 
 
 @pytest.fixture

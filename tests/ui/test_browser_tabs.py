@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.ui.test_browser_chat import DESKTOP, PHONE, open_page
+from tests.ui.conftest import PHONE
 from ui.screenshot import CHROMIUM
 
 pytestmark = [
@@ -16,20 +16,6 @@ pytestmark = [
         not os.path.exists(CHROMIUM), reason=f"Chromium not installed at {CHROMIUM}"
     ),
 ]
-
-
-@pytest.fixture
-def page(browser, live_url):
-    page = open_page(browser, live_url, DESKTOP)
-    yield page
-    page.context.close()
-
-
-@pytest.fixture
-def phone(browser, live_url):
-    page = open_page(browser, live_url, PHONE)
-    yield page
-    page.context.close()
 
 
 def compare_defaults(page):

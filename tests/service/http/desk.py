@@ -35,7 +35,7 @@ class CountingEmbedding(HashEmbedding):
         return super()._embed_passages(texts)
 
 
-def served(
+def desk_client(
     root: Path, client: tuple[str, int] = ("testclient", 50000), **overrides
 ) -> tuple[TestClient, Settings, CountingEmbedding]:
     """An app over a corpus copy in `root` (copied once), with `overrides` as settings."""

@@ -14,7 +14,7 @@ from service.cli import main
 from service.evaluate import load_questions, question_problems
 from service.http.audit import AuditLog
 from tests.fakes import hash_embedder_factory
-from tests.service.http.desk import AUTH, TOKEN, served
+from tests.service.http.desk import AUTH, TOKEN, desk_client
 
 QUESTIONS = [
     "Vem är internationell koordinator?",
@@ -26,7 +26,7 @@ QUESTIONS = [
 @pytest.fixture
 def reviewed(tmp_path):
     """Three answers: thumbs down with a comment, thumbs up, thumbs up with a comment."""
-    client, settings, _ = served(tmp_path, admin_token=TOKEN)
+    client, settings, _ = desk_client(tmp_path, admin_token=TOKEN)
     answers = [client.post("/api/ask", json={"question": q}).json() for q in QUESTIONS]
     verdicts = [(False, "fel källa"), (True, None), (True, "Vad saknades? Beloppet")]
     for answer, (helpful, comment) in zip(answers, verdicts, strict=True):

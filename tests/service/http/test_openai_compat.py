@@ -11,7 +11,7 @@ import pytest
 from pydantic import SecretStr
 
 from service.http.app import create_app
-from tests.service.http.served import served
+from tests.served import served
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from service.http.audit import AuditLog
 from service.settings import Settings
-from tests.service.http.desk import served
+from tests.service.http.desk import desk_client
 
 PROXY = ("10.1.2.3", 40000)
 ASK = {"question": "Vem är internationell koordinator?"}
@@ -25,7 +25,7 @@ def _clients(settings: Settings) -> list[str | None]:
 
 
 def test_behind_a_trusted_proxy_each_user_has_a_bucket_and_an_address(tmp_path):
-    client, settings, _ = served(
+    client, settings, _ = desk_client(
         tmp_path,
         client=PROXY,
         trusted_proxies="10.0.0.0/8",
@@ -42,7 +42,7 @@ def test_behind_a_trusted_proxy_each_user_has_a_bucket_and_an_address(tmp_path):
 
 
 def test_an_untrusted_peer_cannot_choose_its_address(tmp_path):
-    client, settings, _ = served(
+    client, settings, _ = desk_client(
         tmp_path,
         client=("203.0.113.9", 40000),
         trusted_proxies="10.0.0.0/8",
@@ -56,7 +56,7 @@ def test_an_untrusted_peer_cannot_choose_its_address(tmp_path):
 
 
 def test_without_trusted_proxies_the_header_is_ignored(tmp_path):
-    client, settings, _ = served(
+    client, settings, _ = desk_client(
         tmp_path, client=PROXY, rate_limit_burst=1, rate_limit_per_second=0.001,
         audit_store_client=True,
     )  # fmt: skip

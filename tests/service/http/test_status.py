@@ -10,7 +10,7 @@ import pytest
 
 from service.pipeline import run_ingest
 from tests.conftest import CORPUS, add_to_catalog
-from tests.service.http.desk import AUTH, TOKEN, served
+from tests.service.http.desk import AUTH, TOKEN, desk_client
 
 OLD = "falun-policy-internationella-kontakter-och-eu"
 NEW = "falun-policy-2024"
@@ -34,7 +34,7 @@ def desk(tmp_path):
         corpus, NEW, file=f"{NEW}.txt", title="Policy för internationella kontakter 2024",
         municipality="Falu kommun", doc_type="policy", year=None, valid_from="2024-01-01",
     )  # fmt: skip
-    return served(tmp_path, admin_token=TOKEN)
+    return desk_client(tmp_path, admin_token=TOKEN)
 
 
 def _replace(client, **body):
@@ -130,6 +130,6 @@ def test_the_catalog_sets_status_at_open(tmp_path):
     catalog = json.loads((corpus / "catalog.json").read_text(encoding="utf-8"))
     catalog[OLD]["status"] = "arkiverad"
     (corpus / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
-    client, _, _ = served(tmp_path)
+    client, _, _ = desk_client(tmp_path)
     listed = {d["doc_id"]: d for d in client.get("/api/documents").json()["documents"]}
     assert listed[OLD]["status"] == "arkiverad" and listed[OLD]["superseded_by"] is None
