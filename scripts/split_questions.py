@@ -1,11 +1,12 @@
 """Split written questions into a tuning part and a held-out part, once and reproducibly.
 
-    python scripts/split_questions.py eval/own_a.jsonl eval/own_b.jsonl
+    python scripts/split_questions.py eval/new_a.jsonl eval/new_b.jsonl
 
-writes eval/own_tune.jsonl and eval/own_heldout.jsonl. A question goes to the held-out part
-when the sha256 of its chat's first question falls in the lowest HELD_OUT share, so a
-follow-up stays with the question it follows and re-running gives the same split. Nothing
-is tuned on the held-out part; it is only evaluated and reported.
+writes eval/split_tune.jsonl and eval/split_heldout.jsonl (it split the first 190 of our own
+questions into own_tune/own_heldout; eval/README.md says what those files hold now).
+A question goes to the held-out part when the sha256 of its chat's first question falls in
+the lowest HELD_OUT share, so a follow-up stays with the question it follows and re-running
+gives the same split. Nothing is tuned on the held-out part; it is only evaluated.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ def main(paths: list[str]) -> None:
         for line in Path(p).read_text("utf-8").splitlines()
         if line.strip()
     ]
-    parts = {"own_tune.jsonl": [i for i in items if not held_out(i)],
-             "own_heldout.jsonl": [i for i in items if held_out(i)]}  # fmt: skip
+    parts = {"split_tune.jsonl": [i for i in items if not held_out(i)],
+             "split_heldout.jsonl": [i for i in items if held_out(i)]}  # fmt: skip
     for name, part in parts.items():
         text = "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in part)
         (EVAL / name).write_text(text, "utf-8")

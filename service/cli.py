@@ -162,7 +162,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
-    from service.answer.fit import fit, gather, write_model
+    from service.answer.fit import MAX_FALSE_ANSWERS, fit, gather, write_model
     from service.answer.fitted import MODEL_FILE
     from service.evaluate import load_questions
 
@@ -179,7 +179,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
         examples,
         kb.answerer.known_years,
         kb.answerer.config.max_sentences,
-        max_false_answers=args.max_false_answers,
+        max_false_answers=args.max_false_answers or MAX_FALSE_ANSWERS,
     )
     out = Path(args.out) if args.out else MODEL_FILE
     write_model(model, report, files, out)
@@ -305,9 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--max-false-answers",
         type=float,
-        default=0.10,
+        default=None,
         help="share of unanswerable questions that may get an answer in cross-validation "
-        "(0.05 refused half the answerable ones with today's features: see eval/README.md)",
+        "(default: fit.MAX_FALSE_ANSWERS, 0.20; "
+        "0.05 and 0.10 refuse half the answerable ones with today's features; the report's "
+        "by_false_answer_cap shows each: see eval/README.md)",
     )
     p.set_defaults(func=cmd_fit)
 

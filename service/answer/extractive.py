@@ -20,6 +20,7 @@ from service.answer.query import (
     ENGLISH_FUNCTION_WORDS,
     QueryPlan,
     answer_kind,
+    asks_definition,
     short_names,
     term_alternatives,
 )
@@ -121,6 +122,7 @@ class ExtractiveAnswerer:
             years=plan.years,
             municipality=plan.municipality,
             wants=answer_kind(plan.text),
+            definition=asks_definition(plan.text),
             english=plan.language == "en",
         )
 

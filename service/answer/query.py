@@ -223,6 +223,28 @@ _ANSWER_KINDS: list[tuple[re.Pattern[str], Callable[[str], object]]] = [
 ]
 
 
+# A question that asks what something is, and the verbs a sentence defines a thing with.
+_ASKS_DEFINITION = re.compile(
+    r"\b(?:vad (?:är|innebär|betyder|menas med|avses med|gör)|vad för (?:något|nåt)|"
+    r"what (?:is|are|does)|what's)\b",
+    re.I,
+)
+_DEFINES = re.compile(
+    r"\b(?:är|var|innebär|betyder|avser|utgör|består|omfattar|syftar|"
+    r"is|are|means|refers)\b",
+    re.I,
+)
+
+
+def asks_definition(question: str) -> bool:
+    return bool(_ASKS_DEFINITION.search(question))
+
+
+def defines(sentence: str, words: int = 12) -> bool:
+    """A defining verb among the sentence's first words ("X är ett …", "X innebär …")."""
+    return bool(_DEFINES.search(" ".join(sentence.split()[:words])))
+
+
 def answer_kind(question: str) -> Callable[[str], object] | None:
     """What a good answer to the question looks like: a year, an amount, a person's name."""
     for asks, looks_like in _ANSWER_KINDS:
