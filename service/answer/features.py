@@ -40,6 +40,9 @@ UNIT_FEATURES = (
 # retrievers put the top passage in their top three.
 QUESTION_FEATURES = (
     "best_unit",  # the unit model's best probability
+    "best_unit_margin",  # ... above the second best
+    "likely_units",  # how many units the unit model finds more likely to answer than not
+    "best_unit_nearness",  # 1 / (1 + that unit's rank by cosine to the question)
     "best_unit_dense",  # the highest unit cosine to the question
     "best_unit_coverage",  # ... of the unit the unit model likes best
     "rarest_covered",  # the question's rarest term is in a unit of the top three passages
@@ -189,8 +192,13 @@ def question_features(
             default=0.0,
         )  # fmt: skip
 
+    by_cosine = sorted(every, key=lambda i: -feature(i, "unit_dense"))
+    second = sorted(probabilities, reverse=True)[1] if len(units) > 1 else 0.0
     found = {
         "best_unit": probabilities[best],
+        "best_unit_margin": probabilities[best] - second,
+        "likely_units": float(sum(p >= 0.5 for p in probabilities)),
+        "best_unit_nearness": 1 / (1 + by_cosine.index(best)),
         "best_unit_dense": max(feature(i, "unit_dense") for i in every),
         "best_unit_coverage": feature(best, "unit_coverage_with_section"),
         "rarest_covered": float(any(q.rarest in u.terms for u in units if u.rank < 3)),
