@@ -212,8 +212,9 @@ def progress_bars(
     clock: Callable[[], float] = time.monotonic,
 ) -> Listener:
     """A listener drawing each stage's bar: redrawn in place on a terminal; on a pipe or a
-    log, plain lines when a stage starts, at most every `every` seconds, and when it ends."""
-    last: dict[str, float] = {}
+    log, plain lines when a stage starts, each tenth of the way (or `every` seconds), and
+    when it ends."""
+    last: dict[str, tuple[float, int]] = {}  # per stage: when a line was last printed, tenth
     longest = [0]
 
     def draw(stage: StageStatus) -> None:
@@ -228,10 +229,11 @@ def progress_bars(
                 longest[0] = 0
             return
         now = clock()
-        first = stage.name not in last
-        if first or stage.finished or now - last[stage.name] >= every:
+        tenth = 10 * stage.done // stage.total if stage.total else 10
+        when, shown = last.get(stage.name, (float("-inf"), -1))
+        if stage.finished or tenth > shown or now - when >= every:
             print(text, file=stream, flush=True)
-            last[stage.name] = now
+            last[stage.name] = (now, tenth)
 
     return draw
 

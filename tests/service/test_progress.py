@@ -110,14 +110,17 @@ def test_bars_redraw_one_line_on_a_terminal():
     assert lines[4].startswith("lagrar vektorer")
 
 
-def test_bars_are_plain_lines_in_a_log_at_start_every_few_seconds_and_at_the_end():
+def test_bars_are_plain_lines_in_a_log_at_start_each_tenth_every_few_seconds_and_the_end():
     out = io.StringIO()
     clock = Clock()
-    progress = IngestProgress(listener=progress_bars(out, tty=False, clock=clock), clock=clock)
-    progress("embed", 0, 10)
-    for done in range(1, 11):
+    bars = progress_bars(out, tty=False, every=5, clock=clock)
+    progress = IngestProgress(listener=bars, clock=clock)
+    progress("embed", 0, 1000)
+    for done in [*range(1, 12), 50, 99, 100, 101, 250, 1000]:
         clock.now += 1
-        progress("embed", done, 10)
+        progress("embed", done, 1000)
     lines = out.getvalue().splitlines()
     assert "\r" not in out.getvalue()
-    assert [line.split("] ")[1].split(" ")[0] for line in lines] == ["0/10", "5/10", "10/10"]
+    shown = [line.split("] ")[1].split(" ")[0] for line in lines]
+    # the start, 5 s later, 5 s later, the first tenth, the second tenth, the end
+    assert shown == ["0/1000", "5/1000", "10/1000", "100/1000", "250/1000", "1000/1000"]
