@@ -15,7 +15,12 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from pydantic import ValidationError
 
 from ingest.schema import DocumentMeta
-from service.http.admin_reindex import AdminResult, reindex_async, reindex_progress
+from service.http.admin_reindex import (
+    AdminResult,
+    reindex_async,
+    reindex_in_background,
+    reindex_progress,
+)
 from service.models import DocumentInfo, StatusUpdate
 from service.progress import IngestStatus
 from service.settings import Settings
@@ -169,6 +174,13 @@ async def reindex_now(request: Request, _: Admin) -> AdminResult:
     """Re-read the corpus directory; unchanged files cost nothing. The response's `progress`
     gives each stage's count, seconds and rate; a stopped reindex answers 409."""
     return await reindex_async(request, "reindex")
+
+
+@router.post("/reindex/start", response_model=IngestStatus, status_code=202)
+def reindex_start(request: Request, _: Admin) -> IngestStatus:
+    """Start a reindex and answer at once (202); follow it with `GET /api/admin/reindex/status`.
+    409 when one is running."""
+    return reindex_in_background(request.app)
 
 
 @router.get("/reindex/status", response_model=IngestStatus)

@@ -39,21 +39,27 @@ def reindex_progress(app: FastAPI) -> IngestProgress:
         return app.state.reindex_progress
 
 
-def reindex(request: Request, action: str, doc_id: str | None = None) -> AdminResult:
-    """Rebuild the index from the corpus directory and serve the new one; one at a time.
-    Stopped or failed, the previous generation keeps serving."""
+def _claim(app: FastAPI) -> IngestProgress:
+    """Take the one reindex slot (409 when taken) and start its progress record."""
+    if not _reindex_lock.acquire(blocking=False):
+        raise HTTPException(409, "En inläsning pågår redan / a reindex is already running")
+    progress = reindex_progress(app)
+    progress.start()
+    return progress
+
+
+def _run(app: FastAPI, progress: IngestProgress, action: str, doc_id: str | None) -> AdminResult:
+    """Rebuild and serve the new index, then give the slot back; stopped or failed, the
+    previous generation keeps serving."""
     from service.kb import KnowledgeBaseService
     from service.pipeline import run_ingest
 
-    settings: Settings = request.app.state.settings
-    if not _reindex_lock.acquire(blocking=False):
-        raise HTTPException(409, "En inläsning pågår redan / a reindex is already running")
-    progress = reindex_progress(request.app)
-    progress.start()
+    settings: Settings = app.state.settings
     try:
-        embedder = request.app.state.kb.embedder  # the model already loaded, not a second one
+        embedder = app.state.kb.embedder  # the model already loaded, not a second one
         report = run_ingest(settings, embedder=embedder, progress=progress)
-        request.app.state.kb = KnowledgeBaseService.open(settings, embedder=embedder)
+        app.state.kb = KnowledgeBaseService.open(settings, embedder=embedder)
+        progress.finish()
     except IngestStopped as exc:
         progress.finish(exc)
         raise HTTPException(
@@ -66,7 +72,6 @@ def reindex(request: Request, action: str, doc_id: str | None = None) -> AdminRe
         raise
     finally:
         _reindex_lock.release()
-    progress.finish()
     files = [
         FileStatus(
             doc_id=f.doc_id,
@@ -84,6 +89,26 @@ def reindex(request: Request, action: str, doc_id: str | None = None) -> AdminRe
         unchanged=report.unchanged,
         progress=progress.status(),
     )
+
+
+def reindex(request: Request, action: str, doc_id: str | None = None) -> AdminResult:
+    """Rebuild the index from the corpus directory and serve the new one; one at a time."""
+    return _run(request.app, _claim(request.app), action, doc_id)
+
+
+def reindex_in_background(app: FastAPI) -> IngestStatus:
+    """Start a reindex in a thread of its own and return at once: its progress is followed
+    with the status endpoint (a long reindex outlives an HTTP request's patience)."""
+    progress = _claim(app)
+
+    def run() -> None:
+        try:
+            _run(app, progress, "reindex", None)
+        except BaseException:  # recorded in the progress (state failed/stopped, error)
+            return
+
+    threading.Thread(target=run, name="reindex", daemon=True).start()
+    return progress.status()
 
 
 async def reindex_async(request: Request, action: str, doc_id: str | None = None) -> AdminResult:

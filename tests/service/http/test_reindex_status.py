@@ -135,3 +135,27 @@ def test_a_running_reindex_shows_its_stage_and_a_stop_keeps_the_old_index(tmp_pa
     assert again and not set(again) & set(stopped)  # the rerun embeds only what was missing
     hits = client.post("/api/search", json={"query": "Tartu kultur", "k": 1}).json()["results"]
     assert hits[0]["doc_id"] == "bilaga-tartu"
+
+
+def test_a_reindex_started_in_the_background_is_followed_by_its_status(tmp_path):
+    client, settings, embedder = _client(tmp_path)
+    _add_document(settings.corpus_dir)
+    embedder.holding.set()
+    try:
+        r = client.post("/api/admin/reindex/start", headers=AUTH)
+        assert r.status_code == 202 and r.json()["state"] == "running"
+        assert embedder.entered.wait(60)
+        assert client.post("/api/admin/reindex/start", headers=AUTH).status_code == 409
+        assert client.post("/api/admin/reindex", headers=AUTH).status_code == 409
+    finally:
+        embedder.holding.clear()
+        embedder.release.set()
+    for _ in range(1800):  # until it ends (bounded: a hang fails, not a slow machine)
+        status = client.get("/api/admin/reindex/status", headers=AUTH).json()
+        if status["state"] != "running":
+            break
+        threading.Event().wait(0.1)
+    assert status["state"] == "done", status
+    assert [s["name"] for s in status["stages"]] == STAGES
+    hits = client.post("/api/search", json={"query": "Tartu kultur", "k": 1}).json()["results"]
+    assert hits[0]["doc_id"] == "bilaga-tartu"
