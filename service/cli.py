@@ -36,6 +36,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     import signal
+    import threading
 
     from service.pipeline import run_ingest
     from service.progress import timing_text
@@ -46,7 +47,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     progress = _progress()
     progress.start()
     # a kill stops the build as Ctrl-C does: the half-written generation is removed at once
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # (signal handlers can only be set from the main thread)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
     try:
         report = run_ingest(settings, corpus, progress=progress)
     except KeyboardInterrupt:
@@ -66,7 +69,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(live_index_note(settings), file=sys.stderr)
         return 1
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     progress.finish()
     print(report.render())
     print(timing_text(progress.stages()), file=sys.stderr)
