@@ -77,21 +77,14 @@ def _ordered_chunks(documents: Sequence[Document], chunks: Sequence[Chunk]) -> l
 
 
 def _embed_cached(
-    embed_model: Embedder,
-    texts: list[str],
-    data_dir: Path,
-    progress: Progress | None,
-    stage: str,
+    embed_model: Embedder, texts: list[str], data_dir: Path, progress: Progress, stage: str
 ) -> tuple[np.ndarray, int]:
     """The texts' vectors, embedding only those not in the shared cache, and their dimension.
     The cache is written per batch, so a stopped build loses at most one batch."""
-
-    def report(done: int, total: int) -> None:
-        if progress is not None:
-            progress(stage, done, total)
-
     with EmbeddingCache(data_dir / EMBEDDING_CACHE) as cache:
-        vectors = embed_passages_cached(embed_model, texts, cache, report)
+        vectors = embed_passages_cached(
+            embed_model, texts, cache, lambda done, total: progress(stage, done, total)
+        )
     dim = int(vectors.shape[1]) if len(texts) else len(embed_model.embed_query("dimension probe"))
     return vectors, dim
 
@@ -150,9 +143,9 @@ def build_index(
 
     metas = {d.doc_id: d.meta for d in documents}
     texts = [indexed_text(c, metas[c.doc_id]) for c in ordered]
-    vectors, dim = _embed_cached(embed_model, texts, data_dir, progress, "embed")
+    vectors, dim = _embed_cached(embed_model, texts, data_dir, report, "embed")
     units = unit_texts(ordered)
-    unit_vectors, _ = _embed_cached(embed_model, units, data_dir, progress, "units")
+    unit_vectors, _ = _embed_cached(embed_model, units, data_dir, report, "units")
 
     generation = new_generation(data_dir)
     try:

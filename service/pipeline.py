@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from index.protocols import Embedder
 
 # progress(stage, done, total) through every stage: load (OCR included), repair, chunk, then
-# index.build's embed, units, store, bm25, verify (service.progress.IngestProgress records it)
+# index.build's embed, units, store, bm25, write (service.progress.IngestProgress records it)
 Progress = Callable[[str, int, int], None]
 
 
