@@ -171,26 +171,10 @@ def section_clients(ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 def section_ingest(ctx: dict[str, Any]) -> dict[str, Any]:
-    from bench.ingest_bench import run_ingest_bench
+    from bench.ingest_bench import breakdown_table, run_ingest_bench
 
     r = run_ingest_bench(ctx["corpus"], ctx["cache"], ctx["quick"])
-    stages = r["stages_s"]
-    rows = [
-        [name, seconds, r["chunks"] / seconds if seconds else float("nan"), seconds / r["total_s"]]
-        for name, seconds in stages.items()
-    ]
-    rows.append(["total", r["total_s"], r["chunks_per_s"], 1.0])
-    notes = [
-        f"{r['documents']} documents, {r['chunks']} chunks; medians of repeats after a warm-up",
-        "load = catalog + load_document per file; repair = repair_damaged; embed = no cache"
-        + (
-            f" (sampled {r['embed_sampled_passages']} passages, extrapolated)"
-            if ctx["quick"]
-            else ""
-        ),
-        "write = build_index with a warm embedding cache (cache read, Chroma, BM25, files)",
-    ]
-    _say(render_table("3a. Ingest stages", ["stage", "seconds", "chunks/s", "share"], rows, notes))
+    _say(breakdown_table(r))
     e = r["embedder"]
     rows = [
         ["passages/s", e["passages_per_s"]],

@@ -27,6 +27,7 @@ from index.generations import (
     new_generation,
     read_jsonl,
     remove_old_generations,
+    remove_stale_generations,
     switch_to,
     write_atomic,
     write_jsonl,
@@ -41,7 +42,9 @@ from ingest.schema import Chunk, Document, DocumentMeta
 if TYPE_CHECKING:
     from index.protocols import Embedder
 
-Progress = Callable[[int, int], None]
+# progress(stage, done, total) for the stages here: embed (chunks), units, store, bm25, write
+Progress = Callable[[str, int, int], None]
+STORE_STEP = 1000  # chunks per Chroma write between two progress reports
 
 
 @dataclass(frozen=True)
@@ -74,23 +77,48 @@ def _ordered_chunks(documents: Sequence[Document], chunks: Sequence[Chunk]) -> l
 
 
 def _embed_cached(
-    embed_model: Embedder, texts: list[str], data_dir: Path, progress: Progress | None
+    embed_model: Embedder, texts: list[str], data_dir: Path, progress: Progress, stage: str
 ) -> tuple[np.ndarray, int]:
-    """The texts' vectors, embedding only those not in the shared cache, and their dimension."""
+    """The texts' vectors, embedding only those not in the shared cache, and their dimension.
+    The cache is written per batch, so a stopped build loses at most one batch."""
     with EmbeddingCache(data_dir / EMBEDDING_CACHE) as cache:
-        vectors = embed_passages_cached(embed_model, texts, cache, progress)
+        vectors = embed_passages_cached(
+            embed_model, texts, cache, lambda done, total: progress(stage, done, total)
+        )
     dim = int(vectors.shape[1]) if len(texts) else len(embed_model.embed_query("dimension probe"))
     return vectors, dim
 
 
-def _write_bm25_and_jsonl(
-    generation: Path, documents: Sequence[Document], ordered: list[Chunk], texts: list[str]
+def _store(
+    generation: Path,
+    chroma_url: str | None,
+    ordered: list[Chunk],
+    vectors: np.ndarray,
+    metas: dict[str, DocumentMeta],
+    progress: Progress,
 ) -> None:
-    """The BM25 index and the documents and chunks as JSON lines, into `generation`."""
+    """The chunks and their vectors into the generation's Chroma collection, in steps."""
+    collection = collection_for(generation.name)
+    store = open_chroma(chroma_path(generation, chroma_url), chroma_url, collection)
+    store.reset()
+    for start in range(0, len(ordered), STORE_STEP):
+        progress("store", start, len(ordered))
+        end = start + STORE_STEP
+        store.upsert(ordered[start:end], vectors[start:end], metas)
+    progress("store", len(ordered), len(ordered))
+
+
+def _write_bm25(
+    generation: Path, ordered: list[Chunk], texts: list[str], progress: Progress
+) -> None:
+    progress("bm25", 0, len(ordered))
     bm25 = SwedishBM25().build([c.chunk_id for c in ordered], texts)
     bm25.save(generation / BM25_DIR)
-    write_jsonl(generation / DOCUMENTS, list(documents))
-    write_jsonl(generation / CHUNKS, ordered)
+    progress("bm25", len(ordered), len(ordered))
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
 
 
 def build_index(
@@ -104,31 +132,36 @@ def build_index(
 ) -> IndexManifest:
     """Build a new index generation beside the live one and switch to it when it is complete
     and verified. Only texts not in the shared embedding cache are embedded; a failed or
-    killed build leaves the previous generation serving."""
+    killed build leaves the previous generation serving, and the next build removes what a
+    killed one left and embeds only what it had not."""
     data_dir = Path(data_dir)
+    report = progress or _no_progress
     (data_dir / GENERATIONS).mkdir(parents=True, exist_ok=True)
+    remove_stale_generations(data_dir, chroma_url)
     ordered = _ordered_chunks(documents, chunks)
     previous = current_generation(data_dir)
 
     metas = {d.doc_id: d.meta for d in documents}
     texts = [indexed_text(c, metas[c.doc_id]) for c in ordered]
-    vectors, dim = _embed_cached(embed_model, texts, data_dir, progress)
+    vectors, dim = _embed_cached(embed_model, texts, data_dir, report, "embed")
     units = unit_texts(ordered)
-    unit_vectors, _ = _embed_cached(embed_model, units, data_dir, progress)
+    unit_vectors, _ = _embed_cached(embed_model, units, data_dir, report, "units")
 
     generation = new_generation(data_dir)
     try:
-        collection = collection_for(generation.name)
-        store = open_chroma(chroma_path(generation, chroma_url), chroma_url, collection)
-        store.reset()
-        store.upsert(ordered, vectors, metas)
-        _write_bm25_and_jsonl(generation, documents, ordered, texts)
+        _store(generation, chroma_url, ordered, vectors, metas, report)
+        _write_bm25(generation, ordered, texts, report)
+        report("write", 0, 1)
+        write_jsonl(generation / DOCUMENTS, list(documents))
+        write_jsonl(generation / CHUNKS, ordered)
         UnitVectors(units, unit_vectors).save(generation / UNIT_VECTORS)
+        collection = collection_for(generation.name)
         manifest = new_manifest(
             documents, len(ordered), embed_model, dim, chunker_settings, collection, len(units)
         )
         write_atomic(generation / MANIFEST, manifest.model_dump_json(indent=2))
         _verify(generation, manifest, chroma_url)
+        report("write", 1, 1)
     except BaseException as exc:
         # a half-written generation is never switched to; free its space at once
         full = disk_nearly_full(generation)

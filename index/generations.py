@@ -26,6 +26,7 @@ CHROMA_DIR = "chroma"
 EMBEDDING_CACHE = "embeddings.sqlite"
 GENERATIONS = "generations"
 CURRENT = "CURRENT"
+BUILDING = ".building"  # in a generation being written: the pid of the process writing it
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -70,6 +71,7 @@ def new_generation(data_dir: Path) -> Path:
     name = datetime.now(UTC).strftime("g%Y%m%dT%H%M%S") + f"-{os.getpid()}-{secrets.token_hex(2)}"
     generation = data_dir / GENERATIONS / name
     generation.mkdir()
+    (generation / BUILDING).write_text(str(os.getpid()), encoding="utf-8")
     return generation
 
 
@@ -84,7 +86,40 @@ def chroma_path(generation: Path, chroma_url: str | None) -> Path | None:
 
 def switch_to(data_dir: Path, generation: Path) -> None:
     """Make `generation` live in one atomic rename; readers see the old or the new, never half."""
+    (generation / BUILDING).unlink(missing_ok=True)
     write_atomic(data_dir / CURRENT, generation.name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def _being_written(generation: Path) -> bool:
+    """Marked as being written by a process that is still running."""
+    try:
+        pid = int((generation / BUILDING).read_text("utf-8").strip())
+    except (OSError, ValueError):
+        return False  # complete, or its builder was killed before it wrote its pid
+    return _alive(pid)
+
+
+def remove_stale_generations(data_dir: Path, chroma_url: str | None) -> list[str]:
+    """Remove the half-written generations of builds that were killed (their process is gone)
+    and return their names; a build still running in another process keeps its own."""
+    removed = []
+    root = Path(data_dir) / GENERATIONS
+    for generation in sorted(root.iterdir()) if root.is_dir() else []:
+        if not (generation / BUILDING).is_file() or _being_written(generation):
+            continue
+        discard_generation(generation, chroma_url)
+        removed.append(generation.name)
+    return removed
 
 
 def discard_generation(generation: Path, chroma_url: str | None) -> None:
@@ -95,9 +130,10 @@ def discard_generation(generation: Path, chroma_url: str | None) -> None:
 
 
 def remove_old_generations(data_dir: Path, keep: set[str], chroma_url: str | None) -> None:
-    """Old generations go; the live one and the one before it (maybe still open) stay."""
+    """Old generations go; the live one, the one before it (maybe still open) and one that
+    another process is still writing stay."""
     for generation in sorted((data_dir / GENERATIONS).iterdir()):
-        if generation.name in keep:
+        if generation.name in keep or _being_written(generation):
             continue
         if chroma_url:
             open_chroma(None, chroma_url, collection_for(generation.name)).drop()

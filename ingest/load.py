@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -25,6 +26,8 @@ MARKUP_SUFFIXES = frozenset({".md", ".markdown"})
 PDF_SUFFIXES = frozenset({".pdf"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKUP_SUFFIXES | PDF_SUFFIXES
 UNKNOWN = "okänd"
+# progress(stage, done, total): "load" per file (OCR included), "repair" per document
+StageProgress = Callable[[str, int, int], None]
 
 
 class IngestError(Exception):
@@ -159,7 +162,9 @@ def _first_heading(doc: Document) -> str | None:
     return None
 
 
-def repair_damaged(documents: list[Document]) -> list[Document]:
+def repair_damaged(
+    documents: list[Document], progress: StageProgress | None = None
+) -> list[Document]:
     """Documents whose text looks like damaged OCR get a repaired `text`; `raw_text` stays.
 
     The clean documents of the same corpus are the context that settles ambiguous words.
@@ -167,14 +172,20 @@ def repair_damaged(documents: list[Document]) -> list[Document]:
     from ingest.repair import repair_document_text
     from ingest.repair_lexicon import Lexicon  # loads a dictionary: only here
 
+    if progress is not None:
+        progress("repair", 0, len(documents))
     lexicon = Lexicon.build(d.raw_text for d in documents)
     repaired = []
     for doc in documents:
+        if progress is not None and repaired:
+            progress("repair", len(repaired), len(documents))
         result = repair_document_text(doc.raw_text, lexicon)
         if result.changed:
             note = f"OCR text repaired: {len(result.changes)} words changed (raw text kept)"
             doc = doc.model_copy(update={"text": result.text, "warnings": (*doc.warnings, note)})
         repaired.append(doc)
+    if progress is not None and documents:
+        progress("repair", len(documents), len(documents))
     return repaired
 
 
@@ -183,6 +194,7 @@ def load_corpus(
     catalog: dict[str, DocumentMeta] | None = None,
     ocr: OcrOptions | None = DEFAULT_OCR,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: StageProgress | None = None,
 ) -> LoadResult:
     """Load every supported file; a bad file becomes a problem and the rest still load."""
     result = LoadResult()
@@ -195,9 +207,14 @@ def load_corpus(
             catalog = {}
     by_file = {meta.file: meta for meta in catalog.values()}
     seen: set[str] = set()
-    for path in sorted(corpus_dir.iterdir()):
-        if path.name == CATALOG_NAME or path.name.startswith(".") or not path.is_file():
-            continue
+    paths = [
+        path
+        for path in sorted(corpus_dir.iterdir())
+        if path.name != CATALOG_NAME and not path.name.startswith(".") and path.is_file()
+    ]
+    for done, path in enumerate(paths):
+        if progress is not None:
+            progress("load", done, len(paths))
         doc_id = path.stem
         meta = by_file.get(path.name) or catalog.get(doc_id)
         if meta is not None:
@@ -223,7 +240,9 @@ def load_corpus(
         )
         seen.add(doc_id)
         result.documents.append(doc)
-    result.documents[:] = repair_damaged(result.documents)
+    if progress is not None:
+        progress("load", len(paths), len(paths))
+    result.documents[:] = repair_damaged(result.documents, progress)
     for meta in catalog.values():
         if meta.replaced_by is not None and meta.replaced_by not in catalog:
             message = (

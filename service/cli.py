@@ -24,20 +24,43 @@ def _settings(args: argparse.Namespace):  # -> Settings; imported lazily to keep
     return Settings(**overrides)
 
 
-def _progress(label: str):
-    from service.progress import progress_line  # bar, rate and time left
+def _progress():
+    from service.progress import IngestProgress, progress_bars  # each stage's bar, rate, ETA
 
-    return progress_line(label)
+    return IngestProgress(listener=progress_bars())
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
     from service.pipeline import run_ingest
+    from service.progress import timing_text
 
     settings = _settings(args)
     corpus = Path(args.path) if args.path else settings.corpus_dir
     print(f"Läser in {corpus} → {settings.data_dir}", file=sys.stderr)
+    progress = _progress()
+    progress.start()
+    # a kill stops the build as Ctrl-C does: the half-written generation is removed at once
+    # (signal handlers can only be set from the main thread)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
     try:
-        report = run_ingest(settings, corpus, progress=_progress("bäddar in"))
+        report = run_ingest(settings, corpus, progress=progress)
+    except KeyboardInterrupt:
+        print("\nfalun-kb: inläsningen avbröts / ingest stopped.", file=sys.stderr)
+        print(live_index_note(settings), file=sys.stderr)
+        print(
+            "Kör `falun-kb ingest` igen: det som redan är inbäddat hämtas ur cachen. / "
+            "Run it again: what was already embedded comes from the cache.",
+            file=sys.stderr,
+        )
+        return 130
     except Exception as exc:  # any failure: explain it, and say what still serves
         print(
             f"\nfalun-kb: inläsningen misslyckades / ingest failed: {describe_failure(exc)}",
@@ -45,7 +68,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
         print(live_index_note(settings), file=sys.stderr)
         return 1
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+    progress.finish()
     print(report.render())
+    print(timing_text(progress.stages()), file=sys.stderr)
     return 0 if report.ok else 1
 
 
@@ -96,7 +124,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if read_manifest(settings.data_dir) is None:
         print("Inget index ännu: läser in korpusen först.", file=sys.stderr)
-        print(run_ingest(settings, progress=_progress("bäddar in")).render(), file=sys.stderr)
+        print(run_ingest(settings, progress=_progress()).render(), file=sys.stderr)
     host = args.host or settings.host
     port = args.port or settings.port
     # the app's /mcp guards a loopback address against DNS rebinding: it must know which

@@ -15,7 +15,9 @@ from service.settings import Settings
 if TYPE_CHECKING:
     from index.protocols import Embedder
 
-Progress = Callable[[int, int], None]
+# progress(stage, done, total) through every stage: load (OCR included), repair, chunk, then
+# index.build's embed, units, store, bm25, write (service.progress.IngestProgress records it)
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,11 @@ def chunker_settings(settings: Settings) -> dict[str, object]:
 
 
 def load_and_chunk(
-    corpus_dir: Path, settings: Settings
+    corpus_dir: Path, settings: Settings, progress: Progress | None = None
 ) -> tuple[list[Document], list[Chunk], list[FileReport]]:
     """Every loadable document and its chunks; one report line per file, bad ones included."""
     ingest = settings.ingest
-    loaded = load_corpus(corpus_dir, max_bytes=ingest.max_file_bytes)
+    loaded = load_corpus(corpus_dir, max_bytes=ingest.max_file_bytes, progress=progress)
     config = ingest.chunker
     problems: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
@@ -84,7 +86,9 @@ def load_and_chunk(
             errors[key] = p.doc_id or Path(p.path).stem
     chunks: list[Chunk] = []
     reports: list[FileReport] = []
-    for doc in loaded.documents:
+    for done, doc in enumerate(loaded.documents):
+        if progress is not None:
+            progress("chunk", done, len(loaded.documents))
         doc_chunks = chunk_document(doc, config)
         chunks.extend(doc_chunks)
         path = str(corpus_dir / doc.meta.file)
@@ -93,6 +97,8 @@ def load_and_chunk(
         reports.append(
             FileReport(doc.doc_id, path, status, len(doc_chunks), messages, doc.ocr_pages)
         )
+    if progress is not None:
+        progress("chunk", len(loaded.documents), len(loaded.documents))
     for path, messages in problems.items():
         status = "error" if path in errors else "warning"
         reports.append(
@@ -122,7 +128,7 @@ def run_ingest(
     from index.manifest import index_is_current
 
     corpus = corpus_dir or settings.corpus_dir
-    documents, chunks, reports = load_and_chunk(corpus, settings)
+    documents, chunks, reports = load_and_chunk(corpus, settings, progress)
     if not documents:
         raise RuntimeError(f"no loadable documents in {corpus}")
     embed_model = embedder if embedder is not None else open_embedder(settings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -91,9 +92,23 @@ class ScriptedLLM:
             yield Completion("".join(pieces[: i + 1]), piece)
 
 
-def hash_embedder_factory(spec: str, batch_size: int = 32) -> HashEmbedding:
+class SlowHashEmbedding(HashEmbedding):
+    """The hash embedder taking `batch_seconds` per batch of passages, as a model would."""
+
+    batch_seconds: float = 0.0
+
+    def _embed_passages(self, texts: list[str]) -> np.ndarray:
+        time.sleep(self.batch_seconds)
+        return super()._embed_passages(texts)
+
+
+def hash_embedder_factory(
+    spec: str, batch_size: int = 32, batch_seconds: float = 0.0
+) -> HashEmbedding:
     """Stands in for `index.embed.make_embedder` where a test drives the CLI, whose
     composition root builds the embedder itself: whatever is configured, the fake."""
+    if batch_seconds:
+        return SlowHashEmbedding(embed_batch_size=batch_size, batch_seconds=batch_seconds)
     return HashEmbedding(embed_batch_size=batch_size)
 
 

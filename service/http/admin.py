@@ -12,34 +12,25 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from ingest.schema import DocumentMeta, PageConfidence
+from ingest.schema import DocumentMeta
+from service.http.admin_reindex import (
+    AdminResult,
+    reindex_async,
+    reindex_in_background,
+    reindex_progress,
+)
 from service.models import DocumentInfo, StatusUpdate
+from service.progress import IngestStatus
 from service.settings import Settings
 
 ALLOWED_SUFFIXES = {".txt", ".md", ".pdf"}
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 
 router = APIRouter(prefix="/api/admin", tags=["administration"])
-_reindex_lock = threading.Lock()
 _catalog_lock = threading.Lock()
 STATUS_FIELDS = ("status", "valid_from", "replaced_by")
-
-
-class FileStatus(BaseModel):
-    doc_id: str
-    status: str
-    chunks: int
-    messages: list[str]
-    ocr_pages: list[PageConfidence] = []  # a scan's pages: OCR confidence, low ones flagged
-
-
-class AdminResult(BaseModel):
-    action: str
-    doc_id: str | None = None
-    files: list[FileStatus]
-    unchanged: bool = False
 
 
 def require_admin(request: Request) -> None:
@@ -84,33 +75,6 @@ def _catalog(settings: Settings) -> dict:
 def _save_catalog(settings: Settings, catalog: dict) -> None:
     text = json.dumps(catalog, ensure_ascii=False, indent=2) + "\n"
     _write_atomic(settings.corpus_dir / "catalog.json", text.encode("utf-8"))
-
-
-def reindex(request: Request, action: str, doc_id: str | None = None) -> AdminResult:
-    """Rebuild the index from the corpus directory and serve the new one; one at a time."""
-    from service.kb import KnowledgeBaseService
-    from service.pipeline import run_ingest
-
-    settings: Settings = request.app.state.settings
-    if not _reindex_lock.acquire(blocking=False):
-        raise HTTPException(409, "En inläsning pågår redan / a reindex is already running")
-    try:
-        embedder = request.app.state.kb.embedder  # the model already loaded, not a second one
-        report = run_ingest(settings, embedder=embedder)
-        request.app.state.kb = KnowledgeBaseService.open(settings, embedder=embedder)
-    finally:
-        _reindex_lock.release()
-    files = [
-        FileStatus(
-            doc_id=f.doc_id,
-            status=f.status,
-            chunks=f.chunks,
-            messages=list(f.messages),
-            ocr_pages=list(f.ocr_pages),
-        )
-        for f in report.files
-    ]
-    return AdminResult(action=action, doc_id=doc_id, files=files, unchanged=report.unchanged)
 
 
 @router.post("/documents", response_model=AdminResult)
@@ -158,7 +122,7 @@ async def upload_document(
         "ocr": ocr,
     }
     _save_catalog(settings, catalog)
-    return await _reindex_async(request, "upload", ident)
+    return await reindex_async(request, "upload", ident)
 
 
 @router.delete("/documents/{doc_id}", response_model=AdminResult)
@@ -172,7 +136,7 @@ async def delete_document(request: Request, doc_id: str, _: Admin) -> AdminResul
         raise HTTPException(404, f"Okänt dokument / unknown document: {ident!r}")
     (settings.corpus_dir / Path(entry["file"]).name).unlink(missing_ok=True)
     _save_catalog(settings, catalog)
-    return await _reindex_async(request, "delete", ident)
+    return await reindex_async(request, "delete", ident)
 
 
 @router.patch("/documents/{doc_id}", response_model=DocumentInfo)
@@ -207,11 +171,30 @@ def set_status(request: Request, doc_id: str, body: StatusUpdate, _: Admin) -> D
 
 @router.post("/reindex", response_model=AdminResult)
 async def reindex_now(request: Request, _: Admin) -> AdminResult:
-    """Re-read the corpus directory; unchanged files cost nothing."""
-    return await _reindex_async(request, "reindex")
+    """Re-read the corpus directory; unchanged files cost nothing. The response's `progress`
+    gives each stage's count, seconds and rate; a stopped reindex answers 409."""
+    return await reindex_async(request, "reindex")
 
 
-async def _reindex_async(request: Request, action: str, doc_id: str | None = None) -> AdminResult:
-    from starlette.concurrency import run_in_threadpool
+@router.post("/reindex/start", response_model=IngestStatus, status_code=202)
+def reindex_start(request: Request, _: Admin) -> IngestStatus:
+    """Start a reindex and answer at once (202); follow it with `GET /api/admin/reindex/status`.
+    409 when one is running."""
+    return reindex_in_background(request.app)
 
-    return await run_in_threadpool(reindex, request, action, doc_id)
+
+@router.get("/reindex/status", response_model=IngestStatus)
+def reindex_status(request: Request, _: Admin) -> IngestStatus:
+    """The running or last reindex (upload and delete included): its stage, done/total, rate
+    and time left, each stage so far, when it started and finished, and its error."""
+    return reindex_progress(request.app).status()
+
+
+@router.post("/reindex/stop", response_model=IngestStatus, status_code=202)
+def reindex_stop(request: Request, _: Admin) -> IngestStatus:
+    """Stop the running reindex after its current step; the previous index keeps serving and
+    what was embedded stays cached for the next run. 409 when none is running."""
+    progress = reindex_progress(request.app)
+    if not progress.stop():
+        raise HTTPException(409, "Ingen inläsning pågår / no reindex is running")
+    return progress.status()

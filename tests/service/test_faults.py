@@ -1,10 +1,13 @@
-"""Faults at ingest: a kill -9 mid-embedding and a full disk leave the previous index serving."""
+"""Faults at ingest: a kill -9, Ctrl-C or SIGTERM mid-embedding and a full disk leave the
+previous index serving; the next ingest embeds only what the stopped one had not."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -13,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from index.generations import current_generation
+from index.generations import EMBEDDING_CACHE, current_generation
 from index.manifest import read_manifest
 from service.kb import KnowledgeBaseService
 from service.pipeline import run_ingest
+from service.progress import IngestProgress
 from service.settings import Settings
 from tests.conftest import CORPUS, add_to_catalog
 from tests.fakes import HashEmbedding
@@ -55,12 +59,35 @@ def _env(data_dir: Path, corpus: Path) -> dict[str, str]:
     }
 
 
+def _cached(data: Path) -> int:
+    """How many vectors the embedding cache holds."""
+    with sqlite3.connect(data / EMBEDDING_CACHE) as db:
+        return int(db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0])
+
+
+EMBEDDING_UNDER_WAY = re.compile(r"bäddar in avsnitt +\[[#.]+\] ([1-9]\d*)/(\d+)")
+
+
+def _wait_for_embedding(proc: subprocess.Popen) -> bytes:
+    """The ingest's stderr up to its first line showing passages embedded (but not all)."""
+    seen = b""
+    deadline = time.monotonic() + 120
+    while True:
+        assert proc.poll() is None, f"ingest ended before it could be stopped: {seen[-300:]!r}"
+        assert time.monotonic() < deadline, seen[-300:]
+        seen += os.read(proc.stderr.fileno(), 4096)
+        match = EMBEDDING_UNDER_WAY.search(seen.decode("utf-8", "replace"))
+        if match and match.group(1) != match.group(2):
+            return seen
+
+
 def test_kill_9_during_embedding_leaves_the_previous_generation_serving(tmp_path):
     data = tmp_path / "data"
     settings = Settings(data_dir=data, corpus_dir=CORPUS)
     run_ingest(settings)
     live = current_generation(data)
     before = read_manifest(data)
+    cached_before = _cached(data)
 
     corpus = _corpus_with_extra_document(tmp_path / "corpus", paragraphs=300)
     proc = subprocess.Popen(
@@ -69,13 +96,7 @@ def test_kill_9_during_embedding_leaves_the_previous_generation_serving(tmp_path
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
     )
-    # wait until embedding has visibly started, then kill it without warning
-    seen = b""
-    deadline = time.monotonic() + 120
-    while b"/" not in seen.split(b"[")[-1] or b"] 0/" in seen[-40:]:
-        assert proc.poll() is None, "ingest ended before it could be killed"
-        assert time.monotonic() < deadline, seen[-200:]
-        seen += os.read(proc.stderr.fileno(), 256)
+    _wait_for_embedding(proc)  # then kill it without warning
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
@@ -84,11 +105,51 @@ def test_kill_9_during_embedding_leaves_the_previous_generation_serving(tmp_path
     kb = KnowledgeBaseService.open(settings)
     assert kb.index.manifest == before
     assert kb.ask("Vilken vänort har Falun i Finland?").answerable
+    kept = _cached(data) - cached_before
+    assert kept > 0  # the batches embedded before the kill were written to the cache
 
-    # the next ingest finishes, reusing what was embedded before the kill
-    report = run_ingest(settings.model_copy(update={"corpus_dir": corpus}))
+    # the next ingest finishes, embedding only what the killed one had not
+    progress = IngestProgress()
+    report = run_ingest(settings.model_copy(update={"corpus_dir": corpus}), progress=progress)
     assert "bilaga-utbyten" in {f.doc_id for f in report.files}
     assert read_manifest(data).counts["documents"] == 6
+    embedded = {s.name: s.total for s in progress.stages() if s.name in ("embed", "units")}
+    assert sum(embedded.values()) == _cached(data) - cached_before - kept  # each one new
+    assert [g.name for g in (data / "generations").iterdir()] == sorted(
+        [live.name, current_generation(data).name]
+    )
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_or_sigterm_stops_ingest_and_the_rerun_resumes_from_the_cache(tmp_path, stop):
+    data = tmp_path / "data"
+    run = [sys.executable, "-m", "tests.fake_cli", "ingest"]  # the CLI with the hash embedder
+    first = subprocess.run(run, env=_env(data, CORPUS), capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    live = current_generation(data)
+    cached_before = _cached(data)
+
+    corpus = _corpus_with_extra_document(tmp_path / "corpus", paragraphs=200)
+    slow = {**_env(data, corpus), "TEST_EMBED_BATCH_SECONDS": "0.3"}
+    proc = subprocess.Popen(run, env=slow, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    _wait_for_embedding(proc)
+    proc.send_signal(stop)
+    _, rest = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "avbröts" in rest.decode() and "används fortfarande" in rest.decode()
+    assert current_generation(data) == live
+    assert [g.name for g in (data / "generations").iterdir()] == [live.name]
+    kept = _cached(data) - cached_before
+    assert kept > 0
+
+    again = subprocess.run(run, env=_env(data, corpus), capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    totals = re.findall(r"bäddar in (?:avsnitt|meningar) +\[#+\] (\d+)/\1", again.stderr)
+    assert len(totals) == 2, again.stderr
+    assert sum(map(int, totals)) == _cached(data) - cached_before - kept  # only the missing
+    settings = Settings(data_dir=data, corpus_dir=corpus)
+    kb = KnowledgeBaseService.open(settings, embedder=HashEmbedding())
+    assert kb.search("Bilaga om utbyten", k=1)[0].doc_id == "bilaga-utbyten"
 
 
 @pytest.fixture
