@@ -20,6 +20,8 @@ from lang.match import folds, is_content
 _CONTINUES = re.compile(r"[,\-–]\s*$|\b(?:och|samt|eller|att|för|med|i|av|till|som|genom)\s*$")
 
 MAX_UNIT_CHARS = 600
+# Recorded in the index manifest: a change to how units are split re-embeds them at ingest.
+UNITS_VERSION = 2
 
 
 def _cut_points(text: str) -> list[int]:
@@ -80,6 +82,14 @@ def split_units(text: str) -> list[tuple[int, int]]:
                 j += 1
             merged.append((start, end))
             i = max(j, i + 1)
+        elif (run := _short_item_run(text, spans, bulleted, i + 1)) > i + 2 and (
+            not text[start:end].endswith((".", "!", "?", ";"))
+            and spans[run - 1][1] - start <= MAX_UNIT_CHARS
+        ):
+            # an intro that runs on into its list without a colon ("… arbetar genom" and
+            # the items on their own lines under it): quoted with the items, as a colon's
+            merged.append((start, spans[run - 1][1]))
+            i = run
         else:
             merged.append((start, end))
             i += 1

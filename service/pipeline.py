@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ingest.chunk import ChunkerConfig, chunk_document
 from ingest.load import load_corpus
 from ingest.schema import Chunk, Document, PageConfidence
+from lang.units import UNITS_VERSION
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def chunker_config(settings: Settings) -> ChunkerConfig:
 
 def chunker_settings(settings: Settings) -> dict[str, object]:
     """What the manifest records of the chunker, so a changed setting forces a rebuild."""
-    return {"chunker": "structure-v1", **asdict(chunker_config(settings))}
+    return {"chunker": "structure-v1", "units": UNITS_VERSION, **asdict(chunker_config(settings))}
 
 
 def load_and_chunk(

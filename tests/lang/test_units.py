@@ -38,6 +38,21 @@ def test_list_intro_is_joined_with_its_items_but_not_the_next_sentence():
     assert units[1] == "Internationell koordinator är Karin Perérs."
 
 
+def test_an_intro_without_a_colon_is_joined_with_the_short_lines_under_it():
+    text = (
+        "Arbetet har fokus på att verka inom kultur och miljö genom\n\n"
+        "Vänortssamarbeten\n\nKommunala partnerskap\n\nElevutbyten"
+    )
+    assert texts(split_units(text), text) == [text]
+
+
+def test_a_finished_sentence_is_not_joined_with_the_lines_after_it():
+    text = "Arbetet har fokus på kultur.\n\nVänortssamarbeten\n\nElevutbyten"
+    units = texts(split_units(text), text)
+    assert units[0] == "Arbetet har fokus på kultur."
+    assert "Vänortssamarbeten" in units[1] and "Elevutbyten" in units[-1]
+
+
 def test_bullet_glyphs_are_not_part_of_the_quote():
     text = "- Elevutbyten\n• Kultur\ne Amnesspecifika projekt\n¢ Inneha kunskap om EU."
     assert texts(split_units(text), text) == [
