@@ -143,8 +143,8 @@ def table(r: dict[str, Any], title: str = "Embedding throughput vs this CPU's GE
             median(v["cpu_tokens_per_s"]),
             v["ratio_to_limit_wall"],
             v["ratio_to_limit_cpu"],
-            v["min_cosine_to_shipped"],
-            v["min_cosine_to_native"],
+            f"{v['min_cosine_to_shipped']:.5f}",
+            f"{v['min_cosine_to_native']:.5f}",
         ]
         for v in r["variants"]
     ]

