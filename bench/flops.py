@@ -59,3 +59,57 @@ def measure_gemm_gflops(
         times.append(time.perf_counter() - start)
     times.sort()
     return 2 * m * n * k / times[len(times) // 2] / 1e9
+
+
+def layer_gemms(shape: EncoderShape = E5_SMALL) -> list[tuple[int, int]]:
+    """(k, n) of each weight matmul in one layer: Q, K, V, O (h→h), FFN in (h→f), out (f→h)."""
+    h, f = shape.hidden, shape.ffn
+    return [(h, h)] * 4 + [(h, f), (f, h)]
+
+
+def model_gemm_rate(
+    tokens: int, backend: str = "numpy", shape: EncoderShape = E5_SMALL, repeats: int = 5
+) -> tuple[float, float]:
+    """float32 GEMM throughput at the model's shapes: one layer's six weight matmuls on a
+    (tokens × k) activation, by `backend` ("numpy" = its BLAS, or "torch"), in GFLOP per wall
+    second and per process-CPU second (medians of `repeats` after a warm-up)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    pairs = [
+        (
+            rng.standard_normal((tokens, k), dtype=np.float32),
+            rng.standard_normal((k, n), np.float32),
+        )
+        for k, n in layer_gemms(shape)
+    ]
+    if backend == "torch":
+        import torch
+
+        tpairs = [(torch.from_numpy(a), torch.from_numpy(b.T.copy())) for a, b in pairs]
+        linear = torch.nn.functional.linear
+
+        def layer() -> None:
+            with torch.inference_mode():
+                for a, w in tpairs:
+                    linear(a, w)
+
+    elif backend == "numpy":
+
+        def layer() -> None:
+            for a, b in pairs:
+                a @ b
+
+    else:
+        raise ValueError(f"unknown GEMM backend {backend!r}")
+    flops = sum(2 * tokens * k * n for k, n in layer_gemms(shape))
+    layer()  # warm-up: threads, pages
+    walls, cpus = [], []
+    for _ in range(repeats):
+        wall, cpu = time.perf_counter(), time.process_time()
+        layer()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    walls.sort()
+    cpus.sort()
+    return flops / walls[len(walls) // 2] / 1e9, flops / cpus[len(cpus) // 2] / 1e9

@@ -21,7 +21,7 @@ from bench.stats import ratio
 from bench.tables import render_table
 
 # Run order: the long scale section last, so a cut-short full run still has the rest.
-SECTIONS = ("quality", "latency", "clients", "server", "ingest", "scale")
+SECTIONS = ("quality", "latency", "clients", "server", "embed", "ingest", "scale")
 
 
 # Modules from the optional `bench` extra that a section imports; without them the section is
@@ -168,6 +168,15 @@ def section_clients(ctx: dict[str, Any]) -> dict[str, Any]:
     from bench.client_latency import run_section
 
     return run_section(ctx, _say)
+
+
+def section_embed(ctx: dict[str, Any]) -> dict[str, Any]:
+    from bench.embed_speed import run, table
+
+    quick = ctx["quick"]
+    r = run(ctx["corpus"], repeats=2 if quick else 3, batch=32, every=3 if quick else 1)
+    _say(table(r, "3. Embedding engines vs this CPU's float32 GEMM limit (one run, interleaved)"))
+    return r
 
 
 def section_ingest(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -352,6 +361,7 @@ RUNNERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "quality": section_quality,
     "latency": section_latency,
     "clients": section_clients,
+    "embed": section_embed,
     "ingest": section_ingest,
     "scale": section_scale,
     "server": section_server,

