@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -13,22 +15,38 @@ class EmbedderConfig:
     batch_size: int = 32
 
 
+# The fusion's fitted parameters (`falun-kb fit-retrieval`): rrf_k and the two weights, with
+# the data and the cross-checked grid they were chosen from.
+FUSION_FILE = Path(__file__).with_name("fusion.json")
+
+
+def _fitted_fusion(path: Path = FUSION_FILE) -> dict[str, float]:
+    """The fitted fusion parameters; the hand defaults below when no file has been fitted."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {key: data[key] for key in ("rrf_k", "dense_weight", "lexical_weight")}
+
+
 @dataclass(frozen=True)
 class RetrievalConfig:
-    """Hybrid retrieval: how many candidates each side returns, and how they are fused."""
+    """Hybrid retrieval: how many candidates each side returns, and how they are fused.
+
+    Weighted reciprocal-rank fusion; its k and weights are fitted (`falun-kb fit-retrieval`,
+    index/fusion.json) on the labelled questions, against the corpus alone and with newsreel
+    distractor chunks, so that neither side's ranking is trusted by hand."""
 
     dense_k: int = 30
     lexical_k: int = 30
-    # Reciprocal-rank fusion, measured with bench/quality.py on eval/dev_questions.jsonl
-    # (dense alone R@5 .933 MRR .764; BM25 with expansions R@5 1.0 MRR .967; RRF k=20 equal
-    # weights R@5 1.0 MRR .922) and bench/scale.py with 5k newsreel distractor chunks, where
-    # equal weights fell to R@5 .933 MRR .754 (e5 rates any Swedish prose fairly high); BM25
-    # weighted 2:1 keeps R@5 1.0 (MRR .830) there and gives R@1 .900, MRR .956 on the clean
-    # corpus. Dense still carries English and paraphrased questions.
     rrf_k: int = 20
     dense_weight: float = 1.0
     lexical_weight: float = 2.0
 
+    @classmethod
+    def fitted(cls) -> RetrievalConfig:
+        return cls(**_fitted_fusion())  # type: ignore[arg-type]
+
 
 DEFAULT_EMBEDDER = EmbedderConfig()
-DEFAULT_RETRIEVAL = RetrievalConfig()
+DEFAULT_RETRIEVAL = RetrievalConfig.fitted()

@@ -219,6 +219,30 @@ def cmd_fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fit_retrieval(args: argparse.Namespace) -> int:
+    from index.config import FUSION_FILE
+    from service.evaluate import load_questions
+    from service.fit_retrieval import fit_fusion, scored_questions, write_fusion
+
+    files = [Path(f) for f in args.files]
+    questions = scored_questions([item for f in files for item in load_questions(f)])
+    settings = _settings(args)
+    indexes = {"corpus": str(settings.data_dir)}
+    indexes |= {f"distractors-{i}": d for i, d in enumerate(args.distractors or [], start=1)}
+    kbs = {
+        name: _open_kb(settings.model_copy(update={"data_dir": Path(d)}))
+        for name, d in indexes.items()
+    }
+    chosen, grid = fit_fusion(kbs, questions)
+    out = Path(args.out) if args.out else FUSION_FILE
+    write_fusion(chosen, grid, files, indexes, out)
+    for row in grid:
+        cells = " ".join(f"{n} R@5 {row[n]['recall@5']:.3f} MRR {row[n]['mrr']:.3f}" for n in kbs)
+        print(f"k={row['rrf_k']:<3} lexical={row['lexical_weight']:<5} {cells}")
+    print(f"chosen {chosen} ({len(questions)} questions) -> {out}")
+    return 0
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from service.lookup.comparison_text import comparison_table
 
@@ -340,6 +364,24 @@ def build_parser() -> argparse.ArgumentParser:
         "by_false_answer_cap shows each: see eval/README.md)",
     )
     p.set_defaults(func=cmd_fit)
+
+    p = sub.add_parser(
+        "fit-retrieval", help="refit the hybrid retrieval's fusion (k, weights) from questions"
+    )
+    p.add_argument(
+        "files",
+        nargs="*",
+        default=["eval/dev_questions.jsonl", "eval/own_tune.jsonl"],
+        help="labelled question files to fit on (never the held-out one)",
+    )
+    p.add_argument(
+        "--distractors",
+        action="append",
+        help="also score in this data dir (an index of the corpus with distractor chunks, "
+        "e.g. built by `falun-kb bench --only scale`); repeatable",
+    )
+    p.add_argument("--out", help="where to write the fit (default: index/fusion.json)")
+    p.set_defaults(func=cmd_fit_retrieval)
 
     p = sub.add_parser("eval", help="score a question file (dev_questions.jsonl format)")
     p.add_argument("file")

@@ -168,6 +168,14 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
+def retrieval_scores(evidence: list[str], texts: list[str]) -> tuple[float, float, float]:
+    """Recall@1, recall@5 and reciprocal rank of folded evidence among folded result texts."""
+    r1 = mean(any(e in t for t in texts[:1]) for e in evidence)
+    r5 = mean(any(e in t for t in texts[:5]) for e in evidence)
+    ranks = [i for i, t in enumerate(texts, start=1) if any(e in t for e in evidence)]
+    return r1, r5, (1 / ranks[0] if ranks else 0.0)
+
+
 def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResult:
     results = pipeline.search(item["question"], k=10)
     answer = pipeline.ask(item["question"], history=item.get("history", []))
@@ -178,10 +186,7 @@ def evaluate_question(pipeline: Pipeline, item: dict[str, Any]) -> QuestionResul
     r1 = r5 = rr = None
     missing_evidence: list[str] = []
     if evidence:
-        r1 = mean(any(e in t for t in texts[:1]) for e in evidence)
-        r5 = mean(any(e in t for t in texts[:5]) for e in evidence)
-        ranks = [i for i, t in enumerate(texts, start=1) if any(e in t for e in evidence)]
-        rr = 1 / ranks[0] if ranks else 0.0
+        r1, r5, rr = retrieval_scores(evidence, texts)
         missing_evidence = [e for e in evidence if not any(e in t for t in texts[:5])]
     facts = item.get("facts", [])
     folded_answer = comparable(answer.answer)
