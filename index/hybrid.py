@@ -85,6 +85,10 @@ class HybridRetriever:
         self.dense_weight = config.dense_weight
         self.lexical_weight = config.lexical_weight
         self._recent_queries: dict[str, np.ndarray] = {}
+        # a filter passes whole documents: their chunks are looked up, not searched for
+        self._doc_chunks: dict[str, list[str]] = {}
+        for cid, chunk in chunks.items():
+            self._doc_chunks.setdefault(chunk.doc_id, []).append(cid)
         self._recent_lock = threading.Lock()
 
     def allowed_ids(self, filters: Mapping[str, Any] | None) -> set[str] | None:
@@ -92,8 +96,8 @@ class HybridRetriever:
         if not filters:
             return None
         wanted = document_filter(filters)
-        passing = {doc_id for doc_id, meta in self.doc_meta.items() if wanted(meta)}
-        return {cid for cid, chunk in self.chunks.items() if chunk.doc_id in passing}
+        passing = [doc_id for doc_id, meta in self.doc_meta.items() if wanted(meta)]
+        return {cid for doc_id in passing for cid in self._doc_chunks.get(doc_id, ())}
 
     def _query_vector(self, query: str) -> np.ndarray:
         return self.query_vector(query)
