@@ -90,15 +90,10 @@ class SwedishBM25:
     def _top_k(self, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The k best (chunk_id, score) with score > 0, equal scores in corpus order: bm25s's
         top-k selection finds the k-th score, and only chunks at or above it are sorted."""
-        positive = int(np.count_nonzero(scores > 0))
-        if positive == 0:
-            return []
-        if positive > k:
-            top_scores, _ = topk(scores, k, backend="numpy", sorted=False)
-            floor = max(float(top_scores.min()), np.finfo(scores.dtype).tiny)
-        else:
-            floor = np.finfo(scores.dtype).tiny
-        candidates = np.flatnonzero(scores >= floor)
+        candidates = np.flatnonzero(scores > 0)
+        if len(candidates) > k:
+            top_scores, _ = topk(scores[candidates], k, backend="numpy", sorted=False)
+            candidates = candidates[scores[candidates] >= top_scores.min()]
         # Stable sort on -score so equal scores keep corpus order (deterministic results).
         order = candidates[np.argsort(-scores[candidates], kind="stable")][:k]
         return [(self._chunk_ids[i], float(scores[i])) for i in order]
