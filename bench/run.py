@@ -361,7 +361,8 @@ def _served(ctx: dict[str, Any], n: int, repeats: int) -> dict[str, Any]:
     questions = [q["question"] for q in load_questions(ctx["questions"])]
     plan = ctx["plan"]
     log = ctx["cache"] / f"serve-s{n}.log"
-    http = serve_one_client(data_dir, questions, log, plan.max_requests_1, plan.max_seconds * 4)
+    seconds = plan.max_seconds * (1 if ctx["quick"] else 4)
+    http = serve_one_client(data_dir, questions, log, plan.max_requests_1, seconds)
     return {**built, **row, "http": http}
 
 
@@ -445,7 +446,7 @@ RUNNERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="falun-kb bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small sizes, short runs (~5 min)")
+    parser.add_argument("--quick", action="store_true", help="small sizes, short runs (under 5 min)")
     parser.add_argument("--questions", type=Path, default=DEV_QUESTIONS, help="dev questions JSONL")
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR, help="corpus directory")
     parser.add_argument(
@@ -489,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
         # quick embeds no distractor (a cold cache would take many minutes): its scale rows
         # are the drawn-vector index and the synthetic store and BM25
         "sizes": _ints(args.sizes, [] if args.quick else [1000, 5000, 20000]),
-        "served_sizes": _ints(args.served, [10_000] if args.quick else [100_000]),
+        "served_sizes": _ints(args.served, [5_000] if args.quick else [100_000]),
         "synthetic_sizes": _ints(
             args.synthetic_sizes, [10_000] if args.quick else [100_000, 1_000_000]
         ),
