@@ -446,7 +446,7 @@ RUNNERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="falun-kb bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small sizes, short runs (under 5 min)")
+    parser.add_argument("--quick", action="store_true", help="small sizes, short runs (< 5 min)")
     parser.add_argument("--questions", type=Path, default=DEV_QUESTIONS, help="dev questions JSONL")
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR, help="corpus directory")
     parser.add_argument(
