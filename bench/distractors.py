@@ -66,6 +66,44 @@ def iter_film_passages(root: Path | None = None) -> Iterator[tuple[str, list[str
             yield path.name.split(".")[0], passages
 
 
+_WORD = re.compile(r"\w+")
+
+
+def synthetic_passages(
+    source: list[list[str]], start: int = 0, per_document: int = 20
+) -> Iterator[tuple[str, list[str]]]:
+    """Endless (document id, passages) of made-up text beyond the newsreels: sentences of
+    words drawn by their frequency in `source`'s passages (real Swedish words at real rates,
+    so BM25's posting lists grow as with more real text). Document i depends on i alone."""
+    import numpy as np
+
+    counts: dict[str, int] = {}
+    for passages in source:
+        for passage in passages:
+            for word in _WORD.findall(passage.lower()):
+                counts[word] = counts.get(word, 0) + 1
+    if not counts:
+        return
+    words = list(counts)
+    cdf = np.cumsum(np.array([counts[w] for w in words], dtype=np.float64))
+    cdf /= cdf[-1]
+    number = start
+    while True:
+        rng = np.random.default_rng(number)
+        drawn = iter(np.searchsorted(cdf, rng.random(per_document * 120), side="right").tolist())
+        lengths = iter(rng.integers(6, 16, size=per_document * 20).tolist())
+        passages = []
+        for _ in range(per_document):
+            sentences, length = [], 0
+            while length < 420:
+                sentence = " ".join(words[next(drawn)] for _ in range(next(lengths)))
+                sentences.append(sentence.capitalize() + ".")
+                length += len(sentence) + 2
+            passages.append(" ".join(sentences))
+        yield f"syn{number:05d}", passages
+        number += 1
+
+
 @dataclass(frozen=True)
 class DistractorSet:
     documents: list[Document]
@@ -73,7 +111,8 @@ class DistractorSet:
 
 
 def build_distractors(n_chunks: int, root: Path | None = None) -> DistractorSet:
-    """The first `n_chunks` passages as documents (one per film) with one chunk per passage.
+    """The first `n_chunks` passages as documents (one per film) with one chunk per passage;
+    beyond the ~30 000 newsreel passages, synthetic ones (`synthetic_passages`).
 
     Deterministic, so 1k ⊂ 5k ⊂ 20k and cached embeddings are reused across sizes and runs.
     """
@@ -82,9 +121,11 @@ def build_distractors(n_chunks: int, root: Path | None = None) -> DistractorSet:
     documents: list[Document] = []
     chunks: list[Chunk] = []
     seen: set[str] = set()
-    for film, passages in iter_film_passages(root):
+    films: list[list[str]] = []
+    for film, passages in _real_then_synthetic(root, films):
         if len(chunks) >= n_chunks:
             break
+        films.append(passages)
         doc_id = f"jd-{film}"
         if doc_id in seen:
             continue
@@ -93,7 +134,7 @@ def build_distractors(n_chunks: int, root: Path | None = None) -> DistractorSet:
         text = "\n\n".join(passages)
         meta = DocumentMeta(
             doc_id=doc_id,
-            title=f"Journalfilm {film}",
+            title=f"Journalfilm {film}" if not film.startswith("syn") else f"Text {film}",
             municipality=DISTRACTOR_MUNICIPALITY,
             doc_type="journalfilm",
             year=None,
@@ -119,6 +160,15 @@ def build_distractors(n_chunks: int, root: Path | None = None) -> DistractorSet:
             )
             start += len(passage) + 2
     return DistractorSet(documents, chunks)
+
+
+def _real_then_synthetic(
+    root: Path | None, seen: list[list[str]]
+) -> Iterator[tuple[str, list[str]]]:
+    """Every film's passages, then synthetic documents drawn from the words of those films
+    (`seen`: the caller's list of the films' passages, filled as it consumes them)."""
+    yield from iter_film_passages(root)
+    yield from synthetic_passages(seen)
 
 
 def distractor_texts(dset: DistractorSet) -> list[str]:

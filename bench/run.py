@@ -32,6 +32,8 @@ SECTION_NEEDS: dict[str, tuple[str, ...]] = {
     "scale": ("journal_digital", "matplotlib"),  # distractor text, scale.png
 }
 EXTRA_MODULES = frozenset(m for mods in SECTION_NEEDS.values() for m in mods)
+# Installed beside the extra, not by it (its pins clash with ours; see scripts/bench.sh).
+BESIDE_EXTRA = {"journal_digital": "pip install --no-deps journal-digital==2025.12.30.2"}
 
 
 def missing_modules(section: str) -> list[str]:
@@ -61,9 +63,10 @@ def _parents(module: str) -> list[str]:
 
 
 def extra_message(section: str, modules: list[str]) -> str:
+    commands = [BENCH_EXTRA, *(BESIDE_EXTRA[m] for m in modules if m in BESIDE_EXTRA)]
     return (
         f"section {section} needs the bench extra (missing {', '.join(modules)}): "
-        f"install it with `{BENCH_EXTRA}`"
+        f"install it with `{'` then `'.join(commands)}` (scripts/bench.sh does both)"
     )
 
 
@@ -232,9 +235,11 @@ def section_scale(ctx: dict[str, Any]) -> dict[str, Any]:
         build_s = time.perf_counter() - start
         row = run_isolated(measure_service, str(data_dir), str(ctx["questions"]), repeats)
         rows.append({"distractors": n, "build_s": build_s, **row})
+    served = [_served(ctx, n, repeats) for n in ctx["served_sizes"]]
     synthetic: dict[str, list[dict[str, Any]]] = {"store": [], "bm25": []}
     for n in ctx["synthetic_sizes"]:
         synthetic["store"].append(run_isolated(measure_store, n, str(ctx["cache"])))
+    for n in ctx["bm25_sizes"]:
         synthetic["bm25"].append(run_isolated(measure_bm25, n))
     clean_row = rows[0]
     table = [
@@ -280,24 +285,37 @@ def section_scale(ctx: dict[str, Any]) -> dict[str, Any]:
         )
     )
     srows = [
-        [kind, r["n"], r["build_s"], r["p50_ms"], r["p95_ms"], r["peak_rss_mb"]]
+        [
+            kind,
+            r["n"],
+            r["build_s"],
+            r["p50_ms"],
+            r["p95_ms"],
+            r.get("numpy_path", {}).get("p50_ms", float("nan")),
+            r["peak_rss_mb"],
+        ]
         for kind in ("store", "bm25")
         for r in synthetic[kind]
     ]
     _say(
         render_table(
             "4b. Store and BM25 alone, synthetic (k=30)",
-            ["index", "n", "build s", "p50 ms", "p95 ms", "peak RSS MB"],
+            ["index", "n", "build s", "p50 ms", "p95 ms", "before p50", "peak RSS MB"],
             srows,
             [
                 "store: random unit 384-d vectors, embedded Chroma (cosine; M 16 / ef_construction"
                 " 100 graph, the product's ef_search 400; build s '-' = reused)",
-                "bm25: random Zipf pseudo-Swedish docs of 60 tokens via SwedishBM25.search",
+                "bm25: random Zipf pseudo-Swedish docs of 60 tokens via SwedishBM25.search; "
+                "before: bm25s's numpy scoring (np.add.at) and a full sort, same queries, "
+                "interleaved",
             ],
         )
     )
+    if served:
+        _served_table(served)
     return {
         "distractors": rows,
+        "served": served,
         "synthetic": synthetic,
         "ratios": {
             "recall@5 largest - clean": rows[-1]["recall@5"] - clean_row["recall@5"],
@@ -305,8 +323,60 @@ def section_scale(ctx: dict[str, Any]) -> dict[str, Any]:
                 rows[-1]["search"]["p50_ms"], clean_row["search"]["p50_ms"]
             ),
             "ask p50 largest/clean": ratio(rows[-1]["ask"]["p50_ms"], clean_row["ask"]["p50_ms"]),
+            **(
+                {
+                    "served R@5 - clean": served[-1]["recall@5"] - clean_row["recall@5"],
+                    "served search p50/clean": ratio(
+                        served[-1]["search"]["p50_ms"], clean_row["search"]["p50_ms"]
+                    ),
+                    "served ask p50/clean": ratio(
+                        served[-1]["ask"]["p50_ms"], clean_row["ask"]["p50_ms"]
+                    ),
+                }
+                if served
+                else {}
+            ),
         },
     }
+
+
+def _served(ctx: dict[str, Any], n: int, repeats: int) -> dict[str, Any]:
+    """The service over an index of `n` chunks: corpus + distractors, drawn vectors where
+    none is cached (bench/scale_index.py); in-process and over HTTP, each its own process."""
+    from bench.scale import measure_service, run_isolated
+    from bench.scale_index import build_scaled, serve_one_client
+    from service.evaluate import load_questions
+
+    data_dir = ctx["cache"] / f"data-s{n}"
+    _say(f"   {n} chunks: corpus + distractors (drawn vectors; built once, then reused)")
+    built = run_isolated(build_scaled, data_dir, n, ctx["corpus"])
+    row = run_isolated(measure_service, str(data_dir), str(ctx["questions"]), repeats)
+    questions = [q["question"] for q in load_questions(ctx["questions"])]
+    plan = ctx["plan"]
+    log = ctx["cache"] / f"serve-s{n}.log"
+    seconds = plan.max_seconds * (1 if ctx["quick"] else 4)
+    http = serve_one_client(data_dir, questions, log, plan.max_requests_1, seconds)
+    return {**built, **row, "http": http}
+
+
+def _served_table(served: list[dict[str, Any]]) -> None:
+    from bench.scale_index import served_rows
+
+    _say(
+        render_table(
+            "4c. Served at scale: one client, corpus + distractors (drawn vectors)",
+            ["quantity", "target", *(f"{r['chunks']} chunks" for r in served)],
+            served_rows(served),
+            [
+                "distractors: the newsreel passages, then text drawn from their words; vectors "
+                "drawn from the corpus's own (mean, covariance) where the cache has none",
+                "in-process: KnowledgeBaseService in a fresh process (evaluate, then each dev "
+                "question); HTTP: falun-kb serve, one client after a warm-up",
+                "index open = KnowledgeBaseService.open (embedder, index, lexicon); RSS peak "
+                "before ANN recall reads every vector",
+            ],
+        )
+    )
 
 
 def section_server(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -370,7 +440,7 @@ RUNNERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="falun-kb bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small sizes, short runs (~5 min)")
+    parser.add_argument("--quick", action="store_true", help="small sizes, short runs (< 5 min)")
     parser.add_argument("--questions", type=Path, default=DEV_QUESTIONS, help="dev questions JSONL")
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR, help="corpus directory")
     parser.add_argument(
@@ -379,12 +449,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "latest.json")
     parser.add_argument("--only", help=f"comma-separated sections ({','.join(SECTIONS)})")
     parser.add_argument("--sizes", help="distractor chunk counts, e.g. 1000,5000,20000")
-    parser.add_argument("--synthetic-sizes", help="synthetic store/BM25 sizes, e.g. 100000,1000000")
+    parser.add_argument("--synthetic-sizes", help="synthetic store sizes, e.g. 100000,1000000")
+    parser.add_argument("--bm25-sizes", help="synthetic BM25 sizes (default: the store's)")
+    parser.add_argument(
+        "--served", help="chunk counts served at scale (drawn vectors), e.g. 100000"
+    )
     return parser
 
 
 def _ints(text: str | None, default: list[int]) -> list[int]:
-    return [int(x) for x in text.split(",") if x.strip()] if text else default
+    """Comma-separated counts; "none" for none at all."""
+    if text is None or not text.strip():
+        return default
+    return [] if text.strip() == "none" else [int(x) for x in text.split(",") if x.strip()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -404,12 +481,16 @@ def main(argv: list[str] | None = None) -> int:
         "corpus": args.corpus.resolve(),
         "cache": args.cache_dir.resolve(),
         "plan": QUICK if args.quick else FULL,
-        "sizes": _ints(args.sizes, [1000] if args.quick else [1000, 5000, 20000]),
+        # quick embeds no distractor (a cold cache would take many minutes): its scale rows
+        # are the drawn-vector index and the synthetic store and BM25
+        "sizes": _ints(args.sizes, [] if args.quick else [1000, 5000, 20000]),
+        "served_sizes": _ints(args.served, [5_000] if args.quick else [100_000]),
         "synthetic_sizes": _ints(
-            args.synthetic_sizes, [10_000, 50_000] if args.quick else [100_000, 1_000_000]
+            args.synthetic_sizes, [10_000] if args.quick else [100_000, 1_000_000]
         ),
         "results": {},
     }
+    ctx["bm25_sizes"] = _ints(args.bm25_sizes, ctx["synthetic_sizes"])
     ctx["cache"].mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     report: dict[str, Any] = {

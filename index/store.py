@@ -133,14 +133,18 @@ class ChromaChunkStore:
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors for those of `ids` that exist."""
-        if not ids:
-            return {}
-        with _reachable(self):
-            got = self._collection.get(ids=list(ids), include=["embeddings"])
-        vectors = got["embeddings"] if got["embeddings"] is not None else []
-        return {
-            i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], vectors, strict=True)
-        }
+        ids = list(ids)
+        out: dict[str, np.ndarray] = {}
+        # in batches: Chroma binds every id as an SQL variable, and SQLite caps them (~32k)
+        for start in range(0, len(ids), 10_000):
+            with _reachable(self):
+                got = self._collection.get(ids=ids[start : start + 10_000], include=["embeddings"])
+            vectors = got["embeddings"] if got["embeddings"] is not None else []
+            out.update(
+                (i, np.asarray(v, dtype=np.float32))
+                for i, v in zip(got["ids"], vectors, strict=True)
+            )
+        return out
 
     def count(self) -> int:
         with _reachable(self):

@@ -7,6 +7,8 @@ without embedding anything but the question at query time.
 
 from __future__ import annotations
 
+import struct
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -54,9 +56,41 @@ class UnitVectors:
 
     @classmethod
     def load(cls, path: Path) -> UnitVectors:
+        """The saved vectors, mapped from the file rather than read: answering reads only the
+        rows of a question's candidate units (100 000 chunks have ~700 000 units, 1 GB)."""
+        out = cls.__new__(cls)
+        keys = _mapped(Path(path), "keys.npy")
+        out.keys = [
+            str(k) for start in range(0, len(keys), 65536) for k in keys[start : start + 65536]
+        ]
+        out.row = {key: i for i, key in enumerate(out.keys)}
+        out.vectors = _mapped(Path(path), "vectors.npy")
+        return out
+
+
+def _mapped(path: Path, member: str) -> np.ndarray:
+    """A read-only memory map of one array of an uncompressed .npz (np.savez's format), or the
+    array read whole if the member is compressed."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    if info.compress_type != zipfile.ZIP_STORED:
         with np.load(path) as data:
-            out = cls.__new__(cls)
-            out.keys = [str(k) for k in data["keys"]]
-            out.row = {key: i for i, key in enumerate(out.keys)}
-            out.vectors = data["vectors"]
-            return out
+            return data[member.removesuffix(".npy")]
+    with path.open("rb") as f:
+        f.seek(info.header_offset)
+        local = f.read(30)  # the zip local file header; name and extra field follow it
+        name_length, extra_length = struct.unpack("<HH", local[26:30])
+        f.seek(info.header_offset + 30 + name_length + extra_length)
+        version = np.lib.format.read_magic(f)
+        read_header = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, fortran, dtype = read_header(f)
+        offset = f.tell()
+    if dtype.hasobject or 0 in shape:
+        with np.load(path) as data:
+            return data[member.removesuffix(".npy")]
+    order = "F" if fortran else "C"
+    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape, order=order)

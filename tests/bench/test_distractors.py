@@ -56,3 +56,23 @@ def test_build_distractors_keeps_the_chunk_invariant(tmp_path: Path):
         assert doc.text[chunk.start : chunk.end] == chunk.text
         assert doc.text.split("\n")[chunk.start_line - 1] == chunk.text
     assert build_distractors(3, root=tmp_path).chunks == dset.chunks[:3]  # sizes nest
+
+
+def test_beyond_the_newsreels_synthetic_documents_keep_the_invariant(tmp_path: Path):
+    lines = [
+        f"{i}\n00:00:0{i % 10},000 --> 00:00:0{i % 10},500\nTal {i} om gruvan i Falun.\n"
+        for i in range(100)
+    ]
+    (tmp_path / "a.srt").write_text("\n".join(lines), "utf-8")
+    dset = build_distractors(60, root=tmp_path)
+    assert len(dset.chunks) == 60
+    docs = {d.doc_id: d for d in dset.documents}
+    synthetic = [c for c in dset.chunks if c.doc_id.startswith("jd-syn")]
+    assert synthetic and len(synthetic) < 60  # the real film first
+    words = {w for i in range(100) for w in f"tal {i} om gruvan i falun".split()}
+    for chunk in synthetic:
+        assert docs[chunk.doc_id].text[chunk.start : chunk.end] == chunk.text
+        assert len(chunk.text) >= 400
+        # the film's own words, in sentences
+        assert set(chunk.text.lower().replace(".", "").split()) <= words
+    assert build_distractors(40, root=tmp_path).chunks == dset.chunks[:40]  # sizes nest

@@ -77,3 +77,10 @@ def test_with_the_extra_installed_nothing_is_missing():
     pytest.importorskip("journal_digital")
     pytest.importorskip("llama_index.vector_stores.chroma")
     assert run.missing_modules("scale") == run.missing_modules("quality") == []
+
+
+def test_journal_digital_is_named_with_its_own_install_command(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "journal_digital", None)
+    _run(monkeypatch, tmp_path, "scale")
+    out = capsys.readouterr().out
+    assert "pip install -e '.[bench]'` then `pip install --no-deps journal-digital==" in out

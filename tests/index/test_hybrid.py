@@ -116,3 +116,25 @@ def test_single_mode_methods(retriever):
     assert all(r.lexical_rank is None for r in dense)
     lexical = retriever.lexical("vänorter", k=10)
     assert [r.lexical_rank for r in lexical] == list(range(1, len(lexical) + 1))
+
+
+def test_a_filter_leaving_few_chunks_ranks_as_chromas_filtered_search(retriever, corpus):
+    from index.filters import build_where
+
+    documents, chunks = corpus
+    filters = [
+        {"municipality": documents[0].meta.municipality},
+        {"doc_id": [documents[-1].doc_id]},
+        {"doc_id": [d.doc_id for d in documents]},
+        {"year": 1901},  # nothing passes
+    ]
+    for query in ("vänorter", "budget för EU-projekt", "Falköping"):
+        qvec = retriever.query_vector(query)
+        for f in filters:
+            exact = retriever._dense(qvec, 3, f)  # ranked here (few chunks pass)
+            chroma = retriever.store.query(qvec, 3, build_where(f))
+            assert [cid for cid, _ in exact] == [cid for cid, _ in chroma]
+            assert [s for _, s in exact] == pytest.approx([s for _, s in chroma], abs=1e-5)
+    assert retriever.allowed_ids({"year": 1901}) == set()
+    passing = retriever.allowed_ids({"doc_id": [documents[-1].doc_id]})
+    assert passing == {c.chunk_id for c in chunks if c.doc_id == documents[-1].doc_id}

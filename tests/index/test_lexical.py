@@ -1,6 +1,6 @@
 import unicodedata
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.lexical import SwedishBM25
@@ -96,3 +96,40 @@ def test_empty_corpus(tmp_path):
     assert bm25.search("vänorter", k=5) == []
     bm25.save(tmp_path / "bm25")
     assert SwedishBM25.load(tmp_path / "bm25").search("vänorter", k=5) == []
+
+
+def _reference_search(index: SwedishBM25, tokens: list[str], k: int, allowed=None):
+    """The search as bm25s itself scores it (np.add.at), every positive score sorted."""
+    import numpy as np
+
+    ids = [index._vocab[t] for t in tokens if t in index._vocab]
+    if not ids:
+        return []
+    scores = np.asarray(index._bm25.get_scores_from_ids(ids), dtype=np.float64)
+    if allowed is not None:
+        scores = np.where([c in allowed for c in index.chunk_ids], scores, 0.0)
+    positive = np.flatnonzero(scores > 0)
+    order = positive[np.argsort(-scores[positive], kind="stable")][:k]
+    return [(index.chunk_ids[i], float(scores[i])) for i in order]
+
+
+WORDS = ["vänort", "kommun", "plan", "mål", "råd", "skola", "gruva", "år", "stöd", "land"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    docs=st.lists(st.lists(st.sampled_from(WORDS), max_size=12), min_size=4, max_size=40),
+    query=st.lists(st.sampled_from(WORDS), min_size=1, max_size=6),
+    k=st.integers(1, 6),  # mostly fewer than the matching chunks: the top-k cut is tested
+    keep=st.one_of(st.none(), st.sets(st.integers(0, 39))),
+)
+def test_sparse_scoring_and_top_k_give_bm25s_own_ranking(docs, query, k, keep):
+    # few words, short docs: many equal scores, so tie order (corpus order) is tested too
+    ids = [f"c{i}" for i in range(len(docs))]
+    index = SwedishBM25().build(ids, [" ".join(d) for d in docs])
+    allowed = None if keep is None else {f"c{i}" for i in keep}
+    if index._bm25 is None:
+        assert index.search(query, k, allowed) == []
+        return
+    tokens = [t for w in query for t in tokenize(w)]
+    assert index.search(tokens, k, allowed) == _reference_search(index, tokens, k, allowed)

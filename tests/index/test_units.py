@@ -1,0 +1,37 @@
+"""Unit vectors: saved in the generation, mapped (not read) on load, the same cosines."""
+
+import numpy as np
+import pytest
+
+from index.units import UnitVectors
+
+
+def _units(n: int, seed: int = 0) -> UnitVectors:
+    rng = np.random.default_rng(seed)
+    return UnitVectors([f"Mening {i}." for i in range(n)], rng.standard_normal((n, 8)))
+
+
+@pytest.mark.parametrize("n", [1, 3, 70_000])
+def test_loaded_vectors_are_mapped_and_give_the_saved_cosines(tmp_path, n):
+    units = _units(n)
+    units.save(tmp_path / "u.npz")
+    loaded = UnitVectors.load(tmp_path / "u.npz")
+    assert isinstance(loaded.vectors, np.memmap)  # rows read as answering asks for them
+    assert loaded.keys == units.keys and len(loaded) == n
+    with np.load(tmp_path / "u.npz") as data:  # what np.load reads whole
+        assert np.array_equal(np.asarray(loaded.vectors), data["vectors"])
+    q = np.random.default_rng(1).standard_normal(8)
+    fresh, mapped = units.cosines_to(q), loaded.cosines_to(q)
+    for i in (0, n // 2, n - 1):
+        assert mapped(f"Mening {i}.") == pytest.approx(fresh(f"Mening {i}."), abs=1e-6)
+    assert mapped("ingen sådan mening") is None
+
+
+def test_no_units_and_a_compressed_file_still_load(tmp_path):
+    empty = UnitVectors([], np.zeros((0, 8), dtype=np.float32))
+    empty.save(tmp_path / "e.npz")
+    assert len(UnitVectors.load(tmp_path / "e.npz")) == 0
+    units = _units(5)
+    np.savez_compressed(tmp_path / "c.npz", keys=np.array(units.keys), vectors=units.vectors)
+    loaded = UnitVectors.load(tmp_path / "c.npz")
+    assert np.allclose(loaded.vectors, units.vectors) and loaded.keys == units.keys
