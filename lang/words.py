@@ -111,4 +111,11 @@ def tokenize(text: str) -> list[str]:
     because the Swedish stemmer's suffix rules are written with å/ä/ö.
     """
     kept = [w for w in _search_words(text) if w not in SWEDISH_STOPWORDS]
-    return [fold(stem(w), casefold=False) for w in kept]
+    return [_stem_folded(w) for w in kept]
+
+
+@lru_cache(maxsize=1 << 18)
+def _stem_folded(word: str) -> str:
+    """A word's token, remembered: an archive repeats its words, and stemming and folding
+    every occurrence again made opening 100 000 chunks take 17 s."""
+    return fold(stem(word), casefold=False)
