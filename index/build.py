@@ -37,6 +37,7 @@ from index.lexical import SwedishBM25
 from index.manifest import IndexManifest, check_manifest, mismatch, new_manifest
 from index.store import open_chroma
 from index.units import UNIT_VECTORS, UnitVectors, unit_texts
+from index.word_stats import WORD_STATS, WordStats
 from ingest.schema import Chunk, Document, DocumentMeta
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class KnowledgeIndex:
     retriever: HybridRetriever
     embedder: Embedder  # what the retriever embeds queries with (a reindex reuses it)
     units: UnitVectors  # every quotable unit's vector, for answering
+    # counted at ingest; None for a generation built before they were stored
+    word_stats: WordStats | None = None
 
 
 def indexed_text(chunk: Chunk, meta: DocumentMeta) -> str:
@@ -155,6 +158,7 @@ def build_index(
         write_jsonl(generation / DOCUMENTS, list(documents))
         write_jsonl(generation / CHUNKS, ordered)
         UnitVectors(units, unit_vectors).save(generation / UNIT_VECTORS)
+        WordStats.count(ordered, documents).save(generation / WORD_STATS)
         collection = collection_for(generation.name)
         manifest = new_manifest(
             documents, len(ordered), embed_model, dim, chunker_settings, collection, len(units)
@@ -211,7 +215,9 @@ def open_index(
         chunks = read_jsonl(generation / CHUNKS, Chunk)
         bm25 = SwedishBM25.load(generation / BM25_DIR)
         units = UnitVectors.load(generation / UNIT_VECTORS)
-    except (OSError, ValueError) as exc:
+        stats = generation / WORD_STATS
+        word_stats = WordStats.load(stats) if stats.exists() else None
+    except (OSError, ValueError, KeyError) as exc:
         raise mismatch(data_dir, [f"index files unreadable ({exc})"]) from exc
     store = open_chroma(chroma_path(generation, chroma_url), chroma_url, manifest.collection)
     expected = manifest.counts.get("chunks")
@@ -229,4 +235,4 @@ def open_index(
         embed_model,
         retrieval,
     )
-    return KnowledgeIndex(doc_map, chunk_map, manifest, retriever, embed_model, units)
+    return KnowledgeIndex(doc_map, chunk_map, manifest, retriever, embed_model, units, word_stats)

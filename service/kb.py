@@ -8,9 +8,9 @@ from typing import Any
 from index.build import KnowledgeIndex, open_index
 from index.hybrid import ScoredChunk
 from index.protocols import Embedder, Retriever
+from index.word_stats import WordStats
 from ingest.repair_lexicon import Lexicon as RepairLexicon
 from ingest.schema import Chunk
-from lang import vocabulary
 from service.answer.answerer import Answerer
 from service.answer.evidence import TermStats
 from service.answer.extractive import ExtractiveAnswerer
@@ -62,13 +62,13 @@ class KnowledgeBaseService:
         self.docs = index.documents
         # the corpus's own words: lexicon files next to the documents, and what they define
         doc_texts = [d.text for d in self.docs.values()]
-        words = vocabulary(doc_texts)  # what the documents' words are, read once
+        stats = index.word_stats or WordStats.count(index.chunks.values(), list(self.docs.values()))
+        words = set(stats.vocabulary)  # what the documents' words are, counted at ingest
         lexicon = Lexicon.load(settings.corpus_dir).with_definitions(doc_texts)
         lexicon = with_english(lexicon, settings.english_words, words)
         self.lexicon = with_thesaurus(lexicon, settings.thesaurus, words)
-        texts = [" ".join([c.text, *c.section]) for c in index.chunks.values()]
         self.answerer = ExtractiveAnswerer(
-            TermStats.from_texts(texts),
+            TermStats(df=stats.df, n=max(stats.chunks, 1)),
             self.docs,
             settings.answer,
             lexicon=self.lexicon,

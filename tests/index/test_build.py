@@ -7,6 +7,8 @@ from index.generations import current_generation
 from index.manifest import IndexManifest, IndexMismatchError, index_is_current, read_manifest
 from index.store import open_chroma
 from index.units import unit_texts
+from index.word_stats import WordStats, chunk_words_text
+from lang import tokenize
 from tests.fakes import HashEmbedding
 
 CHUNKER = {"max_chars": 700, "min_chars": 120}
@@ -40,7 +42,7 @@ def test_build_then_open_round_trip(tmp_path, corpus, counting_embedder):
     assert ("embed", 6, 6) in progress and ("store", 6, 6) in progress
     generation = current_generation(tmp_path)
     assert generation is not None and generation.parent == tmp_path / "generations"
-    for name in ["documents.jsonl", "chunks.jsonl", "manifest.json"]:
+    for name in ["documents.jsonl", "chunks.jsonl", "manifest.json", "word_stats.json"]:
         assert (generation / name).is_file()
     assert (generation / "bm25").is_dir()
     assert (generation / "chroma").is_dir()
@@ -65,6 +67,15 @@ def test_build_then_open_round_trip(tmp_path, corpus, counting_embedder):
         expected = float(vector @ query / np.linalg.norm(vector) / np.linalg.norm(query))
         assert cosine(text) == pytest.approx(expected, abs=1e-5)
     assert cosine("a text that is no unit") is None
+
+    # the word statistics counted at ingest are the chunks' and documents' own
+    stats = index.word_stats
+    assert stats is not None and stats.chunks == len(chunks)
+    for chunk in chunks:
+        for token in tokenize(chunk_words_text(chunk)):
+            assert 1 <= stats.df[token] <= len(chunks)
+    assert stats.df == WordStats.count(chunks, documents).df
+    assert "vänorter" in stats.vocabulary and sum(stats.df.values()) > len(stats.df)
 
 
 def test_rebuild_embeds_only_new_texts_and_drops_stale_chunks(tmp_path, corpus, counting_embedder):
