@@ -294,6 +294,15 @@ def cmd_repair(args: argparse.Namespace) -> int:
     return 0
 
 
+def _training_files(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "files",
+        nargs="*",
+        default=["eval/dev_questions.jsonl", "eval/own_tune.jsonl"],
+        help="labelled question files to fit on (never the held-out one)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from service.cli_audit import add_audit_commands
 
@@ -347,12 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "fit", help="refit the answering models (which sentence answers, whether to answer)"
     )
-    p.add_argument(
-        "files",
-        nargs="*",
-        default=["eval/dev_questions.jsonl", "eval/own_tune.jsonl"],
-        help="labelled question files to fit on (never the held-out one)",
-    )
+    _training_files(p)
     p.add_argument("--out", help="where to write the model (default: the packaged file)")
     p.add_argument(
         "--max-false-answers",
@@ -368,12 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "fit-retrieval", help="refit the hybrid retrieval's fusion (k, weights) from questions"
     )
-    p.add_argument(
-        "files",
-        nargs="*",
-        default=["eval/dev_questions.jsonl", "eval/own_tune.jsonl"],
-        help="labelled question files to fit on (never the held-out one)",
-    )
+    _training_files(p)
     p.add_argument(
         "--distractors",
         action="append",
