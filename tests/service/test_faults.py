@@ -115,7 +115,7 @@ def test_kill_9_during_embedding_leaves_the_previous_generation_serving(tmp_path
     assert read_manifest(data).counts["documents"] == 6
     embedded = {s.name: s.total for s in progress.stages() if s.name in ("embed", "units")}
     assert sum(embedded.values()) == _cached(data) - cached_before - kept  # each one new
-    assert [g.name for g in (data / "generations").iterdir()] == sorted(
+    assert sorted(g.name for g in (data / "generations").iterdir()) == sorted(
         [live.name, current_generation(data).name]
     )
 
@@ -149,7 +149,9 @@ def test_ctrl_c_or_sigterm_stops_ingest_and_the_rerun_resumes_from_the_cache(tmp
     assert sum(map(int, totals)) == _cached(data) - cached_before - kept  # only the missing
     settings = Settings(data_dir=data, corpus_dir=corpus)
     kb = KnowledgeBaseService.open(settings, embedder=HashEmbedding())
-    assert kb.search("Bilaga om utbyten", k=1)[0].doc_id == "bilaga-utbyten"
+    assert "bilaga-utbyten" in {c.doc_id for c in kb.index.chunks.values()}
+    # hash vectors are noise to the fused ranking; the title's words still bring it up
+    assert "bilaga-utbyten" in {r.doc_id for r in kb.search("Bilaga om utbyten", k=5)}
 
 
 @pytest.fixture

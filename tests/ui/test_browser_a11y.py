@@ -37,23 +37,32 @@ def violations(page) -> list[dict]:
     )
 
 
+def settled(page):
+    """No output still pending: Gradio shows a pending one at opacity 0.2, which axe rightly
+    reads as too little contrast (a busy CI machine caught the wording tab so)."""
+    page.wait_for_function(
+        "![...document.querySelectorAll('.pending')].some(e => e.offsetParent !== null)"
+    )
+    return page
+
+
 def show_each_tab(page):
     """Yield (tab, page) with each tab showing a result: an answer, a lookup, a comparison."""
     ask_in_page(page, "Vilka vänorter finns?")
     page.locator("#chat .feedback").last.get_by_role(
         "button", name="Nej, svaret hjälpte inte"
     ).click()
-    yield "Fråga", page
+    yield "Fråga", settled(page)
     page.get_by_role("tab", name="Exakt formulering").click()
     page.locator("#wording-text textarea").fill("delta i internationellt samarbete")
     page.locator("#wording-search").click()
     page.locator(".wording-card").first.wait_for()
-    yield "Exakt formulering", page
+    yield "Exakt formulering", settled(page)
     page.get_by_role("tab", name="Jämför planer").click()
     page.wait_for_function("document.querySelector('#compare-b input')?.value")
     page.locator("#compare-run").click()
     page.locator(".compare-table").wait_for()
-    yield "Jämför planer", page
+    yield "Jämför planer", settled(page)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
