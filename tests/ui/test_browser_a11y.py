@@ -37,11 +37,19 @@ def violations(page) -> list[dict]:
     )
 
 
-def settled(page):
-    """No output still pending: Gradio shows a pending one at opacity 0.2, which axe rightly
-    reads as too little contrast (a busy CI machine caught the wording tab so)."""
+def settled(page, shown: str):
+    """The result `shown` is drawn fully opaque and nothing is pending: Gradio draws a pending
+    output at opacity 0.2 and fades it in, which axe rightly reads as too little contrast (a
+    busy CI machine caught the wording tab so)."""
     page.wait_for_function(
-        "![...document.querySelectorAll('.pending')].some(e => e.offsetParent !== null)"
+        """selector => {
+            if ([...document.querySelectorAll('.pending')].some(e => e.offsetParent !== null))
+                return false;
+            for (let e = document.querySelector(selector); e; e = e.parentElement)
+                if (getComputedStyle(e).opacity !== '1') return false;
+            return document.getAnimations().every(a => a.playState !== 'running');
+        }""",
+        arg=shown,
     )
     return page
 
@@ -52,17 +60,17 @@ def show_each_tab(page):
     page.locator("#chat .feedback").last.get_by_role(
         "button", name="Nej, svaret hjälpte inte"
     ).click()
-    yield "Fråga", settled(page)
+    yield "Fråga", settled(page, "#chat .feedback")
     page.get_by_role("tab", name="Exakt formulering").click()
     page.locator("#wording-text textarea").fill("delta i internationellt samarbete")
     page.locator("#wording-search").click()
     page.locator(".wording-card").first.wait_for()
-    yield "Exakt formulering", settled(page)
+    yield "Exakt formulering", settled(page, ".wording-card")
     page.get_by_role("tab", name="Jämför planer").click()
     page.wait_for_function("document.querySelector('#compare-b input')?.value")
     page.locator("#compare-run").click()
     page.locator(".compare-table").wait_for()
-    yield "Jämför planer", settled(page)
+    yield "Jämför planer", settled(page, ".compare-table")
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
