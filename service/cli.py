@@ -364,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="share of unanswerable questions that may get an answer in cross-validation "
         "(default: fit.MAX_FALSE_ANSWERS, 0.20; "
-        "0.05 and 0.10 refuse half the answerable ones with today's features; the report's "
+        "0.05 and 0.10 refuse a third or more of the answerable ones; the report's "
         "by_false_answer_cap shows each: see eval/README.md)",
     )
     p.set_defaults(func=cmd_fit)
