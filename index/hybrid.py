@@ -147,9 +147,7 @@ class HybridRetriever:
         if vector is None:
             vector = self.embed_model.embed_query(query)
             with self._recent_lock:
-                self._recent_queries[query] = vector
-                while len(self._recent_queries) > 32:
-                    self._recent_queries.pop(next(iter(self._recent_queries)))
+                _remember(self._recent_queries, query, vector, 32)
         return vector
 
     def _dense(
@@ -221,6 +219,20 @@ class HybridRetriever:
             for rank, (cid, score) in enumerate(hits, start=1)
         ]
 
+    def rankings(
+        self,
+        query: str,
+        filters: Mapping[str, Any] | None = None,
+        lexical_extra: str = "",
+        lexical_query: str | None = None,
+    ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """The two sides before fusion: dense (chunk id, similarity) and BM25 (chunk id,
+        score), best first, as `retrieve` fuses them."""
+        dense_hits = self._dense(self._query_vector(query), self.dense_k, filters)
+        lexical_query = f"{query if lexical_query is None else lexical_query} {lexical_extra}"
+        lexical_hits = self._lexical(lexical_query.strip(), self.lexical_k, filters)
+        return dense_hits, lexical_hits
+
     def retrieve(
         self,
         query: str,
@@ -233,10 +245,7 @@ class HybridRetriever:
         `lexical_query`, when given, replaces the query on the BM25 side (e.g. without a
         municipality name that has become a filter)."""
         qvec = self._query_vector(query)
-        dense_hits = self._dense(qvec, self.dense_k, filters)
-        lexical_query = f"{query if lexical_query is None else lexical_query} {lexical_extra}"
-        lexical_query = lexical_query.strip()
-        lexical_hits = self._lexical(lexical_query, self.lexical_k, filters)
+        dense_hits, lexical_hits = self.rankings(query, filters, lexical_extra, lexical_query)
         fused = reciprocal_rank_fusion(
             [[cid for cid, _ in dense_hits], [cid for cid, _ in lexical_hits]],
             [self.dense_weight, self.lexical_weight],

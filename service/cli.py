@@ -207,7 +207,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
         examples,
         kb.answerer.known_years,
         kb.answerer.config.max_sentences,
-        max_false_answers=args.max_false_answers or MAX_FALSE_ANSWERS,
+        max_false_answers=(
+            MAX_FALSE_ANSWERS if args.max_false_answers is None else args.max_false_answers
+        ),
     )
     out = Path(args.out) if args.out else MODEL_FILE
     write_model(model, report, files, out)
@@ -222,22 +224,24 @@ def cmd_fit(args: argparse.Namespace) -> int:
 def cmd_fit_retrieval(args: argparse.Namespace) -> int:
     from index.config import FUSION_FILE
     from service.evaluate import load_questions
-    from service.fit_retrieval import fit_fusion, scored_questions, write_fusion
+    from service.fit_retrieval import fit_fusion, fusion_quality, scored_questions, write_fusion
 
     files = [Path(f) for f in args.files]
     questions = scored_questions([item for f in files for item in load_questions(f)])
     settings = _settings(args)
     indexes = {"corpus": str(settings.data_dir)}
     indexes |= {f"distractors-{i}": d for i, d in enumerate(args.distractors or [], start=1)}
-    kbs = {
-        name: _open_kb(settings.model_copy(update={"data_dir": Path(d)}))
+    qualities = {
+        name: fusion_quality(_open_kb(settings.model_copy(update={"data_dir": Path(d)})), questions)
         for name, d in indexes.items()
     }
-    chosen, grid = fit_fusion(kbs, questions)
+    chosen, grid = fit_fusion(qualities)
     out = Path(args.out) if args.out else FUSION_FILE
     write_fusion(chosen, grid, files, indexes, out)
     for row in grid:
-        cells = " ".join(f"{n} R@5 {row[n]['recall@5']:.3f} MRR {row[n]['mrr']:.3f}" for n in kbs)
+        cells = " ".join(
+            f"{n} R@5 {row[n]['recall@5']:.3f} MRR {row[n]['mrr']:.3f}" for n in qualities
+        )
         print(f"k={row['rrf_k']:<3} lexical={row['lexical_weight']:<5} {cells}")
     print(f"chosen {chosen} ({len(questions)} questions) -> {out}")
     return 0

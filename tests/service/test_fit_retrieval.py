@@ -6,32 +6,35 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from index.config import RetrievalConfig, _fitted_fusion
-from service.fit_retrieval import fit_fusion, scored_questions, write_fusion
+from service.fit_retrieval import fit_fusion, fusion_quality, scored_questions, write_fusion
+
+
+def quality_best_at(best_k, best_weight):
+    """An index whose evidence ranks first only at (best_k, best_weight), else third."""
+    return lambda k, weight: (1.0, 1.0 if (k, weight) == (best_k, best_weight) else 1 / 3)
 
 
 @dataclass
-class FakeRetriever:
-    rrf_k: int = 20
-    dense_weight: float = 1.0
-    lexical_weight: float = 2.0
+class RankedKB:
+    """A knowledge base whose retriever returns fixed dense and BM25 rankings."""
 
+    dense: list[str]
+    lexical: list[str]
+    calls: list[tuple[str, str]] = field(default_factory=list)
 
-@dataclass
-class RankingKB:
-    """Search puts the evidence first only at (best_k, best_weight), else third."""
+    def plan(self, question):
+        return SimpleNamespace(lexical_extra="utökat")
 
-    best_k: int
-    best_weight: float
-    retriever: FakeRetriever = field(default_factory=FakeRetriever)
+    @property
+    def retriever(self):
+        texts = {"ev": "Beviset står här", "a": "annat", "b": "något"}
+        chunks = {cid: SimpleNamespace(text=t) for cid, t in texts.items()}
 
-    def search(self, query, k=10):
-        hit = (self.retriever.rrf_k, self.retriever.lexical_weight) == (
-            self.best_k,
-            self.best_weight,
-        )
-        texts = ["annat", "något", "annat igen"]
-        texts.insert(0 if hit else 2, "beviset står här")
-        return [SimpleNamespace(text=t) for t in texts]
+        def rankings(question, lexical_extra=""):
+            self.calls.append((question, lexical_extra))
+            return [(c, 0.5) for c in self.dense], [(c, 1.0) for c in self.lexical]
+
+        return SimpleNamespace(rankings=rankings, chunks=chunks)
 
 
 QUESTIONS = scored_questions(
@@ -48,7 +51,7 @@ def test_only_standalone_answerable_questions_are_scored():
 
 
 def test_the_grid_point_that_ranks_the_evidence_first_is_chosen():
-    chosen, grid = fit_fusion({"corpus": RankingKB(10, 0.75)}, QUESTIONS)
+    chosen, grid = fit_fusion({"corpus": quality_best_at(10, 0.75)})
     assert chosen == {"rrf_k": 10, "dense_weight": 1.0, "lexical_weight": 0.75}
     best = next(r for r in grid if (r["rrf_k"], r["lexical_weight"]) == (10, 0.75))
     assert best["corpus"] == {"recall@5": 1.0, "mrr": 1.0}
@@ -56,11 +59,21 @@ def test_the_grid_point_that_ranks_the_evidence_first_is_chosen():
 
 
 def test_the_choice_is_averaged_over_every_index():
-    kbs = {"corpus": RankingKB(10, 0.75), "distractors-1": RankingKB(20, 1.0)}
-    chosen, grid = fit_fusion(kbs, QUESTIONS)
+    indexes = {"corpus": quality_best_at(10, 0.75), "distractors-1": quality_best_at(20, 1.0)}
+    chosen, grid = fit_fusion(indexes)
     # each index's best scores 1 there and 1/3 in the other: a tie, both means equal
     assert (chosen["rrf_k"], chosen["lexical_weight"]) in {(10, 0.75), (20, 1.0)}
     assert max(r["mrr"] for r in grid) == round((1 + 1 / 3) / 2, 4)
+
+
+def test_each_question_is_retrieved_once_and_fused_per_grid_point():
+    kb = RankedKB(dense=["a", "ev"], lexical=["b", "ev"])
+    quality = fusion_quality(kb, QUESTIONS)
+    # equal weights: the evidence, second on both sides, outranks each side's first
+    assert quality(10, 1.0) == (1.0, 1.0)
+    # BM25 weighted 3 at k=1: its first (b) scores 3/2, the evidence (1 + 3)/3
+    assert quality(1, 3.0) == (1.0, 0.5)
+    assert kb.calls == [("Var står beviset?", "utökat")]  # once, with the plan's expansions
 
 
 def test_the_written_fit_is_what_retrieval_reads(tmp_path):
