@@ -38,6 +38,7 @@ from index.manifest import IndexManifest, check_manifest, mismatch, new_manifest
 from index.store import open_chroma
 from index.units import UNIT_VECTORS, UnitVectors, unit_texts
 from index.word_stats import WORD_STATS, WordStats
+from ingest.load import no_progress
 from ingest.schema import Chunk, Document, DocumentMeta
 
 if TYPE_CHECKING:
@@ -120,10 +121,6 @@ def _write_bm25(
     progress("bm25", len(ordered), len(ordered))
 
 
-def _no_progress(stage: str, done: int, total: int) -> None:
-    return None
-
-
 def build_index(
     documents: Sequence[Document],
     chunks: Sequence[Chunk],
@@ -138,7 +135,7 @@ def build_index(
     killed build leaves the previous generation serving, and the next build removes what a
     killed one left and embeds only what it had not."""
     data_dir = Path(data_dir)
-    report = progress or _no_progress
+    report = progress or no_progress
     (data_dir / GENERATIONS).mkdir(parents=True, exist_ok=True)
     remove_stale_generations(data_dir, chroma_url)
     ordered = _ordered_chunks(documents, chunks)

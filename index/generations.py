@@ -123,7 +123,7 @@ def remove_stale_generations(data_dir: Path, chroma_url: str | None) -> list[str
 
 
 def discard_generation(generation: Path, chroma_url: str | None) -> None:
-    """Remove a half-written generation at once, with its collection on a Chroma server."""
+    """Remove a generation at once, with its collection on a Chroma server."""
     shutil.rmtree(generation, ignore_errors=True)
     if chroma_url:
         open_chroma(None, chroma_url, collection_for(generation.name)).drop()
@@ -135,6 +135,4 @@ def remove_old_generations(data_dir: Path, keep: set[str], chroma_url: str | Non
     for generation in sorted((data_dir / GENERATIONS).iterdir()):
         if generation.name in keep or _being_written(generation):
             continue
-        if chroma_url:
-            open_chroma(None, chroma_url, collection_for(generation.name)).drop()
-        shutil.rmtree(generation, ignore_errors=True)
+        discard_generation(generation, chroma_url)

@@ -22,6 +22,16 @@ def chunk_words_text(chunk: Chunk) -> str:
     return " ".join([chunk.text, *chunk.section])
 
 
+def document_frequencies(texts: Iterable[str]) -> tuple[dict[str, int], int]:
+    """How many of the texts hold each token, and how many texts there are."""
+    df: Counter[str] = Counter()
+    n = 0
+    for text in texts:
+        df.update(set(tokenize(text)))
+        n += 1
+    return dict(df), n
+
+
 @dataclass(frozen=True)
 class WordStats:
     df: dict[str, int]  # token -> how many chunks hold it
@@ -30,13 +40,8 @@ class WordStats:
 
     @classmethod
     def count(cls, chunks: Iterable[Chunk], documents: Sequence[Document]) -> WordStats:
-        df: Counter[str] = Counter()
-        n = 0
-        for chunk in chunks:
-            df.update(set(tokenize(chunk_words_text(chunk))))
-            n += 1
-        words = vocabulary(d.text for d in documents)
-        return cls(dict(df), n, frozenset(words))
+        df, n = document_frequencies(chunk_words_text(c) for c in chunks)
+        return cls(df, n, frozenset(vocabulary(d.text for d in documents)))
 
     def save(self, path: Path) -> None:
         data = {"chunks": self.chunks, "df": self.df, "vocabulary": sorted(self.vocabulary)}

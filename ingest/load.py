@@ -30,6 +30,10 @@ UNKNOWN = "okänd"
 StageProgress = Callable[[str, int, int], None]
 
 
+def no_progress(stage: str, done: int, total: int) -> None:
+    """The progress of a caller that does not follow it."""
+
+
 class IngestError(Exception):
     """A file that cannot be ingested, with the path and a reason a person can act on."""
 
@@ -172,20 +176,20 @@ def repair_damaged(
     from ingest.repair import repair_document_text
     from ingest.repair_lexicon import Lexicon  # loads a dictionary: only here
 
-    if progress is not None:
-        progress("repair", 0, len(documents))
+    report = progress or no_progress
+    report("repair", 0, len(documents))
     lexicon = Lexicon.build(d.raw_text for d in documents)
     repaired = []
     for doc in documents:
-        if progress is not None and repaired:
-            progress("repair", len(repaired), len(documents))
+        if repaired:
+            report("repair", len(repaired), len(documents))
         result = repair_document_text(doc.raw_text, lexicon)
         if result.changed:
             note = f"OCR text repaired: {len(result.changes)} words changed (raw text kept)"
             doc = doc.model_copy(update={"text": result.text, "warnings": (*doc.warnings, note)})
         repaired.append(doc)
-    if progress is not None and documents:
-        progress("repair", len(documents), len(documents))
+    if documents:
+        report("repair", len(documents), len(documents))
     return repaired
 
 
@@ -212,9 +216,9 @@ def load_corpus(
         for path in sorted(corpus_dir.iterdir())
         if path.name != CATALOG_NAME and not path.name.startswith(".") and path.is_file()
     ]
+    report = progress or no_progress
     for done, path in enumerate(paths):
-        if progress is not None:
-            progress("load", done, len(paths))
+        report("load", done, len(paths))
         doc_id = path.stem
         meta = by_file.get(path.name) or catalog.get(doc_id)
         if meta is not None:
@@ -240,9 +244,8 @@ def load_corpus(
         )
         seen.add(doc_id)
         result.documents.append(doc)
-    if progress is not None:
-        progress("load", len(paths), len(paths))
-    result.documents[:] = repair_damaged(result.documents, progress)
+    report("load", len(paths), len(paths))
+    result.documents[:] = repair_damaged(result.documents, report)
     for meta in catalog.values():
         if meta.replaced_by is not None and meta.replaced_by not in catalog:
             message = (

@@ -68,7 +68,7 @@ class KnowledgeBaseService:
         lexicon = with_english(lexicon, settings.english_words, words)
         self.lexicon = with_thesaurus(lexicon, settings.thesaurus, words)
         self.answerer = ExtractiveAnswerer(
-            TermStats(df=stats.df, n=max(stats.chunks, 1)),
+            TermStats.of(stats),
             self.docs,
             settings.answer,
             lexicon=self.lexicon,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.chunk import ChunkerConfig, chunk_document
-from ingest.load import load_corpus
+from ingest.load import load_corpus, no_progress
 from ingest.schema import Chunk, Document, PageConfidence
 from lang.units import UNITS_VERSION
 from service.settings import Settings
@@ -87,9 +87,9 @@ def load_and_chunk(
             errors[key] = p.doc_id or Path(p.path).stem
     chunks: list[Chunk] = []
     reports: list[FileReport] = []
+    report = progress or no_progress
     for done, doc in enumerate(loaded.documents):
-        if progress is not None:
-            progress("chunk", done, len(loaded.documents))
+        report("chunk", done, len(loaded.documents))
         doc_chunks = chunk_document(doc, config)
         chunks.extend(doc_chunks)
         path = str(corpus_dir / doc.meta.file)
@@ -98,8 +98,7 @@ def load_and_chunk(
         reports.append(
             FileReport(doc.doc_id, path, status, len(doc_chunks), messages, doc.ocr_pages)
         )
-    if progress is not None:
-        progress("chunk", len(loaded.documents), len(loaded.documents))
+    report("chunk", len(loaded.documents), len(loaded.documents))
     for path, messages in problems.items():
         status = "error" if path in errors else "warning"
         reports.append(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from index.word_stats import WordStats, document_frequencies
 from lang import compound_of, fold, same_word, tokenize
 
 # Words that say what kind of answer is wanted, not what it is about: they must not count
@@ -69,12 +69,13 @@ class TermStats:
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> TermStats:
-        df: Counter[str] = Counter()
-        n = 0
-        for text in texts:
-            df.update(set(tokenize(text)))
-            n += 1
-        return cls(df=dict(df), n=max(n, 1))
+        df, n = document_frequencies(texts)
+        return cls(df=df, n=max(n, 1))
+
+    @classmethod
+    def of(cls, stats: WordStats) -> TermStats:
+        """From the word statistics an index generation stores (counted at ingest)."""
+        return cls(df=stats.df, n=max(stats.chunks, 1))
 
     def idf(self, term: str) -> float:
         # A term absent from the whole corpus weighs most: nothing can support it.
