@@ -123,7 +123,6 @@ class ExtractiveAnswerer:
             municipality=plan.municipality,
             wants=answer_kind(plan.text),
             definition=asks_definition(plan.text),
-            english=plan.language == "en",
         )
 
     def candidates(self, plan: QueryPlan, hits: list[ScoredChunk]) -> list[Candidate]:

@@ -80,7 +80,6 @@ class Question:
     years: tuple[int, ...]
     municipality: str | None  # named in the question
     wants: Callable[[str], object] | None  # what a good answer unit contains
-    english: bool = False
     definition: bool = False  # asks what something is
     rarest: str | None = None  # the question's term with the highest IDF
     # the cosine of a unit text's vector to the question's (None for a text without one)
