@@ -42,17 +42,22 @@ def test_missing_extra_skips_the_section_with_the_install_command(
     assert code == 0
 
 
+def run_ingest_section(runner, monkeypatch, tmp_path, capsys):
+    """`bench --only ingest` with the section replaced by `runner`: exit code and output."""
+    monkeypatch.setitem(run.RUNNERS, "ingest", runner)
+    code = run.main(
+        ["--only", "ingest", "--cache-dir", str(tmp_path), "--out", str(tmp_path / "r.json")]
+    )
+    return code, capsys.readouterr().out
+
+
 def test_extra_module_missing_inside_a_section_is_reported_the_same_way(
     monkeypatch, tmp_path, capsys
 ):
     def needs_plot(ctx):
         raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
 
-    monkeypatch.setitem(run.RUNNERS, "ingest", needs_plot)
-    code = run.main(
-        ["--only", "ingest", "--cache-dir", str(tmp_path), "--out", str(tmp_path / "r.json")]
-    )
-    out = capsys.readouterr().out
+    code, out = run_ingest_section(needs_plot, monkeypatch, tmp_path, capsys)
     assert "section ingest needs the bench extra (missing matplotlib)" in out
     assert "pip install -e '.[bench]'" in out
     assert code == 0
@@ -62,11 +67,7 @@ def test_other_import_errors_still_fail_the_section(monkeypatch, tmp_path, capsy
     def broken(ctx):
         raise ModuleNotFoundError("No module named 'nosuchthing'", name="nosuchthing")
 
-    monkeypatch.setitem(run.RUNNERS, "ingest", broken)
-    code = run.main(
-        ["--only", "ingest", "--cache-dir", str(tmp_path), "--out", str(tmp_path / "r.json")]
-    )
-    out = capsys.readouterr().out
+    code, out = run_ingest_section(broken, monkeypatch, tmp_path, capsys)
     assert "section ingest failed: ModuleNotFoundError" in out
     assert "bench extra" not in out
     assert code == 1

@@ -120,18 +120,27 @@ def test_kill_9_during_embedding_leaves_the_previous_generation_serving(tmp_path
     )
 
 
+FAKE_INGEST = [sys.executable, "-m", "tests.fake_cli", "ingest"]  # the CLI, hash embedder
+
+
+def _first_ingest(data):
+    """Ingest the bundled corpus with the CLI (hash embedder); the live generation."""
+    first = subprocess.run(FAKE_INGEST, env=_env(data, CORPUS), capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    return current_generation(data)
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_ctrl_c_or_sigterm_stops_ingest_and_the_rerun_resumes_from_the_cache(tmp_path, stop):
     data = tmp_path / "data"
-    run = [sys.executable, "-m", "tests.fake_cli", "ingest"]  # the CLI with the hash embedder
-    first = subprocess.run(run, env=_env(data, CORPUS), capture_output=True, text=True)
-    assert first.returncode == 0, first.stderr
-    live = current_generation(data)
+    live = _first_ingest(data)
     cached_before = _cached(data)
 
     corpus = _corpus_with_extra_document(tmp_path / "corpus", paragraphs=200)
     slow = {**_env(data, corpus), "TEST_EMBED_BATCH_SECONDS": "0.3"}
-    proc = subprocess.Popen(run, env=slow, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        FAKE_INGEST, env=slow, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL
+    )
     _wait_for_embedding(proc)
     proc.send_signal(stop)
     _, rest = proc.communicate(timeout=60)
@@ -142,7 +151,7 @@ def test_ctrl_c_or_sigterm_stops_ingest_and_the_rerun_resumes_from_the_cache(tmp
     kept = _cached(data) - cached_before
     assert kept > 0
 
-    again = subprocess.run(run, env=_env(data, corpus), capture_output=True, text=True)
+    again = subprocess.run(FAKE_INGEST, env=_env(data, corpus), capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     totals = re.findall(r"bäddar in (?:avsnitt|meningar) +\[#+\] (\d+)/\1", again.stderr)
     assert len(totals) == 2, again.stderr
@@ -169,13 +178,10 @@ def tiny_disk(tmp_path):
 
 def test_full_disk_gives_a_clear_error_and_keeps_the_old_index(tmp_path, tiny_disk):
     data = tiny_disk / "data"
-    run = [sys.executable, "-m", "tests.fake_cli", "ingest"]  # the CLI with the hash embedder
-    first = subprocess.run(run, env=_env(data, CORPUS), capture_output=True, text=True)
-    assert first.returncode == 0, first.stderr
-    live = current_generation(data)
+    live = _first_ingest(data)
 
     corpus = _corpus_with_extra_document(tmp_path / "corpus", paragraphs=1500)
-    second = subprocess.run(run, env=_env(data, corpus), capture_output=True, text=True)
+    second = subprocess.run(FAKE_INGEST, env=_env(data, corpus), capture_output=True, text=True)
     assert second.returncode == 1
     assert "disken för datakatalogen är full" in second.stderr, second.stderr[-2000:]
     assert "används fortfarande" in second.stderr
