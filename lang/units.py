@@ -21,16 +21,34 @@ _CONTINUES = re.compile(r"[,\-–]\s*$|\b(?:och|samt|eller|att|för|med|i|av|til
 
 MAX_UNIT_CHARS = 600
 # Recorded in the index manifest: a change to how units are split re-embeds them at ingest.
-UNITS_VERSION = 2
+UNITS_VERSION = 3
+# A line at least this share of the passage's longest line, without end punctuation, was
+# wrapped by the page, not ended: "... vars medlemmar är Region" / "Dalarna, Region ...".
+WRAPPED_SHARE = 0.75
 
 
 def _cut_points(text: str) -> list[int]:
     cuts = {m.end() for m in sentence_breaks(text)}
+    width = max((len(line.rstrip()) for line in text.split("\n")), default=0)
     for m in new_line_items(text):
         before = text[: m.start()].rstrip()
-        if before and not _CONTINUES.search(before):
+        if before and not _CONTINUES.search(before) and not _wrapped(before, text, m, width):
             cuts.add(m.end())
     return sorted(c for c in cuts if 0 < c < len(text))
+
+
+def _wrapped(before: str, text: str, line_break: re.Match[str], width: int) -> bool:
+    """The line before this break is prose the page wrapped: nearly as long as the widest
+    line, unpunctuated, with at most one blank line after it and no item marker below it."""
+    line = before[before.rfind("\n") + 1 :]
+    after = text[line_break.end() :]
+    return (
+        text[len(before) : line_break.end()].count("\n") <= 2
+        and len(line) >= WRAPPED_SHARE * width
+        and not ends_sentence(line)
+        and not bullet_end(after, "passage")
+        and not is_numbered(after, "passage")
+    )
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

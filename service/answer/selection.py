@@ -70,7 +70,7 @@ class QuoteSelection:
                 chosen.append(unit)
                 seen_terms |= unit.new_terms
         chosen += self.other_year_statement(chosen, ranked)
-        return sorted(chosen, key=self.newest_first)
+        return self.dated_newest_first(chosen)
 
     def other_year_statement(self, chosen: list[Unit], ranked: list[Unit]) -> list[Unit]:
         """When the answer comes from a dated plan, what another year's plan says on the same
@@ -129,6 +129,14 @@ class QuoteSelection:
             tokens |= set(alternatives)
         return {t for t in tokens if not t.isdigit()}
 
-    def newest_first(self, unit: Unit) -> tuple[int, float]:
-        year = self.documents[unit.hit.chunk.doc_id].meta.year or 0
-        return (-year, -unit.score)
+    def dated_newest_first(self, chosen: list[Unit]) -> list[Unit]:
+        """Best first, except that the dated plans' quotes take their places newest first,
+        so a changed fact leads with its current statement; an undated document's quote
+        (a strategy, a policy) keeps its place by score."""
+        by_score = sorted(chosen, key=lambda u: -u.score)
+        dated = sorted(
+            (u for u in by_score if self.year_of(u) is not None),
+            key=lambda u: -(self.year_of(u) or 0),
+        )
+        newest = iter(dated)
+        return [next(newest) if self.year_of(u) is not None else u for u in by_score]

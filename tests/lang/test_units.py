@@ -26,6 +26,26 @@ def test_wrapped_lines_continue_a_sentence():
     assert len(split_units(text)) == 1
 
 
+def test_a_line_the_page_wrapped_before_a_capital_continues_its_sentence():
+    text = (
+        "Samarbeten\n\nInternationella frågor organiseras via regionen och samverkansparterna.\n\n"
+        "Föreningen är en ideell förening vars medlemmar sedan länge är Region\n\n"
+        "Norrby, Region Söderby och Region Västerby län. Den bidrar till strategierna."
+    )
+    units = texts(split_units(text), text)
+    assert units[0] == "Samarbeten"  # a short heading still stands apart
+    assert units[2].startswith("Föreningen") and units[2].endswith("Västerby län.")
+    assert units[3] == "Den bidrar till strategierna."
+
+
+def test_a_full_width_line_before_a_bulleted_item_is_not_wrapped_into_it():
+    text = (
+        "• Utveckla det nordiska samarbetet och samarbetet inom hela unionen\n"
+        "• Skapa nyttor för kommunen och samarbetande partners genom olika projekt"
+    )
+    assert len(split_units(text)) == 2
+
+
 def test_list_intro_is_joined_with_its_items_but_not_the_next_sentence():
     text = (
         "Internationella rådet består av:\n\nCatharina Enhörning (M), ordförande\n\n"
