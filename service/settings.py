@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     # answering (AnswerConfig)
     answer_passages: int = _ANSWER.passages
     answer_max_sentences: int = _ANSWER.max_sentences
+    answer_max_list_sentences: int = _ANSWER.max_list_sentences
     # English question words in Swedish: "glossary" (corpus/lexicon/en-sv.tsv), "dictionary"
     # (Debian's FreeDict English–Swedish, kept to the documents' words) or "both"
     english_words: Literal["glossary", "dictionary", "both"] = "glossary"
@@ -146,6 +147,7 @@ class Settings(BaseSettings):
         return AnswerConfig(
             home_municipality=self.home_municipality,
             max_sentences=self.answer_max_sentences,
+            max_list_sentences=self.answer_max_list_sentences,
             passages=self.answer_passages,
             model_file=self.answering_model,
         )

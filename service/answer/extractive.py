@@ -21,6 +21,7 @@ from service.answer.query import (
     QueryPlan,
     answer_kind,
     asks_definition,
+    asks_several,
     short_names,
     term_alternatives,
 )
@@ -33,6 +34,7 @@ from service.models import Answer, Citation, Location, SearchResult
 class AnswerConfig:
     home_municipality: str = "Falu kommun"
     max_sentences: int = 3
+    max_list_sentences: int = 5  # ... when the question asks for several things ("vilka")
     passages: int = 6  # retrieved passages an answer is chosen from
     nearest: int = 3
     model_file: Path = MODEL_FILE  # the fitted answering models (`falun-kb fit`)
@@ -123,6 +125,7 @@ class ExtractiveAnswerer:
             municipality=plan.municipality,
             wants=answer_kind(plan.text),
             definition=asks_definition(plan.text),
+            several=asks_several(plan.text),
         )
 
     def candidates(self, plan: QueryPlan, hits: list[ScoredChunk]) -> list[Candidate]:

@@ -81,6 +81,7 @@ class Question:
     municipality: str | None  # named in the question
     wants: Callable[[str], object] | None  # what a good answer unit contains
     definition: bool = False  # asks what something is
+    several: bool = False  # asks for several things: quoted up to the longer limit
     rarest: str | None = None  # the question's term with the highest IDF
     # the cosine of a unit text's vector to the question's (None for a text without one)
     meaning: Callable[[str], float | None] = lambda text: None

@@ -236,6 +236,16 @@ _DEFINES = re.compile(
 )
 
 
+# A question that asks for several things: a list is answered whole, not by its first item.
+_ASKS_SEVERAL = re.compile(
+    r"\b(?:vilka|räkna upp|lista|alla|samtliga|which|list|all|what are)\b", re.I
+)
+
+
+def asks_several(question: str) -> bool:
+    return bool(_ASKS_SEVERAL.search(question))
+
+
 def asks_definition(question: str) -> bool:
     return bool(_ASKS_DEFINITION.search(question))
 

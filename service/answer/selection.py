@@ -11,7 +11,7 @@ from index.hybrid import ScoredChunk
 from ingest.schema import Document
 from lang import tokenize
 from service.answer.fitted import AnsweringModel
-from service.answer.query import QueryPlan, term_alternatives
+from service.answer.query import QueryPlan, asks_several, term_alternatives
 from service.lexicon import Lexicon
 
 if TYPE_CHECKING:
@@ -57,8 +57,11 @@ class QuoteSelection:
         best = ranked[0]
         chosen = [best]
         seen_terms = set(best.new_terms)
+        limit = self.config.max_sentences
+        if asks_several(plan.text):
+            limit = self.config.max_list_sentences
         for unit in ranked[1:]:
-            if len(chosen) >= self.config.max_sentences:
+            if len(chosen) >= limit:
                 break
             if unit.score < max(self.model.unit_floor, self.model.unit_ratio * best.score):
                 break

@@ -1,4 +1,5 @@
 from service.answer.query import (
+    asks_several,
     detect_language,
     expand_abbreviations,
     named_municipality,
@@ -39,3 +40,11 @@ def test_plan_collects_years_and_english_glossary_terms(lexicon):
     assert "budget" in plan.lexical_extra
     sv = plan_query("Vem är ordförande i KS?", MUNICIPALITIES, lexicon)
     assert sv.language == "sv" and "kommunstyrelsen" in sv.lexical_extra
+
+
+def test_a_question_for_several_things_is_told_from_one_for_a_single_thing():
+    assert asks_several("Vilka vänorter har kommunen?")
+    assert asks_several("Räkna upp aktiviteterna under Norden")
+    assert asks_several("Which twin towns does the town have?")
+    assert not asks_several("Vem är koordinator?")
+    assert not asks_several("What is the budget for 2023?")

@@ -2,21 +2,38 @@ from types import SimpleNamespace
 
 from index.hybrid import ScoredChunk
 from ingest.schema import Chunk
+from service.answer.extractive import AnswerConfig
+from service.answer.query import QueryPlan
 from service.answer.selection import QuoteSelection, Unit
 
 YEARS = {"strategy": None, "plan-2020": 2020, "plan-2023": 2023}
 
 
-def unit(doc_id: str, score: float) -> Unit:
-    chunk = Chunk(chunk_id=f"{doc_id}:1", doc_id=doc_id, text="x", start=0, end=1,
+def unit(doc_id: str, score: float, n: int = 1) -> Unit:
+    chunk = Chunk(chunk_id=f"{doc_id}:{n}", doc_id=doc_id, text="x", start=0, end=1,
                   start_line=1, end_line=1)  # fmt: skip
     hit = ScoredChunk(chunk, score, None, None, None, None)
-    return Unit(hit, 0, 0, 1, score, frozenset())
+    return Unit(hit, 0, 10 * n, 10 * n + 5, score, frozenset({f"term{n}"}))
 
 
 def selection() -> QuoteSelection:
-    documents = {d: SimpleNamespace(meta=SimpleNamespace(year=y)) for d, y in YEARS.items()}
-    return QuoteSelection(documents, lexicon=None, model=None, config=None)  # type: ignore[arg-type]
+    documents = {
+        d: SimpleNamespace(meta=SimpleNamespace(year=y, doc_type="plan"), text="x" * 200)
+        for d, y in YEARS.items()
+    }
+    model = SimpleNamespace(unit_floor=0.1, unit_ratio=0.1)
+    config = AnswerConfig(max_sentences=3, max_list_sentences=5)
+    return QuoteSelection(documents, lexicon=None, model=model, config=config)  # type: ignore[arg-type]
+
+
+def plan(text: str) -> QueryPlan:
+    return QueryPlan(text=text, language="sv")
+
+
+def test_a_question_for_several_things_quotes_up_to_the_longer_limit():
+    ranked = [unit("strategy", 0.9 - n / 100, n) for n in range(1, 8)]
+    assert len(selection().select(plan("Vilka vänorter finns?"), ranked)) == 5
+    assert len(selection().select(plan("Vem leder rådet?"), ranked)) == 3
 
 
 def test_an_undated_documents_best_quote_leads_and_dated_plans_follow_newest_first():
