@@ -303,7 +303,7 @@ def _training_files(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "files",
         nargs="*",
-        default=["eval/dev_questions.jsonl", "eval/own_tune.jsonl"],
+        default=["eval/dev_questions.jsonl", "eval/own_tune.jsonl", "eval/own_tune2.jsonl"],
         help="labelled question files to fit on (never the held-out one)",
     )
 
