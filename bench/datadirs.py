@@ -26,11 +26,14 @@ def build_with_distractors(
 ) -> int:
     """Corpus + the first `n_distractors` newsreel passages in one index; returns chunk count.
 
-    Reused when the manifest already records this corpus and this many chunks.
+    Reused when the manifest already records this corpus and this many chunks, and the
+    generation holds everything a build now writes (the chunks' centrality).
     """
     from bench.distractors import build_distractors
     from index.build import build_index
+    from index.centrality import CENTRALITY
     from index.embed import make_embedder
+    from index.generations import current_generation
     from index.manifest import read_manifest
     from service.pipeline import chunker_settings, load_and_chunk
 
@@ -46,6 +49,8 @@ def build_with_distractors(
         and manifest.counts.get("chunks") == len(all_chunks)
         and manifest.doc_hashes == wanted_hashes
         and manifest.chunker == chunker_settings(settings)
+        and (current := current_generation(data_dir)) is not None
+        and (current / CENTRALITY).exists()
     ):
         return len(all_chunks)
     seed_embedding_cache(data_dir)

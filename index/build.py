@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index.cache import EmbeddingCache, embed_passages_cached
+from index.centrality import CENTRALITY, centralities, load_centrality, save_centrality
 from index.config import DEFAULT_RETRIEVAL, RetrievalConfig
 from index.generations import (
     BM25_DIR,
@@ -156,6 +157,8 @@ def build_index(
         write_jsonl(generation / CHUNKS, ordered)
         UnitVectors(units, unit_vectors).save(generation / UNIT_VECTORS)
         WordStats.count(ordered, documents).save(generation / WORD_STATS)
+        central = centralities([c.chunk_id for c in ordered], vectors)
+        save_centrality(central, generation / CENTRALITY)
         collection = collection_for(generation.name)
         manifest = new_manifest(
             documents, len(ordered), embed_model, dim, chunker_settings, collection, len(units)
@@ -214,6 +217,7 @@ def open_index(
         units = UnitVectors.load(generation / UNIT_VECTORS)
         stats = generation / WORD_STATS
         word_stats = WordStats.load(stats) if stats.exists() else None
+        centrality = load_centrality(generation / CENTRALITY)
     except (OSError, ValueError, KeyError) as exc:
         raise mismatch(data_dir, [f"index files unreadable ({exc})"]) from exc
     store = open_chroma(chroma_path(generation, chroma_url), chroma_url, manifest.collection)
@@ -231,5 +235,6 @@ def open_index(
         {doc_id: d.meta for doc_id, d in doc_map.items()},
         embed_model,
         retrieval,
+        centrality,
     )
     return KnowledgeIndex(doc_map, chunk_map, manifest, retriever, embed_model, units, word_stats)

@@ -26,7 +26,8 @@ def _fitted_fusion(path: Path = FUSION_FILE) -> dict[str, float]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    return {key: data[key] for key in ("rrf_k", "dense_weight", "lexical_weight")}
+    keys = ("rrf_k", "dense_weight", "lexical_weight", "centrality_weight")
+    return {key: data[key] for key in keys if key in data}
 
 
 _FUSION = _fitted_fusion()
@@ -46,6 +47,10 @@ class RetrievalConfig:
     rrf_k: int = int(_FUSION.get("rrf_k", 20))
     dense_weight: float = float(_FUSION.get("dense_weight", 1.0))
     lexical_weight: float = float(_FUSION.get("lexical_weight", 2.0))
+    # the dense side ranks by cosine minus this share of a chunk's centrality in the index
+    # (`index.centrality`), re-ranking `dense_pool` times dense_k nearest chunks
+    centrality_weight: float = float(_FUSION.get("centrality_weight", 0.0))
+    dense_pool: int = 3
 
 
 DEFAULT_EMBEDDER = EmbedderConfig()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from index.centrality import less_central_first
 from index.config import DEFAULT_RETRIEVAL, RetrievalConfig
 from index.filters import build_where, document_filter, filter_values
 from index.lexical import SwedishBM25
@@ -93,6 +94,7 @@ class HybridRetriever:
         doc_meta: Mapping[str, DocumentMeta],
         embed_model: Embedder,
         config: RetrievalConfig = DEFAULT_RETRIEVAL,
+        centrality: Mapping[str, float] | None = None,
     ) -> None:
         self.store = store
         self.bm25 = bm25
@@ -105,6 +107,9 @@ class HybridRetriever:
         self.rrf_k = config.rrf_k
         self.dense_weight = config.dense_weight
         self.lexical_weight = config.lexical_weight
+        # each chunk's centrality in the index (None: an older generation, plain cosines)
+        self.centrality = centrality
+        self.centrality_weight = config.centrality_weight if centrality is not None else 0.0
         self._recent_queries: dict[str, np.ndarray] = {}
         # a filter passes whole documents: their chunks are looked up, not searched for
         self._doc_chunks: dict[str, list[str]] = {}
@@ -153,6 +158,16 @@ class HybridRetriever:
     def _dense(
         self, qvec: np.ndarray, k: int, filters: Mapping[str, Any] | None
     ) -> list[tuple[str, float]]:
+        """The dense top-k, ranked by cosine less the fitted share of centrality."""
+        if not self.centrality_weight:
+            return self.nearest(qvec, k, filters)
+        pool = self.nearest(qvec, k * self.config.dense_pool, filters)
+        return less_central_first(pool, self.centrality, self.centrality_weight)[:k]
+
+    def nearest(
+        self, qvec: np.ndarray, k: int, filters: Mapping[str, Any] | None
+    ) -> list[tuple[str, float]]:
+        """The k chunks nearest by cosine (chunk id, cosine), best first."""
         if filters and len(self._passing(filters)[0]) <= EXACT_FILTERED_MAX:
             return self._dense_among(qvec, k, filters)
         hits = self.store.query(qvec, k, build_where(filters))

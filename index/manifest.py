@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from index.centrality import CENTRALITY
 from index.generations import MANIFEST, current_generation
 from ingest.schema import Document
 
@@ -102,10 +103,15 @@ def read_manifest(data_dir: Path) -> IndexManifest | None:
 def index_is_current(
     data_dir: Path, documents: Sequence[Document], embed_model: Embedder, chunker: dict
 ) -> bool:
-    """True when the live index was built from these very files with these settings."""
+    """True when the live index was built from these very files with these settings, and
+    holds what a build now writes (an older generation without the chunks' centrality still
+    opens, with plain cosines, and the next ingest rebuilds it from the embedding cache)."""
     manifest = read_manifest(data_dir)
+    generation = current_generation(data_dir)
     return manifest is not None and (
-        manifest.format_version == INDEX_FORMAT_VERSION
+        generation is not None
+        and (generation / CENTRALITY).exists()
+        and manifest.format_version == INDEX_FORMAT_VERSION
         and manifest.embedder == embed_model.model_name
         and manifest.chunker == _normalized(chunker)
         and manifest.doc_hashes == {d.doc_id: d.content_hash for d in documents}

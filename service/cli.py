@@ -243,7 +243,10 @@ def cmd_fit_retrieval(args: argparse.Namespace) -> int:
         cells = " ".join(
             f"{n} R@5 {row[n]['recall@5']:.3f} MRR {row[n]['mrr']:.3f}" for n in qualities
         )
-        print(f"k={row['rrf_k']:<3} lexical={row['lexical_weight']:<5} {cells}")
+        print(
+            f"k={row['rrf_k']:<3} lexical={row['lexical_weight']:<5} "
+            f"centrality={row['centrality_weight']:<5} {cells}"
+        )
     print(f"chosen {chosen} ({len(questions)} questions) -> {out}")
     return 0
 

@@ -1,11 +1,13 @@
 """Fits the hybrid retrieval's fusion from labelled questions (`falun-kb fit-retrieval`).
 
 Weighted reciprocal-rank fusion has three numbers: its k and the dense and BM25 weights
-(only their ratio matters, so dense stays 1). Each pair on a small grid is scored by the
+(only their ratio matters, so dense stays 1); the dense side subtracts a share of each
+chunk's centrality (`index.centrality`) from its cosine. Each triple on a small grid is
+scored by the
 evidence's mean reciprocal rank over the training questions (recall@5 breaks ties), in
 every index given: the corpus alone and the corpus with newsreel distractor chunks, so the
 choice holds when the archive grows. Each question is retrieved once per index; only the
-fusion is redone for each pair. Writes index/fusion.json with the data, the command and the
+fusion is redone for each triple. Writes index/fusion.json with the data, the command and the
 whole grid. Only the training files are read; a held-out file is never seen.
 """
 
@@ -19,15 +21,18 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
+from index.centrality import less_central_first
 from index.hybrid import reciprocal_rank_fusion
 from service.evaluate import comparable, retrieval_scores
 
 RRF_K = (3, 5, 10, 20, 40)
 LEXICAL_WEIGHTS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0)  # the dense weight is 1
+CENTRALITY_WEIGHTS = (0.0, 0.1, 0.25, 0.5)
 RESULTS = 10  # the results scored, as `falun-kb eval` searches
 
-# (rrf_k, lexical_weight) -> (mean recall@5, MRR) of the evidence in one index
-Quality = Callable[[int, float], tuple[float, float]]
+# (rrf_k, lexical_weight, centrality_weight) -> (mean recall@5, MRR) of the evidence in one
+# index
+Quality = Callable[[int, float, float], tuple[float, float]]
 
 
 def scored_questions(items: Sequence[dict[str, Any]]) -> list[tuple[str, list[str]]]:
@@ -40,13 +45,17 @@ def scored_questions(items: Sequence[dict[str, Any]]) -> list[tuple[str, list[st
 
 
 def fusion_quality(kb: Any, questions: Sequence[tuple[str, list[str]]]) -> Quality:
-    """How well each fusion ranks the evidence in `kb`'s index: each question's dense and
-    BM25 rankings are retrieved once, as `kb.search` retrieves them, and fused per pair."""
+    """How well each fusion ranks the evidence in `kb`'s index: each question's dense pool
+    and BM25 ranking are retrieved once, as `kb.search` retrieves them, and re-ranked and
+    fused per triple."""
+    retriever = kb.retriever
+    pool_size = retriever.dense_k * retriever.config.dense_pool
     ranked = []
     for question, evidence in questions:
         plan = kb.plan(question)
-        dense, lexical = kb.retriever.rankings(question, lexical_extra=plan.lexical_extra)
-        ranked.append((evidence, [cid for cid, _ in dense], [cid for cid, _ in lexical]))
+        _, lexical = retriever.rankings(question, lexical_extra=plan.lexical_extra)
+        pool = retriever.nearest(retriever.query_vector(question), pool_size, None)
+        ranked.append((evidence, pool, [cid for cid, _ in lexical]))
     folded: dict[str, str] = {}
 
     def text(cid: str) -> str:
@@ -54,9 +63,11 @@ def fusion_quality(kb: Any, questions: Sequence[tuple[str, list[str]]]) -> Quali
             folded[cid] = comparable(kb.retriever.chunks[cid].text)
         return folded[cid]
 
-    def quality(k: int, weight: float) -> tuple[float, float]:
+    def quality(k: int, weight: float, centrality_weight: float) -> tuple[float, float]:
         r5, rr = [], []
-        for evidence, dense, lexical in ranked:
+        for evidence, pool, lexical in ranked:
+            reranked = less_central_first(pool, retriever.centrality, centrality_weight)
+            dense = [cid for cid, _ in reranked[: retriever.dense_k]]
             fused = reciprocal_rank_fusion([dense, lexical], [1.0, weight], k=k)[:RESULTS]
             _, recall, reciprocal = retrieval_scores(evidence, [text(cid) for cid, _ in fused])
             r5.append(recall)
@@ -67,20 +78,26 @@ def fusion_quality(kb: Any, questions: Sequence[tuple[str, list[str]]]) -> Quali
 
 
 def fit_fusion(indexes: dict[str, Quality]) -> tuple[dict[str, float], list[dict[str, Any]]]:
-    """The (rrf_k, lexical_weight) with the best mean MRR over the indexes, and the grid."""
+    """The (rrf_k, lexical_weight, centrality_weight) with the best mean MRR over the
+    indexes, and the grid."""
     grid = []
-    for k, weight in itertools.product(RRF_K, LEXICAL_WEIGHTS):
-        row: dict[str, Any] = {"rrf_k": k, "lexical_weight": weight}
+    for k, weight, central in itertools.product(RRF_K, LEXICAL_WEIGHTS, CENTRALITY_WEIGHTS):
+        row: dict[str, Any] = {"rrf_k": k, "lexical_weight": weight, "centrality_weight": central}
         scores = []
         for name, quality in indexes.items():
-            recall, mrr = quality(k, weight)
+            recall, mrr = quality(k, weight, central)
             scores.append((recall, mrr))
             row[name] = {"recall@5": round(recall, 3), "mrr": round(mrr, 3)}
         row["mrr"] = round(mean(mrr for _, mrr in scores), 4)
         row["recall@5"] = round(mean(recall for recall, _ in scores), 4)
         grid.append(row)
     best = max(grid, key=lambda r: (r["mrr"], r["recall@5"]))
-    chosen = {"rrf_k": best["rrf_k"], "dense_weight": 1.0, "lexical_weight": best["lexical_weight"]}
+    chosen = {
+        "rrf_k": best["rrf_k"],
+        "dense_weight": 1.0,
+        "lexical_weight": best["lexical_weight"],
+        "centrality_weight": best["centrality_weight"],
+    }
     return chosen, grid
 
 

@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     rrf_k: int = DEFAULT_RETRIEVAL.rrf_k
     dense_weight: float = DEFAULT_RETRIEVAL.dense_weight
     lexical_weight: float = DEFAULT_RETRIEVAL.lexical_weight
+    centrality_weight: float = DEFAULT_RETRIEVAL.centrality_weight
 
     # answering (AnswerConfig)
     answer_passages: int = _ANSWER.passages
@@ -140,6 +141,7 @@ class Settings(BaseSettings):
             rrf_k=self.rrf_k,
             dense_weight=self.dense_weight,
             lexical_weight=self.lexical_weight,
+            centrality_weight=self.centrality_weight,
         )
 
     @property

@@ -30,6 +30,9 @@ from service.evaluate import comparable
 
 FOLDS = 5
 SEED = 0
+# The question model's out-of-fold probabilities are averaged over this many shuffles of its
+# folds, so the answer threshold does not hang on one split of ~130 unanswerable questions.
+REPEATS = 5
 # At most this share of the unanswerable training questions may get an answer in
 # cross-validation. A policy, not a fit: on the 247 training questions 0.10 answers 73 % of
 # the answerable ones, 0.20 answers 88 % (the report's by_false_answer_cap).
@@ -104,22 +107,25 @@ def _fit_logistic(x: np.ndarray, y: np.ndarray, c: float, names: tuple[str, ...]
 
 
 def _cv_probabilities(
-    x: np.ndarray, y: np.ndarray, groups: np.ndarray, names: tuple[str, ...]
+    x: np.ndarray, y: np.ndarray, groupings: Sequence[np.ndarray], names: tuple[str, ...]
 ) -> tuple[np.ndarray, float]:
-    """Out-of-fold probabilities at the regularisation with the best out-of-fold log-loss."""
+    """Out-of-fold probabilities at the regularisation with the best out-of-fold log-loss,
+    averaged over the groupings (each assigns every row a group; groups are kept whole)."""
     from sklearn.metrics import log_loss
     from sklearn.model_selection import GroupKFold
 
-    folds = list(GroupKFold(n_splits=FOLDS).split(x, y, groups))
+    splits = [list(GroupKFold(n_splits=FOLDS).split(x, y, g)) for g in groupings]
     best: tuple[float, np.ndarray, float] | None = None
     for c in REGULARISATION:
         p = np.zeros(len(y))
-        for train, test in folds:
-            if len(set(y[train])) < 2:
-                p[test] = y[train].mean()
-                continue
-            model = _fit_logistic(x[train], y[train], c, names)
-            p[test] = [model.probability(row) for row in x[test]]
+        for folds in splits:
+            for train, test in folds:
+                if len(set(y[train])) < 2:
+                    p[test] += y[train].mean()
+                    continue
+                model = _fit_logistic(x[train], y[train], c, names)
+                p[test] += [model.probability(row) for row in x[test]]
+        p /= len(splits)
         loss = log_loss(y, np.clip(p, 1e-6, 1 - 1e-6))
         if best is None or loss < best[0]:
             best = (loss, p, c)
@@ -161,7 +167,7 @@ def fit(
     ux = np.array([r[1] for r in rows], dtype=float)
     uy = np.array([r[2] for r in rows], dtype=int)
     groups = np.array([r[0] for r in rows])
-    unit_cv, unit_c = _cv_probabilities(ux, uy, groups, UNIT_FEATURES)
+    unit_cv, unit_c = _cv_probabilities(ux, uy, [groups], UNIT_FEATURES)
     unit_model = _fit_logistic(ux, uy, unit_c, UNIT_FEATURES)
 
     per_example: list[list[float]] = [[] for _ in examples]
@@ -175,11 +181,14 @@ def fit(
         dtype=float,
     )
     qy = np.array([e.answerable for e in examples], dtype=int)
-    splits = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(qx, qy)
-    fold_of = np.zeros(len(qy), dtype=int)
-    for k, (_, test) in enumerate(splits):
-        fold_of[test] = k
-    question_cv, question_c = _cv_probabilities(qx, qy, fold_of, QUESTION_FEATURES)
+    fold_ofs = []
+    for seed in range(SEED, SEED + REPEATS):
+        splits = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed).split(qx, qy)
+        fold_of = np.zeros(len(qy), dtype=int)
+        for k, (_, test) in enumerate(splits):
+            fold_of[test] = k
+        fold_ofs.append(fold_of)
+    question_cv, question_c = _cv_probabilities(qx, qy, fold_ofs, QUESTION_FEATURES)
     question_model = _fit_logistic(qx, qy, question_c, QUESTION_FEATURES)
 
     threshold = answer_threshold(question_cv[qy == 0], max_false_answers)

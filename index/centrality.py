@@ -1,0 +1,53 @@
+"""How central each chunk's vector lies in its index: its cosine to the mean direction of all
+chunk vectors, counted once at ingest and stored beside the generation.
+
+A passage near the centre of the embedding space is near every question ("hubness"): short
+conversational text, greetings, generic sentences. The dense side ranks by cosine minus a
+fitted share of this centrality (`RetrievalConfig.centrality_weight`, `falun-kb
+fit-retrieval`), which keeps such passages of a large archive from crowding out the ones
+that answer. The reported dense similarity stays the plain cosine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+CENTRALITY = "centrality.json"
+
+
+def centralities(ids: Sequence[str], vectors: np.ndarray) -> dict[str, float]:
+    """Each chunk's cosine to the normalised mean of the normalised chunk vectors."""
+    if not len(ids):
+        return {}
+    unit = vectors / np.where(
+        (norms := np.linalg.norm(vectors, axis=1, keepdims=True)) == 0, 1, norms
+    )
+    centre = unit.mean(axis=0)
+    centre = centre / (np.linalg.norm(centre) or 1.0)
+    return {cid: round(float(c), 6) for cid, c in zip(ids, unit @ centre, strict=True)}
+
+
+def save_centrality(values: Mapping[str, float], path: Path) -> None:
+    Path(path).write_text(json.dumps(dict(values)), encoding="utf-8")
+
+
+def load_centrality(path: Path) -> dict[str, float] | None:
+    """The stored values; None for a generation built before they were stored."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    return {cid: float(v) for cid, v in json.loads(path.read_text(encoding="utf-8")).items()}
+
+
+def less_central_first(
+    hits: Sequence[tuple[str, float]], centrality: Mapping[str, float] | None, weight: float
+) -> list[tuple[str, float]]:
+    """Dense hits (chunk id, cosine) re-ranked by cosine - weight * centrality; the cosines
+    are returned unchanged. Without stored values or weight, the order is the cosines'."""
+    if not weight or centrality is None:
+        return list(hits)
+    return sorted(hits, key=lambda hit: -(hit[1] - weight * centrality.get(hit[0], 0.0)))
