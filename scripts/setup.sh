@@ -13,10 +13,11 @@ dpkg -s libhunspell-dev >/dev/null 2>&1 || apt_packages+=(libhunspell-dev)
 command -v cc >/dev/null 2>&1 || apt_packages+=(gcc)
 # scanned PDFs are OCR'd with Tesseract's Swedish model
 dpkg -s tesseract-ocr-swe >/dev/null 2>&1 || apt_packages+=(tesseract-ocr tesseract-ocr-swe)
-# English question words in Swedish (FALUN_KB_ENGLISH_WORDS=dictionary|both)
-dpkg -s dict-freedict-eng-swe >/dev/null 2>&1 || apt_packages+=(dict-freedict-eng-swe)
+# English question words in Swedish (FALUN_KB_ENGLISH_WORDS=both, the default, or dictionary)
+# (the files are checked: an image may keep a package's record without its files)
+[ -f /usr/share/dictd/freedict-eng-swe.dict.dz ] || apt_packages+=(dict-freedict-eng-swe)
 # Swedish synonyms of question words (FALUN_KB_THESAURUS, on by default)
-dpkg -s mythes-sv >/dev/null 2>&1 || apt_packages+=(mythes-sv)
+[ -f /usr/share/mythes/th_sv_SE_v2.dat ] || apt_packages+=(mythes-sv)
 if [ "$what" = test ]; then
   command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium chromium-driver)
   # the synthetic-scan tests draw Swedish text with DejaVu Sans
@@ -27,7 +28,7 @@ fi
 if [ ${#apt_packages[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_packages[@]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends --reinstall "${apt_packages[@]}"
 fi
 
 PY="${PYTHON:-python3}"

@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     answer_max_list_sentences: int = _ANSWER.max_list_sentences
     # English question words in Swedish: "glossary" (corpus/lexicon/en-sv.tsv), "dictionary"
     # (Debian's FreeDict English–Swedish, kept to the documents' words) or "both"
-    english_words: Literal["glossary", "dictionary", "both"] = "glossary"
+    english_words: Literal["glossary", "dictionary", "both"] = "both"
     # Swedish synonyms of question words from Debian's mythes-sv thesaurus, as well as
     # corpus/lexicon/synonyms.tsv (measured: see the README's configuration table)
     thesaurus: bool = True

@@ -52,13 +52,12 @@ def test_retrieval_and_answer_quality_meet_the_bar(report):
 
 @pytest.mark.parametrize(
     ("name", "refused", "answered"),
-    [("dev_questions.jsonl", 0.8, 0.8), ("own_heldout.jsonl", 0.75, 0.75)],
+    [("dev_questions.jsonl", 0.8, 0.8), ("own_heldout.jsonl", 0.8, 0.85)],
 )
 def test_unanswerable_questions_are_refused(real_kb, name, refused, answered):
     """The fitted refusal, on the whole dev file and on the never-fitted part: measured
-    0.857/0.86 and 0.84/0.79 (refused when unanswerable / answered when answerable), fitted
-    on 407 questions, where cross-validation says 0.80/0.81: the held-out part now agrees
-    with it."""
+    1.00/0.86 and 0.88/0.92 (refused when unanswerable / answered when answerable), fitted
+    on 407 questions, where cross-validation says 0.80/0.82."""
     path = DEV_QUESTIONS.parent / name
     summary = evaluate(real_kb, path).summary()
     assert summary["refused_when_unanswerable"] >= refused, summary
