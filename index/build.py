@@ -236,5 +236,6 @@ def open_index(
         embed_model,
         retrieval,
         centrality,
+        units,
     )
     return KnowledgeIndex(doc_map, chunk_map, manifest, retriever, embed_model, units, word_stats)

@@ -26,7 +26,7 @@ def _fitted_fusion(path: Path = FUSION_FILE) -> dict[str, float]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    keys = ("rrf_k", "dense_weight", "lexical_weight", "centrality_weight")
+    keys = ("rrf_k", "dense_weight", "lexical_weight", "centrality_weight", "unit_weight")
     return {key: data[key] for key in keys if key in data}
 
 
@@ -51,6 +51,8 @@ class RetrievalConfig:
     # (`index.centrality`), re-ranking `dense_pool` times dense_k nearest chunks
     centrality_weight: float = float(_FUSION.get("centrality_weight", 0.0))
     dense_pool: int = 3
+    # a third ranking fused in: both sides' candidates by their nearest sentence's cosine
+    unit_weight: float = float(_FUSION.get("unit_weight", 0.0))
 
 
 DEFAULT_EMBEDDER = EmbedderConfig()

@@ -15,6 +15,7 @@ from index.config import DEFAULT_RETRIEVAL, RetrievalConfig
 from index.filters import build_where, document_filter, filter_values
 from index.lexical import SwedishBM25
 from index.store import ChromaChunkStore
+from index.units import UnitVectors
 from ingest.schema import Chunk, DocumentMeta
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ class HybridRetriever:
         embed_model: Embedder,
         config: RetrievalConfig = DEFAULT_RETRIEVAL,
         centrality: Mapping[str, float] | None = None,
+        units: UnitVectors | None = None,
     ) -> None:
         self.store = store
         self.bm25 = bm25
@@ -110,6 +112,9 @@ class HybridRetriever:
         # each chunk's centrality in the index (None: an older generation, plain cosines)
         self.centrality = centrality
         self.centrality_weight = config.centrality_weight if centrality is not None else 0.0
+        # every quotable unit's vector (None: no third ranking)
+        self.units = units
+        self.unit_weight = config.unit_weight if units is not None else 0.0
         self._recent_queries: dict[str, np.ndarray] = {}
         # a filter passes whole documents: their chunks are looked up, not searched for
         self._doc_chunks: dict[str, list[str]] = {}
@@ -248,6 +253,14 @@ class HybridRetriever:
         lexical_hits = self._lexical(lexical_query.strip(), self.lexical_k, filters)
         return dense_hits, lexical_hits
 
+    def nearest_sentence_first(self, qvec: np.ndarray, candidates: Sequence[str]) -> list[str]:
+        """The candidate chunks ranked by their nearest unit's cosine to the query."""
+        if self.units is None:
+            return list(dict.fromkeys(candidates))
+        texts = {cid: self.chunks[cid].text for cid in dict.fromkeys(candidates)}
+        best = self.units.best_unit_cosines(qvec, texts)
+        return sorted(texts, key=lambda cid: -best[cid])
+
     def retrieve(
         self,
         query: str,
@@ -261,11 +274,13 @@ class HybridRetriever:
         municipality name that has become a filter)."""
         qvec = self._query_vector(query)
         dense_hits, lexical_hits = self.rankings(query, filters, lexical_extra, lexical_query)
-        fused = reciprocal_rank_fusion(
-            [[cid for cid, _ in dense_hits], [cid for cid, _ in lexical_hits]],
-            [self.dense_weight, self.lexical_weight],
-            k=self.rrf_k,
-        )[:k]
+        dense_ids = [cid for cid, _ in dense_hits]
+        lexical_ids = [cid for cid, _ in lexical_hits]
+        rankings, weights = [dense_ids, lexical_ids], [self.dense_weight, self.lexical_weight]
+        if self.unit_weight:
+            rankings.append(self.nearest_sentence_first(qvec, [*dense_ids, *lexical_ids]))
+            weights.append(self.unit_weight)
+        fused = reciprocal_rank_fusion(rankings, weights, k=self.rrf_k)[:k]
         dense_sim = dict(dense_hits)
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense_hits, start=1)}
         lex_score = dict(lexical_hits)

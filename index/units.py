@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import struct
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,11 @@ from ingest.schema import Chunk
 from lang import split_units
 
 UNIT_VECTORS = "unit_vectors.npz"
+
+
+@lru_cache(maxsize=65536)
+def _unit_texts_of(text: str) -> tuple[str, ...]:
+    return tuple(text[a:b] for a, b in split_units(text))
 
 
 def unit_texts(chunks: Iterable[Chunk]) -> list[str]:
@@ -38,6 +44,19 @@ class UnitVectors:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def best_unit_cosines(
+        self, query: np.ndarray, chunk_texts: Mapping[str, str]
+    ) -> dict[str, float]:
+        """Each chunk's highest unit cosine to `query` (0.0 for a chunk without vectors):
+        a passage is as near as its nearest sentence, which a long passage's own vector
+        dilutes."""
+        cosine = self.cosines_to(query)
+        out = {}
+        for cid, text in chunk_texts.items():
+            found = [cosine(unit) for unit in _unit_texts_of(text)]
+            out[cid] = max((c for c in found if c is not None), default=0.0)
+        return out
 
     def cosines_to(self, query: np.ndarray) -> Callable[[str], float | None]:
         """Cosine of a unit text's vector to `query` (normalised once), None for a text that

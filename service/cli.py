@@ -245,7 +245,7 @@ def cmd_fit_retrieval(args: argparse.Namespace) -> int:
         )
         print(
             f"k={row['rrf_k']:<3} lexical={row['lexical_weight']:<5} "
-            f"centrality={row['centrality_weight']:<5} {cells}"
+            f"centrality={row['centrality_weight']:<5} units={row['unit_weight']:<4} {cells}"
         )
     print(f"chosen {chosen} ({len(questions)} questions) -> {out}")
     return 0

@@ -2,12 +2,13 @@
 
 Weighted reciprocal-rank fusion has three numbers: its k and the dense and BM25 weights
 (only their ratio matters, so dense stays 1); the dense side subtracts a share of each
-chunk's centrality (`index.centrality`) from its cosine. Each triple on a small grid is
-scored by the
+chunk's centrality (`index.centrality`) from its cosine, and a third ranking, both sides'
+candidates by their nearest sentence (unit) to the question, is fused with its own weight.
+Each point of a small grid over the four is scored by the
 evidence's mean reciprocal rank over the training questions (recall@5 breaks ties), in
 every index given: the corpus alone and the corpus with newsreel distractor chunks, so the
 choice holds when the archive grows. Each question is retrieved once per index; only the
-fusion is redone for each triple. Writes index/fusion.json with the data, the command and the
+fusion is redone for each grid point. Writes index/fusion.json with the data, the command and the
 whole grid. Only the training files are read; a held-out file is never seen.
 """
 
@@ -28,11 +29,12 @@ from service.evaluate import comparable, retrieval_scores
 RRF_K = (3, 5, 10, 20, 40)
 LEXICAL_WEIGHTS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0)  # the dense weight is 1
 CENTRALITY_WEIGHTS = (0.0, 0.1, 0.25, 0.5)
+UNIT_WEIGHTS = (0.0, 0.5, 1.0, 1.5)
 RESULTS = 10  # the results scored, as `falun-kb eval` searches
 
-# (rrf_k, lexical_weight, centrality_weight) -> (mean recall@5, MRR) of the evidence in one
-# index
-Quality = Callable[[int, float, float], tuple[float, float]]
+# (rrf_k, lexical_weight, centrality_weight, unit_weight) -> (mean recall@5, MRR) of the
+# evidence in one index
+Quality = Callable[[int, float, float, float], tuple[float, float]]
 
 
 def scored_questions(items: Sequence[dict[str, Any]]) -> list[tuple[str, list[str]]]:
@@ -45,17 +47,21 @@ def scored_questions(items: Sequence[dict[str, Any]]) -> list[tuple[str, list[st
 
 
 def fusion_quality(kb: Any, questions: Sequence[tuple[str, list[str]]]) -> Quality:
-    """How well each fusion ranks the evidence in `kb`'s index: each question's dense pool
-    and BM25 ranking are retrieved once, as `kb.search` retrieves them, and re-ranked and
-    fused per triple."""
+    """How well each fusion ranks the evidence in `kb`'s index: each question's dense pool,
+    BM25 ranking and candidates' nearest-sentence cosines are retrieved once, as `kb.search`
+    retrieves them, and re-ranked and fused per grid point."""
     retriever = kb.retriever
     pool_size = retriever.dense_k * retriever.config.dense_pool
     ranked = []
     for question, evidence in questions:
         plan = kb.plan(question)
         _, lexical = retriever.rankings(question, lexical_extra=plan.lexical_extra)
-        pool = retriever.nearest(retriever.query_vector(question), pool_size, None)
-        ranked.append((evidence, pool, [cid for cid, _ in lexical]))
+        qvec = retriever.query_vector(question)
+        pool = retriever.nearest(qvec, pool_size, None)
+        lexical_ids = [cid for cid, _ in lexical]
+        candidates = [*(cid for cid, _ in pool), *lexical_ids]
+        nearest = retriever.nearest_sentence_first(qvec, candidates)
+        ranked.append((evidence, pool, lexical_ids, {c: i for i, c in enumerate(nearest)}))
     folded: dict[str, str] = {}
 
     def text(cid: str) -> str:
@@ -63,12 +69,18 @@ def fusion_quality(kb: Any, questions: Sequence[tuple[str, list[str]]]) -> Quali
             folded[cid] = comparable(kb.retriever.chunks[cid].text)
         return folded[cid]
 
-    def quality(k: int, weight: float, centrality_weight: float) -> tuple[float, float]:
+    def quality(
+        k: int, weight: float, centrality_weight: float, unit_weight: float
+    ) -> tuple[float, float]:
         r5, rr = [], []
-        for evidence, pool, lexical in ranked:
+        for evidence, pool, lexical, sentence_rank in ranked:
             reranked = less_central_first(pool, retriever.centrality, centrality_weight)
             dense = [cid for cid, _ in reranked[: retriever.dense_k]]
-            fused = reciprocal_rank_fusion([dense, lexical], [1.0, weight], k=k)[:RESULTS]
+            # the third ranking over this point's candidates, as `retrieve` ranks them
+            nearest = sorted(dict.fromkeys([*dense, *lexical]), key=sentence_rank.__getitem__)
+            fused = reciprocal_rank_fusion(
+                [dense, lexical, nearest], [1.0, weight, unit_weight], k=k
+            )[:RESULTS]
             _, recall, reciprocal = retrieval_scores(evidence, [text(cid) for cid, _ in fused])
             r5.append(recall)
             rr.append(reciprocal)
@@ -78,14 +90,20 @@ def fusion_quality(kb: Any, questions: Sequence[tuple[str, list[str]]]) -> Quali
 
 
 def fit_fusion(indexes: dict[str, Quality]) -> tuple[dict[str, float], list[dict[str, Any]]]:
-    """The (rrf_k, lexical_weight, centrality_weight) with the best mean MRR over the
-    indexes, and the grid."""
+    """The (rrf_k, lexical_weight, centrality_weight, unit_weight) with the best mean MRR
+    over the indexes, and the grid."""
     grid = []
-    for k, weight, central in itertools.product(RRF_K, LEXICAL_WEIGHTS, CENTRALITY_WEIGHTS):
-        row: dict[str, Any] = {"rrf_k": k, "lexical_weight": weight, "centrality_weight": central}
+    points = itertools.product(RRF_K, LEXICAL_WEIGHTS, CENTRALITY_WEIGHTS, UNIT_WEIGHTS)
+    for k, weight, central, unit in points:
+        row: dict[str, Any] = {
+            "rrf_k": k,
+            "lexical_weight": weight,
+            "centrality_weight": central,
+            "unit_weight": unit,
+        }
         scores = []
         for name, quality in indexes.items():
-            recall, mrr = quality(k, weight, central)
+            recall, mrr = quality(k, weight, central, unit)
             scores.append((recall, mrr))
             row[name] = {"recall@5": round(recall, 3), "mrr": round(mrr, 3)}
         row["mrr"] = round(mean(mrr for _, mrr in scores), 4)
@@ -97,6 +115,7 @@ def fit_fusion(indexes: dict[str, Quality]) -> tuple[dict[str, float], list[dict
         "dense_weight": 1.0,
         "lexical_weight": best["lexical_weight"],
         "centrality_weight": best["centrality_weight"],
+        "unit_weight": best["unit_weight"],
     }
     return chosen, grid
 

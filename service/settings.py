@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     dense_weight: float = DEFAULT_RETRIEVAL.dense_weight
     lexical_weight: float = DEFAULT_RETRIEVAL.lexical_weight
     centrality_weight: float = DEFAULT_RETRIEVAL.centrality_weight
+    unit_weight: float = DEFAULT_RETRIEVAL.unit_weight
 
     # answering (AnswerConfig)
     answer_passages: int = _ANSWER.passages
@@ -142,6 +143,7 @@ class Settings(BaseSettings):
             dense_weight=self.dense_weight,
             lexical_weight=self.lexical_weight,
             centrality_weight=self.centrality_weight,
+            unit_weight=self.unit_weight,
         )
 
     @property

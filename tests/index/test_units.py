@@ -35,3 +35,18 @@ def test_no_units_and_a_compressed_file_still_load(tmp_path):
     np.savez_compressed(tmp_path / "c.npz", keys=np.array(units.keys), vectors=units.vectors)
     loaded = UnitVectors.load(tmp_path / "c.npz")
     assert np.allclose(loaded.vectors, units.vectors) and loaded.keys == units.keys
+
+
+def test_a_chunk_is_as_near_as_its_nearest_sentence():
+    texts = ["Rådet möts varje månad.", "Budgeten är 180 000 kr.", "Vänorterna är fyra."]
+    vectors = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.6, 0.8, 0.0]])
+    units = UnitVectors(texts, vectors)
+    chunks = {
+        "long": "Rådet möts varje månad. Budgeten är 180 000 kr.",
+        "short": "Vänorterna är fyra.",
+        "unembedded": "En mening utan vektor.",
+    }
+    best = units.best_unit_cosines(np.array([0.0, 1.0, 0.0]), chunks)
+    assert best["long"] == pytest.approx(1.0)  # its second sentence, not the mean of both
+    assert best["short"] == pytest.approx(0.8)
+    assert best["unembedded"] == 0.0

@@ -9,11 +9,11 @@ from index.config import RetrievalConfig, _fitted_fusion
 from service.fit_retrieval import fit_fusion, fusion_quality, scored_questions, write_fusion
 
 
-def quality_best_at(best_k, best_weight, best_central=0.0):
-    """An index whose evidence ranks first only at (best_k, best_weight, best_central),
-    else third."""
-    best = (best_k, best_weight, best_central)
-    return lambda k, weight, central: (1.0, 1.0 if (k, weight, central) == best else 1 / 3)
+def quality_best_at(best_k, best_weight, best_central=0.0, best_unit=0.0):
+    """An index whose evidence ranks first only at (best_k, best_weight, best_central,
+    best_unit), else third."""
+    best = (best_k, best_weight, best_central, best_unit)
+    return lambda *point: (1.0, 1.0 if point == best else 1 / 3)
 
 
 @dataclass
@@ -39,9 +39,14 @@ class RankedKB:
         def nearest(qvec, k, filters):
             return [(c, 0.5 - n / 100) for n, c in enumerate(self.dense)][:k]
 
+        def nearest_sentence_first(qvec, candidates):
+            sentence = {"b": 0.9, "ev": 0.8, "a": 0.1}  # b's best sentence is nearest
+            return sorted(dict.fromkeys(candidates), key=lambda c: -sentence[c])
+
         return SimpleNamespace(
             rankings=rankings,
             nearest=nearest,
+            nearest_sentence_first=nearest_sentence_first,
             query_vector=lambda question: None,
             chunks=chunks,
             dense_k=30,
@@ -64,17 +69,19 @@ def test_only_standalone_answerable_questions_are_scored():
 
 
 def test_the_grid_point_that_ranks_the_evidence_first_is_chosen():
-    chosen, grid = fit_fusion({"corpus": quality_best_at(10, 0.75, 0.25)})
+    chosen, grid = fit_fusion({"corpus": quality_best_at(10, 0.75, 0.25, 0.5)})
     assert chosen == {
         "rrf_k": 10,
         "dense_weight": 1.0,
         "lexical_weight": 0.75,
         "centrality_weight": 0.25,
+        "unit_weight": 0.5,
     }
     best = next(
         r
         for r in grid
-        if (r["rrf_k"], r["lexical_weight"], r["centrality_weight"]) == (10, 0.75, 0.25)
+        if (r["rrf_k"], r["lexical_weight"], r["centrality_weight"], r["unit_weight"])
+        == (10, 0.75, 0.25, 0.5)
     )
     assert best["corpus"] == {"recall@5": 1.0, "mrr": 1.0}
     assert min(r["mrr"] for r in grid) < 1.0
@@ -92,13 +99,16 @@ def test_each_question_is_retrieved_once_and_fused_per_grid_point():
     kb = RankedKB(dense=["a", "ev"], lexical=["b", "ev"])
     quality = fusion_quality(kb, QUESTIONS)
     # equal weights: the evidence, second on both sides, outranks each side's first
-    assert quality(10, 1.0, 0.0) == (1.0, 1.0)
+    assert quality(10, 1.0, 0.0, 0.0) == (1.0, 1.0)
     # BM25 weighted 3 at k=1: its first (b) scores 3/2, the evidence (1 + 3)/3
-    assert quality(1, 3.0, 0.0) == (1.0, 0.5)
+    assert quality(1, 3.0, 0.0, 0.0) == (1.0, 0.5)
+    # ... and the nearest-sentence ranking (b, ev, a) weighted 3 too puts b further ahead
+    assert quality(1, 1.0, 0.0, 3.0) == (1.0, 0.5)
+    assert quality(1, 1.0, 0.0, 0.0) == (1.0, 1.0)
     # BM25 weighted 1/4 at k=1: the dense first (a) leads, the evidence is second; but a
     # lies central, and less half its centrality the evidence leads the dense side and all
-    assert quality(1, 0.25, 0.0) == (1.0, 0.5)
-    assert quality(1, 0.25, 0.5) == (1.0, 1.0)
+    assert quality(1, 0.25, 0.0, 0.0) == (1.0, 0.5)
+    assert quality(1, 0.25, 0.5, 0.0) == (1.0, 1.0)
     assert kb.calls == [("Var står beviset?", "utökat")]  # once, with the plan's expansions
 
 
@@ -106,10 +116,17 @@ def test_the_written_fit_is_what_retrieval_reads(tmp_path):
     questions = tmp_path / "q.jsonl"
     questions.write_text('{"question": "x"}\n', encoding="utf-8")
     out = tmp_path / "fusion.json"
-    chosen = {"rrf_k": 10, "dense_weight": 1.0, "lexical_weight": 0.75, "centrality_weight": 0.1}
+    chosen = {
+        "rrf_k": 10,
+        "dense_weight": 1.0,
+        "lexical_weight": 0.75,
+        "centrality_weight": 0.1,
+        "unit_weight": 1.0,
+    }
     write_fusion(chosen, [], [questions], {"corpus": "data"}, out)
     assert _fitted_fusion(out) == chosen
     assert RetrievalConfig(**_fitted_fusion(out)).lexical_weight == 0.75
     assert RetrievalConfig(**_fitted_fusion(out)).centrality_weight == 0.1
+    assert RetrievalConfig(**_fitted_fusion(out)).unit_weight == 1.0
     assert json.loads(out.read_text())["fitted_by"].startswith("falun-kb fit-retrieval")
     assert _fitted_fusion(tmp_path / "missing.json") == {}

@@ -29,7 +29,7 @@ def test_every_default_comes_from_its_stage_config():
 
 def test_the_index_defaults_are_the_products_fusion():
     product = Settings().retrieval
-    assert HybridRetriever.__init__.__defaults__ == (product, None)  # and no centrality
+    assert HybridRetriever.__init__.__defaults__ == (product, None, None)  # no centrality, units
     fused = dict(reciprocal_rank_fusion([["a"]], [1.0]))
     assert fused["a"] == 1.0 / (product.rrf_k + 1)
 
