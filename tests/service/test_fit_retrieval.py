@@ -130,3 +130,14 @@ def test_the_written_fit_is_what_retrieval_reads(tmp_path):
     assert RetrievalConfig(**_fitted_fusion(out)).unit_weight == 1.0
     assert json.loads(out.read_text())["fitted_by"].startswith("falun-kb fit-retrieval")
     assert _fitted_fusion(tmp_path / "missing.json") == {}
+
+
+def test_recall_counts_as_much_as_mrr_in_the_choice():
+    sharp = (3, 1.0, 0.0, 0.0)  # the evidence first when found, but often not in the top 5
+    broad = (20, 1.0, 0.0, 0.0)  # nearly always in the top 5, a little lower
+
+    def quality(*point):
+        return {sharp: (0.6, 0.9), broad: (1.0, 0.8)}.get(point, (0.5, 0.5))
+
+    chosen, _ = fit_fusion({"corpus": quality})
+    assert chosen["rrf_k"] == 20
