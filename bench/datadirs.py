@@ -26,15 +26,13 @@ def build_with_distractors(
 ) -> int:
     """Corpus + the first `n_distractors` newsreel passages in one index; returns chunk count.
 
-    Reused when the manifest already records this corpus and this many chunks, and the
-    generation holds everything a build now writes (the chunks' centrality).
+    Reused when the index is current for these documents (`index_is_current`, as an ingest
+    decides) and holds this many chunks.
     """
     from bench.distractors import build_distractors
     from index.build import build_index
-    from index.centrality import CENTRALITY
     from index.embed import make_embedder
-    from index.generations import current_generation
-    from index.manifest import read_manifest
+    from index.manifest import index_is_current, read_manifest
     from service.pipeline import chunker_settings, load_and_chunk
 
     settings = bench_settings(data_dir, corpus_dir)
@@ -42,19 +40,16 @@ def build_with_distractors(
     extra = build_distractors(n_distractors)
     all_docs = [*documents, *extra.documents]
     all_chunks = [*chunks, *extra.chunks]
+    embed_model = make_embedder(settings.embedder, settings.embed_batch_size)
+    chunker = chunker_settings(settings)
     manifest = read_manifest(data_dir)
-    wanted_hashes = {d.doc_id: d.content_hash for d in all_docs}
     if (
-        manifest is not None
+        index_is_current(data_dir, all_docs, embed_model, chunker)
+        and manifest is not None
         and manifest.counts.get("chunks") == len(all_chunks)
-        and manifest.doc_hashes == wanted_hashes
-        and manifest.chunker == chunker_settings(settings)
-        and (current := current_generation(data_dir)) is not None
-        and (current / CENTRALITY).exists()
     ):
         return len(all_chunks)
     seed_embedding_cache(data_dir)
-    embed_model = make_embedder(settings.embedder, settings.embed_batch_size)
-    build_index(all_docs, all_chunks, embed_model, data_dir, chunker_settings(settings))
+    build_index(all_docs, all_chunks, embed_model, data_dir, chunker)
     harvest_embedding_cache(data_dir)
     return len(all_chunks)

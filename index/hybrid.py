@@ -249,9 +249,18 @@ class HybridRetriever:
         """The two sides before fusion: dense (chunk id, similarity) and BM25 (chunk id,
         score), best first, as `retrieve` fuses them."""
         dense_hits = self._dense(self._query_vector(query), self.dense_k, filters)
+        return dense_hits, self.lexical_ranking(query, filters, lexical_extra, lexical_query)
+
+    def lexical_ranking(
+        self,
+        query: str,
+        filters: Mapping[str, Any] | None = None,
+        lexical_extra: str = "",
+        lexical_query: str | None = None,
+    ) -> list[tuple[str, float]]:
+        """The BM25 side (chunk id, score), best first, as `retrieve` fuses it."""
         lexical_query = f"{query if lexical_query is None else lexical_query} {lexical_extra}"
-        lexical_hits = self._lexical(lexical_query.strip(), self.lexical_k, filters)
-        return dense_hits, lexical_hits
+        return self._lexical(lexical_query.strip(), self.lexical_k, filters)
 
     def nearest_sentence_first(self, qvec: np.ndarray, candidates: Sequence[str]) -> list[str]:
         """The candidate chunks ranked by their nearest unit's cosine to the query."""

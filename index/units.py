@@ -22,15 +22,18 @@ from lang import split_units
 UNIT_VECTORS = "unit_vectors.npz"
 
 
-@lru_cache(maxsize=65536)
-def _unit_texts_of(text: str) -> tuple[str, ...]:
+def units_of(text: str) -> tuple[str, ...]:
+    """The texts of a chunk text's quotable units, in order."""
     return tuple(text[a:b] for a, b in split_units(text))
+
+
+# retrieval asks for the same candidates' units question after question
+_remembered_units_of = lru_cache(maxsize=65536)(units_of)
 
 
 def unit_texts(chunks: Iterable[Chunk]) -> list[str]:
     """The distinct texts of the chunks' quotable units, in chunk order."""
-    texts = (c.text[a:b] for c in chunks for a, b in split_units(c.text))
-    return list(dict.fromkeys(texts))
+    return list(dict.fromkeys(u for c in chunks for u in units_of(c.text)))
 
 
 class UnitVectors:
@@ -54,7 +57,7 @@ class UnitVectors:
         cosine = self.cosines_to(query)
         out = {}
         for cid, text in chunk_texts.items():
-            found = [cosine(unit) for unit in _unit_texts_of(text)]
+            found = [cosine(unit) for unit in _remembered_units_of(text)]
             out[cid] = max((c for c in found if c is not None), default=0.0)
         return out
 

@@ -206,8 +206,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
     model, report = fit(
         examples,
         kb.answerer.known_years,
-        kb.answerer.config.max_sentences,
-        kb.answerer.config.max_list_sentences,
+        kb.answerer.config.quote_limit,
         max_false_answers=(
             MAX_FALSE_ANSWERS if args.max_false_answers is None else args.max_false_answers
         ),

@@ -56,7 +56,7 @@ def fusion_quality(kb: Any, questions: Sequence[tuple[str, list[str]]]) -> Quali
     ranked = []
     for question, evidence in questions:
         plan = kb.plan(question)
-        _, lexical = retriever.rankings(question, lexical_extra=plan.lexical_extra)
+        lexical = retriever.lexical_ranking(question, lexical_extra=plan.lexical_extra)
         qvec = retriever.query_vector(question)
         pool = retriever.nearest(qvec, pool_size, None)
         lexical_ids = [cid for cid, _ in lexical]

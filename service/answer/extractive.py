@@ -39,6 +39,11 @@ class AnswerConfig:
     nearest: int = 3
     model_file: Path = MODEL_FILE  # the fitted answering models (`falun-kb fit`)
 
+    def quote_limit(self, several: bool) -> int:
+        """How many units an answer quotes at most, for a question asking for several
+        things or not."""
+        return self.max_list_sentences if several else self.max_sentences
+
 
 @dataclass(frozen=True)
 class Support:

@@ -155,8 +155,7 @@ def _facts_found(example: Example, chosen: list[int]) -> float:
 def fit(
     examples: list[Example],
     known_years: set[int],
-    max_sentences: int,
-    max_list_sentences: int,
+    quote_limit: Callable[[bool], int],
     max_false_answers: float = MAX_FALSE_ANSWERS,
 ) -> tuple[AnsweringModel, dict[str, Any]]:
     """The models and their cross-validated report."""
@@ -195,11 +194,11 @@ def fit(
     answered = [i for i, e in enumerate(examples) if e.answerable and question_cv[i] >= threshold]
     grid = [(r, f) for r in np.linspace(0.3, 1.0, 15) for f in np.linspace(0.0, 0.6, 13)]
 
-    def limit(example: Example) -> int:
-        return max_list_sentences if example.question.several else max_sentences
-
     def facts_at(ratio: float, floor: float, questions: Sequence[int] = answered) -> float:
-        chosen = [select(per_example[i], ratio, floor, limit(examples[i])) for i in questions]
+        chosen = [
+            select(per_example[i], ratio, floor, quote_limit(examples[i].question.several))
+            for i in questions
+        ]
         return mean(_facts_found(examples[i], c) for i, c in zip(questions, chosen, strict=True))
 
     # most facts; among equals the fewest quotes (highest ratio, then floor)

@@ -57,9 +57,7 @@ class QuoteSelection:
         best = ranked[0]
         chosen = [best]
         seen_terms = set(best.new_terms)
-        limit = self.config.max_sentences
-        if asks_several(plan.text):
-            limit = self.config.max_list_sentences
+        limit = self.config.quote_limit(asks_several(plan.text))
         for unit in ranked[1:]:
             if len(chosen) >= limit:
                 break

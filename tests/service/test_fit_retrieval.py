@@ -32,9 +32,9 @@ class RankedKB:
         texts = {"ev": "Beviset står här", "a": "annat", "b": "något"}
         chunks = {cid: SimpleNamespace(text=t) for cid, t in texts.items()}
 
-        def rankings(question, lexical_extra=""):
+        def lexical_ranking(question, lexical_extra=""):
             self.calls.append((question, lexical_extra))
-            return [(c, 0.5) for c in self.dense], [(c, 1.0) for c in self.lexical]
+            return [(c, 1.0) for c in self.lexical]
 
         def nearest(qvec, k, filters):
             return [(c, 0.5 - n / 100) for n, c in enumerate(self.dense)][:k]
@@ -44,7 +44,7 @@ class RankedKB:
             return sorted(dict.fromkeys(candidates), key=lambda c: -sentence[c])
 
         return SimpleNamespace(
-            rankings=rankings,
+            lexical_ranking=lexical_ranking,
             nearest=nearest,
             nearest_sentence_first=nearest_sentence_first,
             query_vector=lambda question: None,
