@@ -37,13 +37,15 @@ def unit_texts(chunks: Iterable[Chunk]) -> list[str]:
 
 
 class UnitVectors:
-    """Unit vectors by unit text; `cosines_to` gives their cosines to a query vector."""
+    """Unit vectors by unit text; `cosines_to` gives their cosines to a query vector,
+    `centrality` each one's cosine to the mean direction of them all."""
 
     def __init__(self, texts: Sequence[str], vectors: np.ndarray) -> None:
         self.keys = [text_key(t) for t in texts]
         self.row = {key: i for i, key in enumerate(self.keys)}
         norms = np.linalg.norm(vectors, axis=1, keepdims=True) if len(vectors) else vectors
         self.vectors = vectors / np.where(norms == 0, 1, norms) if len(vectors) else vectors
+        self.centre = _mean_direction(self.vectors)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -72,9 +74,20 @@ class UnitVectors:
 
         return cosine
 
+    def centrality(self, text: str) -> float | None:
+        """How near a unit lies to the centre of them all, None for a text without a vector:
+        a generic sentence (a document's opening line naming it) is near every question."""
+        i = self.row.get(text_key(text))
+        return None if i is None else float(self.vectors[i] @ self.centre)
+
     def save(self, path: Path) -> None:
         with Path(path).open("wb") as out:
-            np.savez(out, keys=np.array(self.keys), vectors=self.vectors.astype(np.float32))
+            np.savez(
+                out,
+                keys=np.array(self.keys),
+                vectors=self.vectors.astype(np.float32),
+                centre=self.centre.astype(np.float32),
+            )
 
     @classmethod
     def load(cls, path: Path) -> UnitVectors:
@@ -87,7 +100,22 @@ class UnitVectors:
         ]
         out.row = {key: i for i, key in enumerate(out.keys)}
         out.vectors = _mapped(Path(path), "vectors.npy")
+        with zipfile.ZipFile(path) as archive:
+            stored = "centre.npy" in archive.namelist()
+        # a generation saved before the centre was stored: counted once here
+        out.centre = _mapped(Path(path), "centre.npy") if stored else _mean_direction(out.vectors)
         return out
+
+
+def _mean_direction(vectors: np.ndarray, block: int = 65536) -> np.ndarray:
+    """The normalised mean of (normalised) vectors, read a block of rows at a time."""
+    if not len(vectors):
+        return np.zeros(vectors.shape[1] if vectors.ndim == 2 else 0, dtype=np.float32)
+    total = sum(
+        np.asarray(vectors[i : i + block], dtype=np.float64).sum(axis=0)
+        for i in range(0, len(vectors), block)
+    )
+    return (total / (np.linalg.norm(total) or 1.0)).astype(np.float32)
 
 
 def _mapped(path: Path, member: str) -> np.ndarray:

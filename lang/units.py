@@ -21,20 +21,29 @@ _CONTINUES = re.compile(r"[,\-–]\s*$|\b(?:och|samt|eller|att|för|med|i|av|til
 
 MAX_UNIT_CHARS = 600
 # Recorded in the index manifest: a change to how units are split re-embeds them at ingest.
-UNITS_VERSION = 3
+UNITS_VERSION = 4
 # A line at least this share of the passage's longest line, without end punctuation, was
 # wrapped by the page, not ended: "... vars medlemmar är Region" / "Dalarna, Region ...".
 WRAPPED_SHARE = 0.75
 
 
+# A line's item number: its full stop ends no sentence ("1. Utveckla ...").
+_ITEM_NUMBER = re.compile(r"[ \t]*\d{1,2}[.)]")
+
+
 def _cut_points(text: str) -> list[int]:
-    cuts = {m.end() for m in sentence_breaks(text)}
+    cuts = {m.end() for m in sentence_breaks(text) if not _ends_item_number(text, m.start())}
     width = max((len(line.rstrip()) for line in text.split("\n")), default=0)
     for m in new_line_items(text):
         before = text[: m.start()].rstrip()
         if before and not _CONTINUES.search(before) and not _wrapped(before, text, m, width):
             cuts.add(m.end())
     return sorted(c for c in cuts if 0 < c < len(text))
+
+
+def _ends_item_number(text: str, end: int) -> bool:
+    """text[:end] ends with a line that is only an item number ("1.", "2)")."""
+    return _ITEM_NUMBER.fullmatch(text, text.rfind("\n", 0, end) + 1, end) is not None
 
 
 def _wrapped(before: str, text: str, line_break: re.Match[str], width: int) -> bool:

@@ -118,10 +118,13 @@ class ExtractiveAnswerer:
         terms, entities = self.terms(plan)
         units, embed = self.units, self.query_vector
         meaning: Callable[[str], float | None] = lambda text: None  # noqa: E731
+        centrality: Callable[[str], float | None] = lambda text: None  # noqa: E731
         if units is not None and embed is not None:
             meaning = units.cosines_to(embed(plan.text))
+            centrality = units.centrality
         return Question(
             meaning=meaning,
+            centrality=centrality,
             rarest=max(terms, key=self.stats.idf, default=None),
             terms=terms,
             entities=entities,

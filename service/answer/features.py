@@ -20,6 +20,8 @@ UNIT_FEATURES = (
     "unit_dense_gap",  # how far below the best unit's cosine among the candidates
     "unit_coverage",  # IDF share of the question's terms in the unit
     "unit_coverage_with_section",  # ... counting its section headings too
+    "unit_coverage_beyond_title",  # ... of the terms that do not name its document
+    "unit_centrality",  # cosine of the unit's vector to the mean of all units' (generic text)
     "passage_coverage",  # ... in the whole passage with its document's title, place, year
     "passage_rank",  # 1 / (1 + rank) of the passage in the fused ranking
     "passage_dense",  # the passage's dense similarity to the question
@@ -85,13 +87,19 @@ class Question:
     rarest: str | None = None  # the question's term with the highest IDF
     # the cosine of a unit text's vector to the question's (None for a text without one)
     meaning: Callable[[str], float | None] = lambda text: None
+    # ... to the mean direction of every unit's vector
+    centrality: Callable[[str], float | None] = lambda text: None
+
+
+def naming_text(doc: Document) -> str:
+    """What names a document: its title, place and year."""
+    meta = doc.meta
+    return " ".join([meta.title, meta.municipality, str(meta.year) if meta.year else ""])
 
 
 def context_text(chunk: Chunk, doc: Document) -> str:
     """Words a passage carries beyond its text: its document's title, place, year, section."""
-    meta = doc.meta
-    year = str(meta.year) if meta.year else ""
-    return " ".join([chunk.text, *chunk.section, meta.title, meta.municipality, year])
+    return " ".join([chunk.text, *chunk.section, naming_text(doc)])
 
 
 def candidates(
@@ -110,6 +118,9 @@ def candidates(
         meta = doc.meta
         tokens = set(tokenize(context_text(chunk, doc)))
         section = set(tokenize(" ".join(chunk.section)))
+        # a question term that names the document ("strategin") picks no unit within it
+        naming = set(tokenize(naming_text(doc)))
+        beyond = [t for t in q.terms if not covered(t, naming, q.synonyms)]
         passage = [
             coverage(q.terms, tokens, stats, q.synonyms),
             1 / (1 + rank),
@@ -121,15 +132,17 @@ def candidates(
         spans = split_units(chunk.text)
         token_sets = [set(tokenize(chunk.text[a:b])) for a, b in spans]
         cosines = [q.meaning(chunk.text[a:b]) or 0.0 for a, b in spans]
-        pairs = zip(spans, token_sets, cosines, strict=True)
-        offered = [(i, a, b, t, cos) for i, ((a, b), t, cos) in enumerate(pairs)]
+        central = [q.centrality(chunk.text[a:b]) or 0.0 for a, b in spans]
+        pairs = zip(spans, token_sets, cosines, central, strict=True)
+        offered = [(i, a, b, t, cos, cen) for i, ((a, b), t, cos, cen) in enumerate(pairs)]
         for i in range(len(spans) - 1):
             (a, _), (c, d) = spans[i], spans[i + 1]
             lacking = [t for t in q.terms if not covered(t, token_sets[i], q.synonyms)]
             if d - c <= 160 and any(covered(t, token_sets[i + 1], q.synonyms) for t in lacking):
                 joined = token_sets[i] | token_sets[i + 1]
-                offered.append((i, a, d, joined, max(cosines[i], cosines[i + 1])))
-        for i, a, b, unit_tokens, cosine in offered:
+                cosine = max(cosines[i], cosines[i + 1])
+                offered.append((i, a, d, joined, cosine, (central[i] + central[i + 1]) / 2))
+        for i, a, b, unit_tokens, cosine, centrality in offered:
             text = chunk.text[a:b]
             got = frozenset(t for t in q.terms if covered(t, unit_tokens, q.synonyms))
             lead = set(tokenize(text)[:4])
@@ -140,6 +153,8 @@ def candidates(
                 0.0,  # the gap to the best cosine, set below when all are known
                 coverage(q.terms, unit_tokens, stats, q.synonyms),
                 coverage(q.terms, unit_tokens | section, stats, q.synonyms),
+                coverage(beyond, unit_tokens | section, stats, q.synonyms),
+                centrality,
                 *passage,
                 float(kind),
                 float(q.wants is not None and not kind),

@@ -50,3 +50,20 @@ def test_a_chunk_is_as_near_as_its_nearest_sentence():
     assert best["long"] == pytest.approx(1.0)  # its second sentence, not the mean of both
     assert best["short"] == pytest.approx(0.8)
     assert best["unembedded"] == 0.0
+
+
+def test_a_unit_near_the_mean_of_all_is_central_and_the_centre_survives_a_reload(tmp_path):
+    texts = ["Generisk mening.", "Om budget.", "Om vänorter.", "Om rådet."]
+    vectors = np.array([[1.0, 1.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    units = UnitVectors(texts, vectors)
+    central = {t: units.centrality(t) for t in texts}
+    assert central["Generisk mening."] == pytest.approx(1.0)
+    assert all(central[t] < 0.9 for t in texts[1:])
+    assert units.centrality("okänd") is None
+    units.save(tmp_path / "u.npz")
+    loaded = UnitVectors.load(tmp_path / "u.npz")
+    assert loaded.centrality("Om budget.") == pytest.approx(central["Om budget."], abs=1e-6)
+    # a file saved before the centre was stored counts it on load
+    np.savez(tmp_path / "old.npz", keys=np.array(units.keys), vectors=units.vectors)
+    old = UnitVectors.load(tmp_path / "old.npz")
+    assert old.centrality("Om rådet.") == pytest.approx(central["Om rådet."], abs=1e-6)

@@ -46,6 +46,17 @@ def test_a_full_width_line_before_a_bulleted_item_is_not_wrapped_into_it():
     assert len(split_units(text)) == 2
 
 
+def test_an_item_number_ends_no_sentence_so_a_numbered_list_stays_with_its_intro():
+    text = (
+        "Syftet med arbetet är att: \n\n \n\n1. Utveckla samarbetet inom unionen \n"
+        "2. Skapa nyttor genom projekt \n3. Inneha kännedom om fonderna\n\n"
+        "Detta gäller från 2. Sedan följer planen."
+    )
+    units = texts(split_units(text), text)
+    assert units[0].startswith("Syftet") and units[0].endswith("kännedom om fonderna")
+    assert units[1:] == ["Detta gäller från 2.", "Sedan följer planen."]
+
+
 def test_list_intro_is_joined_with_its_items_but_not_the_next_sentence():
     text = (
         "Internationella rådet består av:\n\nCatharina Enhörning (M), ordförande\n\n"
