@@ -26,9 +26,20 @@ def centralities(ids: Sequence[str], vectors: np.ndarray) -> dict[str, float]:
     unit = vectors / np.where(
         (norms := np.linalg.norm(vectors, axis=1, keepdims=True)) == 0, 1, norms
     )
-    centre = unit.mean(axis=0)
-    centre = centre / (np.linalg.norm(centre) or 1.0)
+    centre = mean_direction(unit)
     return {cid: round(float(c), 6) for cid, c in zip(ids, unit @ centre, strict=True)}
+
+
+def mean_direction(vectors: np.ndarray, block: int = 65536) -> np.ndarray:
+    """The normalised mean of normalised vectors, read a block of rows at a time (a mapped
+    file of 700 000 unit vectors is not read whole)."""
+    if not len(vectors):
+        return np.zeros(vectors.shape[1] if vectors.ndim == 2 else 0, dtype=np.float32)
+    total = sum(
+        np.asarray(vectors[i : i + block], dtype=np.float64).sum(axis=0)
+        for i in range(0, len(vectors), block)
+    )
+    return (total / (np.linalg.norm(total) or 1.0)).astype(np.float32)
 
 
 def save_centrality(values: Mapping[str, float], path: Path) -> None:

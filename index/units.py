@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from index.cache import text_key
+from index.centrality import mean_direction
 from ingest.schema import Chunk
 from lang import split_units
 
@@ -45,7 +46,7 @@ class UnitVectors:
         self.row = {key: i for i, key in enumerate(self.keys)}
         norms = np.linalg.norm(vectors, axis=1, keepdims=True) if len(vectors) else vectors
         self.vectors = vectors / np.where(norms == 0, 1, norms) if len(vectors) else vectors
-        self.centre = _mean_direction(self.vectors)
+        self.centre = mean_direction(self.vectors)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -103,19 +104,8 @@ class UnitVectors:
         with zipfile.ZipFile(path) as archive:
             stored = "centre.npy" in archive.namelist()
         # a generation saved before the centre was stored: counted once here
-        out.centre = _mapped(Path(path), "centre.npy") if stored else _mean_direction(out.vectors)
+        out.centre = _mapped(Path(path), "centre.npy") if stored else mean_direction(out.vectors)
         return out
-
-
-def _mean_direction(vectors: np.ndarray, block: int = 65536) -> np.ndarray:
-    """The normalised mean of (normalised) vectors, read a block of rows at a time."""
-    if not len(vectors):
-        return np.zeros(vectors.shape[1] if vectors.ndim == 2 else 0, dtype=np.float32)
-    total = sum(
-        np.asarray(vectors[i : i + block], dtype=np.float64).sum(axis=0)
-        for i in range(0, len(vectors), block)
-    )
-    return (total / (np.linalg.norm(total) or 1.0)).astype(np.float32)
 
 
 def _mapped(path: Path, member: str) -> np.ndarray:
