@@ -305,7 +305,12 @@ def _training_files(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "files",
         nargs="*",
-        default=["eval/dev_questions.jsonl", "eval/own_tune.jsonl", "eval/own_tune2.jsonl"],
+        default=[
+            "eval/dev_questions.jsonl",
+            "eval/own_tune.jsonl",
+            "eval/own_tune2.jsonl",
+            "eval/own_tune3.jsonl",
+        ],
         help="labelled question files to fit on (never the held-out one)",
     )
 
