@@ -8,10 +8,11 @@ of its own; no corpus word is involved. A question that stands alone is left as 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
-from lang import find_words, find_years
+from lang import find_words, find_years, sentence_breaks
 from service.answer.evidence import question_terms
 
 # A question that opens with one of these continues the previous one.
@@ -21,8 +22,8 @@ _CONTINUES = re.compile(
 )
 # Pronouns and adverbs that point back to something named earlier.
 _POINTS_BACK = re.compile(
-    r"\b(den|det|dem|de|dess|deras|denna|detta|dessa|där|då|it|its|they|them|their|there|"
-    r"those|these)\b",
+    r"\b(den|det|dem|de|dess|deras|denna|detta|dessa|där|då|han|hon|hen|honom|henne|hans|"
+    r"hennes|it|its|they|them|their|there|those|these|he|she|him|her|his)\b",
     re.IGNORECASE,
 )
 
@@ -34,11 +35,19 @@ def is_elliptic(question: str) -> bool:
     return bool(_CONTINUES.search(question) or _POINTS_BACK.search(question)) or len(own) < 2
 
 
+def _asked(message: str) -> str:
+    """The sentences of a message that ask ("?"), without the greeting or the asker's
+    situation before them; the whole message when none does."""
+    cuts = [0, *(m.end() for m in sentence_breaks(message, next_start=None)), len(message)]
+    asked = [message[a:b].strip() for a, b in itertools.pairwise(cuts)]
+    return " ".join(s for s in asked if s.endswith("?")) or message
+
+
 def _topic(previous: str, question: str) -> str:
     """The earlier question's content words that the follow-up does not repeat, as written."""
     have = set(question_terms(question))
     words = []
-    for word in find_words(previous, "table"):
+    for word in find_words(_asked(previous), "table"):
         terms = [t for t in question_terms(word) if not t.isdigit()]
         if terms and not set(terms) & have and word not in words:
             words.append(word)

@@ -36,3 +36,17 @@ def test_a_question_that_stands_alone_is_not_changed(question):
 
 def test_without_history_nothing_is_rewritten():
     assert standalone("Och 2020?", []) is None
+
+
+@pytest.mark.parametrize("question", ["Var är hen placerad?", "Vad heter hon?", "Who is he?"])
+def test_a_personal_pronoun_points_back_to_the_earlier_question(question):
+    assert is_elliptic(question)
+    out = standalone(question, ["Vad gör nätverkets samordnare?"])
+    assert out is not None and "samordnare" in out
+
+
+def test_the_topic_comes_from_what_was_asked_not_the_greeting_before_it():
+    earlier = "Hej! Jag är ny som kommunalråd. Vem leder det praktiska samarbetet?"
+    out = standalone("Vad heter hon?", [earlier])
+    assert out is not None and "praktiska samarbetet" in out
+    assert "Hej" not in out and "kommunalråd" not in out
