@@ -91,6 +91,11 @@ class Question:
     centrality: Callable[[str], float | None] = lambda text: None
 
 
+def is_list(unit: str) -> bool:
+    """The unit is a lead-in with its list or a run of list lines."""
+    return unit.count("\n") >= 2
+
+
 def naming_text(doc: Document) -> str:
     """What names a document: its title, place and year."""
     meta = doc.meta
@@ -159,7 +164,7 @@ def candidates(
                 float(kind),
                 float(q.wants is not None and not kind),
                 math.log(1 + len(text)),
-                float(text.count("\n") >= 2),
+                float(is_list(text)),
                 float(leads),
                 float(q.definition and leads and defines(text)),
                 foreign,

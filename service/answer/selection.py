@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from index.hybrid import ScoredChunk
 from ingest.schema import Document
 from lang import tokenize
+from service.answer.features import is_list
 from service.answer.fitted import AnsweringModel
 from service.answer.query import QueryPlan, asks_several, term_alternatives
 from service.lexicon import Lexicon
@@ -71,7 +72,10 @@ class QuoteSelection:
                 chosen.append(unit)
                 seen_terms |= unit.new_terms
         chosen += self.other_year_statement(chosen, ranked)
-        return self.dated_newest_first(chosen)
+        ordered = self.dated_newest_first(chosen)
+        if asks_several(plan.text):  # asked for several things: the list they are in first
+            ordered.sort(key=lambda u: not is_list(self.text_of(u)))
+        return ordered
 
     def other_year_statement(self, chosen: list[Unit], ranked: list[Unit]) -> list[Unit]:
         """When the answer comes from a dated plan, what another year's plan says on the same
@@ -119,8 +123,11 @@ class QuoteSelection:
     def year_of(self, unit: Unit) -> int | None:
         return self.documents[unit.hit.chunk.doc_id].meta.year
 
+    def text_of(self, unit: Unit) -> str:
+        return self.documents[unit.hit.chunk.doc_id].text[unit.start : unit.end]
+
     def quote_tokens(self, unit: Unit) -> set[str]:
-        return set(tokenize(self.documents[unit.hit.chunk.doc_id].text[unit.start : unit.end]))
+        return set(tokenize(self.text_of(unit)))
 
     def section_tokens(self, unit: Unit) -> set[str]:
         """Section words, with synonyms mapped together ("medlemmar" ~ "ledamöter")."""

@@ -46,3 +46,15 @@ def test_the_newer_plan_leads_when_both_quotes_are_dated():
     chosen = [unit("plan-2020", 0.9), unit("plan-2023", 0.4), unit("strategy", 0.2)]
     ordered = selection().dated_newest_first(chosen)
     assert [u.hit.chunk.doc_id for u in ordered] == ["plan-2023", "plan-2020", "strategy"]
+
+
+def test_a_question_for_several_things_gets_the_list_first():
+    chooser = selection()
+    text = "En ny vänort söks. " + "Vänorterna är:\nRöros\nHamina\nGütersloh" + " " * 150
+    chooser.documents["strategy"].text = text
+    sentence = Unit(unit("strategy", 0.9).hit, 0, 0, 18, 0.9, frozenset({"a"}))
+    listed = Unit(unit("strategy", 0.8, 2).hit, 0, 19, 57, 0.8, frozenset({"b"}))
+    several = chooser.select(plan("Vilka vänorter finns?"), [sentence, listed])
+    assert [u.start for u in several] == [19, 0]
+    one = chooser.select(plan("Söks en ny vänort?"), [sentence, listed])
+    assert [u.start for u in one] == [0, 19]
