@@ -8,12 +8,12 @@ of its own; no corpus word is involved. A question that stands alone is left as 
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 
-from lang import find_words, find_years, sentence_breaks
+from lang import find_words, find_years
 from service.answer.evidence import question_terms
+from service.answer.parts import message_sentences
 
 # A question that opens with one of these continues the previous one.
 _CONTINUES = re.compile(
@@ -38,9 +38,7 @@ def is_elliptic(question: str) -> bool:
 def _asked(message: str) -> str:
     """The sentences of a message that ask ("?"), without the greeting or the asker's
     situation before them; the whole message when none does."""
-    cuts = [0, *(m.end() for m in sentence_breaks(message, next_start=None)), len(message)]
-    asked = [message[a:b].strip() for a, b in itertools.pairwise(cuts)]
-    return " ".join(s for s in asked if s.endswith("?")) or message
+    return " ".join(s for s in message_sentences(message) if s.endswith("?")) or message
 
 
 def _topic(previous: str, question: str) -> str:

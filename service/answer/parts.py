@@ -13,13 +13,18 @@ from service.models import Answer
 _LABEL = re.compile(r"\[(\d+)\]")
 
 
+def message_sentences(text: str) -> list[str]:
+    """The sentences of a message as written, stripped, in order."""
+    cuts = [0, *(m.end() for m in sentence_breaks(text, next_start=None)), len(text)]
+    sentences = (text[a:b].strip() for a, b in itertools.pairwise(cuts))
+    return [s for s in sentences if s]
+
+
 def question_parts(text: str) -> list[str]:
     """The questions of a message: each sentence that ends with "?" once there are two or
     more of them (what comes before the first one, a greeting or the asker's situation,
     stays with it as its context); otherwise the whole message as one question."""
-    cuts = [0, *(m.end() for m in sentence_breaks(text, next_start=None)), len(text)]
-    sentences = [text[a:b].strip() for a, b in itertools.pairwise(cuts)]
-    sentences = [s for s in sentences if s]
+    sentences = message_sentences(text)
     asked = [i for i, s in enumerate(sentences) if s.endswith("?")]
     if len(asked) < 2:
         return [text]

@@ -58,7 +58,8 @@ class QuoteSelection:
         best = ranked[0]
         chosen = [best]
         seen_terms = set(best.new_terms)
-        limit = self.config.quote_limit(asks_several(plan.text))
+        several = asks_several(plan.text)
+        limit = self.config.quote_limit(several)
         for unit in ranked[1:]:
             if len(chosen) >= limit:
                 break
@@ -73,7 +74,7 @@ class QuoteSelection:
                 seen_terms |= unit.new_terms
         chosen += self.other_year_statement(chosen, ranked)
         ordered = self.dated_newest_first(chosen)
-        if asks_several(plan.text):  # asked for several things: the list they are in first
+        if several:  # asked for several things: the list they are in first
             ordered.sort(key=lambda u: not is_list(self.text_of(u)))
         return ordered
 
