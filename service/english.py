@@ -38,12 +38,23 @@ def read_freedict(path: Path = FREEDICT) -> dict[str, list[str]]:
     return entries
 
 
-def english_to_swedish(entries: dict[str, list[str]], vocabulary: set[str]) -> dict[str, str]:
-    """English word → the space-joined translations among the documents' words."""
+def english_stopwords() -> frozenset[str]:
+    """English function words: NLTK's list, which llama-index ships with its own data."""
+    from llama_index.core.utils import globals_helper
+
+    return frozenset(globals_helper.stopwords)
+
+
+def english_to_swedish(
+    entries: dict[str, list[str]], vocabulary: set[str], stopwords: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """English word → the space-joined translations among the documents' words. A function
+    word is not translated: FreeDict's "the" and "in" give "Ukraina", "emot", "såsom" …,
+    which would become search terms of every English question."""
     out = {}
     for english, swedish in entries.items():
         used = [s for s in swedish if s.lower() in vocabulary]
-        if used and " " not in english:
+        if used and " " not in english and english not in stopwords:
             out[english] = " ".join(dict.fromkeys(used))
     return out
 
@@ -56,6 +67,6 @@ def with_english(lexicon: Lexicon, source: str, vocabulary: set[str]) -> Lexicon
     if not FREEDICT.exists():
         log.warning("%s not found (Debian's dict-freedict-eng-swe): glossary only", FREEDICT)
         return lexicon
-    translated = english_to_swedish(read_freedict(), vocabulary)
+    translated = english_to_swedish(read_freedict(), vocabulary, english_stopwords())
     glossary = translated if source == "dictionary" else {**translated, **lexicon.glossary}
     return replace(lexicon, glossary=MappingProxyType(glossary))

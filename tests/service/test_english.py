@@ -3,7 +3,7 @@
 import gzip
 
 from lang import vocabulary
-from service.english import english_to_swedish, read_freedict
+from service.english import english_stopwords, english_to_swedish, read_freedict
 
 ENTRIES = """00databaseshort
 FreeDict English-Swedish
@@ -27,3 +27,14 @@ def test_entries_are_read_with_every_translation(tmp_path):
     words = vocabulary(["Rådets budget är 180 000 kr.", "Våra tvillingar."])
     kept = english_to_swedish(entries, words)
     assert kept == {"twins": "tvillingar", "budget": "budget"}  # no paraply in the documents
+
+
+def test_function_words_are_not_translated():
+    # FreeDict lists country names under "the" ("the Ukraine"); translated, every English
+    # question would search for them
+    entries = {"the": ["Ukraina", "Nederländerna"], "in": ["mot", "för"], "twins": ["tvillingar"]}
+    words = vocabulary(["Ukraina, Nederländerna, mot, för, tvillingar."])
+    assert "the" in english_stopwords() and "twins" not in english_stopwords()
+    kept = english_to_swedish(entries, words, english_stopwords())
+    assert kept == {"twins": "tvillingar"}
+    assert english_to_swedish(entries, words)["the"] == "Ukraina Nederländerna"  # no stop list
