@@ -160,11 +160,12 @@ class KnowledgeBaseService:
     # --- operations ----------------------------------------------------------------------
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchResult]:
+        """The passages an answer to `query` would be drawn from, best first: read as a
+        question is (typos corrected, a named municipality and year as filters)."""
         where = self.check_filters(filters)
-        plan = self.plan(query)
-        hits = self.retriever.retrieve(
-            query, k=k, filters=where or None, lexical_extra=plan.lexical_extra
-        )
+        plan = self.plan(self.reader.spelled(query))
+        known_years = set(self.filter_options()["year"])
+        hits = passages_for(self.retriever, plan, where, k, self.docs, known_years)[:k]
         return [self.statuses.mark(self.answerer.search_result(h)) for h in hits]
 
     def retrieve_for(self, plan: QueryPlan, where: dict[str, Any]) -> list[ScoredChunk]:

@@ -84,13 +84,18 @@ class QueryPlan:
     lexical_text: str = ""
 
 
+_SWEDISH_LETTERS = frozenset("åäö")
+
+
 def detect_language(text: str) -> str:
     """'en' when the question reads as English, else 'sv' (the default for short input)."""
-    words = [w.lower() for w in find_words(text, "table")]
-    if any(ch in text for ch in "åäöÅÄÖ"):
-        return "sv"
+    typed = find_words(text, "table")
+    words = [w.lower() for w in typed]
     en = sum(w in _ENGLISH_MARKERS for w in words)
     sv = sum(w in _SWEDISH_MARKERS for w in words)
+    # a word spelled with å, ä or ö is Swedish, unless it is a name: an English question
+    # names Falköping or Röros as they are spelled
+    sv += sum(bool(_SWEDISH_LETTERS & set(w)) for w in typed if not w[:1].isupper())
     return "en" if en > sv and en >= 1 else "sv"
 
 

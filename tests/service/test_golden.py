@@ -26,3 +26,9 @@ GOLDEN = [
 def test_answering_passage_is_in_the_top_five(real_kb, question, passage):
     texts = [r.text for r in real_kb.search(question, k=5)]
     assert any(passage in t for t in texts), texts
+
+
+def test_a_municipality_named_in_the_search_is_searched_alone(real_kb):
+    results = real_kb.search("How is international work financed in Falköping municipality?", k=5)
+    assert {r.municipality for r in results} == {"Falköpings kommun"}
+    assert any("centrala medel" in r.text for r in results), [r.text for r in results]

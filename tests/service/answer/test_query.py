@@ -14,6 +14,11 @@ def test_swedish_and_english_questions_are_told_apart():
     assert detect_language("Vem är koordinator") == "sv"
     assert detect_language("Which twin town does Falun have in Finland?") == "en"
     assert detect_language("Who is the international coordinator?") == "en"
+    # a Swedish name does not make a question Swedish; a Swedish word does
+    assert detect_language("How is international work financed in Falköping?") == "en"
+    assert detect_language("Is Röros one of Falun's twin towns?") == "en"
+    assert detect_language("Hur är det finansierat i Falköping?") == "sv"
+    assert detect_language("Vad är Röros?") == "sv"
 
 
 def test_abbreviations_expand_both_ways(lexicon):
