@@ -81,6 +81,10 @@ class TermStats:
         # A term absent from the whole corpus weighs most: nothing can support it.
         return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))
 
+    def specificity(self, term: str) -> float:
+        """The term's IDF as a share of the highest, that of a term no chunk has."""
+        return self.idf(term) / math.log((self.n + 1) / 0.5)
+
 
 def covered(term: str, tokens: set[str], synonyms: dict[str, list[str]] | None = None) -> bool:
     """The term, or one of its synonyms, is in the tokens."""

@@ -126,6 +126,7 @@ class ExtractiveAnswerer:
             meaning=meaning,
             centrality=centrality,
             rarest=max(terms, key=self.stats.idf, default=None),
+            specificity={t: self.stats.specificity(t) for t in terms},
             terms=terms,
             entities=entities,
             synonyms=term_alternatives(plan.text, self.lexicon),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from index.hybrid import ScoredChunk
 from ingest.schema import Chunk, Document
@@ -49,6 +49,7 @@ QUESTION_FEATURES = (
     "best_unit_coverage",  # ... of the unit the unit model likes best
     "rarest_covered",  # the question's rarest term is in a unit of the top three passages
     "rarest_in_best",  # ... in the unit the unit model likes best
+    "best_unit_lacks",  # the IDF share of the most specific question term that unit lacks
     "kind_missing_in_best",  # a kind of answer is asked for and that unit has none
     "top_dense",  # dense similarity of the best passage
     "entities_missing",  # a name of the question is missing from every passage
@@ -85,6 +86,8 @@ class Question:
     definition: bool = False  # asks what something is
     several: bool = False  # asks for several things: quoted up to the longer limit
     rarest: str | None = None  # the question's term with the highest IDF
+    # each term's IDF as a share of the highest possible (a term no passage has)
+    specificity: dict[str, float] = field(default_factory=dict)
     # the cosine of a unit text's vector to the question's (None for a text without one)
     meaning: Callable[[str], float | None] = lambda text: None
     # ... to the mean direction of every unit's vector
@@ -223,6 +226,10 @@ def question_features(
         "best_unit_coverage": feature(best, "unit_coverage_with_section"),
         "rarest_covered": float(any(q.rarest in u.terms for u in units if u.rank < 3)),
         "rarest_in_best": float(q.rarest in units[best].terms),
+        "best_unit_lacks": max(
+            (q.specificity.get(t, 1.0) for t in q.terms if t not in units[best].terms),
+            default=0.0,
+        ),
         "kind_missing_in_best": feature(best, "kind_missing"),
         "top_dense": top.dense_similarity or 0.0,
         "entities_missing": float(all(feature(i, "entity_missing") for i in every)),

@@ -1,0 +1,43 @@
+from index.hybrid import ScoredChunk
+from ingest.schema import Chunk
+from lang import tokenize
+from service.answer.evidence import TermStats
+from service.answer.features import (
+    QUESTION_FEATURES,
+    UNIT_FEATURES,
+    Candidate,
+    Question,
+    question_features,
+)
+
+STATS = TermStats.from_texts(["vänort röros norge", "vänort hamina finland", "budget rådet"])
+VANORT, ROROS = tokenize("vänort röros")  # stems, as the question's terms are
+
+
+def candidate(terms: set[str]) -> Candidate:
+    chunk = Chunk(chunk_id="d:1", doc_id="d", text="x", start=0, end=1,
+                  start_line=1, end_line=1)  # fmt: skip
+    hit = ScoredChunk(chunk, 1.0, None, None, None, None)
+    return Candidate(hit, 0, 0, 1, (0.0,) * len(UNIT_FEATURES), frozenset(terms))
+
+
+def lacks(question_terms: list[str], best_terms: set[str]) -> float:
+    q = Question(
+        terms=question_terms,
+        entities=[],
+        synonyms={},
+        years=(),
+        municipality=None,
+        wants=None,
+        specificity={t: STATS.specificity(t) for t in question_terms},
+    )
+    x = question_features(q, [candidate(best_terms), candidate(set())], [0.9, 0.1], set())
+    return x[QUESTION_FEATURES.index("best_unit_lacks")]
+
+
+def test_the_most_specific_term_the_best_unit_lacks_is_measured_by_its_idf():
+    assert lacks([VANORT, ROROS], {VANORT, ROROS}) == 0.0
+    common = lacks([VANORT, ROROS], {ROROS})  # in two of the three passages
+    rare = lacks([VANORT, ROROS], {VANORT})  # in one
+    absent = lacks([VANORT, ROROS, "tanzania"], {VANORT, ROROS})  # in none
+    assert 0 < common < rare < absent == 1.0  # a term no passage has weighs most
