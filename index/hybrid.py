@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +82,17 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any, size: int) -> None:
         cache.pop(next(iter(cache)))
 
 
+def combined_vector(embed: Callable[[str], np.ndarray], text: str, also: str = "") -> np.ndarray:
+    """The text's vector; with `also`, another rendering of it, the normalised sum of both.
+    An English question glossed word by word in Swedish moves its vector toward the Swedish
+    passages it asks about, where the cross-lingual cosines alone run low."""
+    vector = embed(text)
+    if not also or also == text:
+        return vector
+    both = np.asarray(vector, dtype=np.float64) + np.asarray(embed(also), dtype=np.float64)
+    return both / (np.linalg.norm(both) or 1.0)
+
+
 class HybridRetriever:
     """Dense + BM25 over the same chunks, fused with RRF; filters apply to both sides.
     How many candidates each side gives and how they are fused: `config` (the product's
@@ -146,8 +157,8 @@ class HybridRetriever:
                 _remember(self._filtered, key, found, 32)
         return found
 
-    def _query_vector(self, query: str) -> np.ndarray:
-        return self.query_vector(query)
+    def _query_vector(self, query: str, also: str = "") -> np.ndarray:
+        return combined_vector(self.query_vector, query, also)
 
     def query_vector(self, query: str) -> np.ndarray:
         """The query's vector; the last few are kept, since answering asks for the same one
@@ -245,10 +256,11 @@ class HybridRetriever:
         filters: Mapping[str, Any] | None = None,
         lexical_extra: str = "",
         lexical_query: str | None = None,
+        dense_also: str = "",
     ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
         """The two sides before fusion: dense (chunk id, similarity) and BM25 (chunk id,
         score), best first, as `retrieve` fuses them."""
-        dense_hits = self._dense(self._query_vector(query), self.dense_k, filters)
+        dense_hits = self._dense(self._query_vector(query, dense_also), self.dense_k, filters)
         return dense_hits, self.lexical_ranking(query, filters, lexical_extra, lexical_query)
 
     def lexical_ranking(
@@ -277,12 +289,16 @@ class HybridRetriever:
         filters: Mapping[str, Any] | None = None,
         lexical_extra: str = "",
         lexical_query: str | None = None,
+        dense_also: str = "",
     ) -> list[ScoredChunk]:
         """Fused top-k. `lexical_extra` (e.g. expanded abbreviations) only feeds BM25, and
         `lexical_query`, when given, replaces the query on the BM25 side (e.g. without a
-        municipality name that has become a filter)."""
-        qvec = self._query_vector(query)
-        dense_hits, lexical_hits = self.rankings(query, filters, lexical_extra, lexical_query)
+        municipality name that has become a filter); `dense_also`, another rendering of the
+        query (an English question glossed in Swedish), joins it on the dense side."""
+        qvec = self._query_vector(query, dense_also)
+        dense_hits, lexical_hits = self.rankings(
+            query, filters, lexical_extra, lexical_query, dense_also
+        )
         dense_ids = [cid for cid, _ in dense_hits]
         lexical_ids = [cid for cid, _ in lexical_hits]
         rankings, weights = [dense_ids, lexical_ids], [self.dense_weight, self.lexical_weight]

@@ -43,6 +43,7 @@ class Retriever(Protocol):
         filters: Mapping[str, Any] | None = None,
         lexical_extra: str = "",
         lexical_query: str | None = None,
+        dense_also: str = "",
     ) -> list[ScoredChunk]: ...
 
     def query_vector(self, query: str) -> np.ndarray:

@@ -104,6 +104,7 @@ def passages_for(
             filters=filters or None,
             lexical_extra=plan.lexical_extra,
             lexical_query=plan.lexical_text,
+            dense_also=plan.gloss,
         )
 
     hits = retrieve(passages, where)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.hybrid import ScoredChunk
+from index.hybrid import ScoredChunk, combined_vector
 from index.units import UnitVectors
 from ingest.schema import Document, DocumentMeta
 from lang import tokenize
@@ -120,7 +120,7 @@ class ExtractiveAnswerer:
         meaning: Callable[[str], float | None] = lambda text: None  # noqa: E731
         centrality: Callable[[str], float | None] = lambda text: None  # noqa: E731
         if units is not None and embed is not None:
-            meaning = units.cosines_to(embed(plan.text))
+            meaning = units.cosines_to(combined_vector(embed, plan.text, plan.gloss))
             centrality = units.centrality
         return Question(
             meaning=meaning,

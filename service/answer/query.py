@@ -82,6 +82,9 @@ class QueryPlan:
     expansions: tuple[str, ...] = field(default_factory=tuple)
     # the question without the named municipality, which retrieval applies as a filter
     lexical_text: str = ""
+    # an English question's lexical_text with its words in Swedish where the glossary has
+    # them, embedded beside it ("" for a Swedish question)
+    gloss: str = ""
 
 
 _SWEDISH_LETTERS = frozenset("åäö")
@@ -132,6 +135,13 @@ def term_alternatives(text: str, lexicon: Lexicon) -> dict[str, list[str]]:
     return alternatives
 
 
+def swedish_gloss(text: str, lexicon: Lexicon) -> str:
+    """The text word by word, each English word the glossary knows replaced by its Swedish
+    words ("How is work financed" → "How is arbeta verka arbete finansieras")."""
+    glossary = lexicon.glossary
+    return " ".join(glossary.get(w.lower(), w) for w in find_words(text, "table"))
+
+
 def translate_english(text: str, lexicon: Lexicon) -> list[str]:
     """Swedish domain words for the English words of a question (lexical search only)."""
     words = [w.lower() for w in find_words(text, "table")]
@@ -166,6 +176,7 @@ def plan_query(text: str, municipalities: list[str], lexicon: Lexicon) -> QueryP
         expansions += translate_english(text, lexicon)
     named = named_municipality(text, municipalities)
     years = tuple(sorted(set(find_years(text, standalone=True))))
+    lexical_text = without_municipality(text, named)
     return QueryPlan(
         text=text,
         language=language,
@@ -173,7 +184,8 @@ def plan_query(text: str, municipalities: list[str], lexicon: Lexicon) -> QueryP
         municipality=named,
         years=years,
         expansions=tuple(expansions),
-        lexical_text=without_municipality(text, named),
+        lexical_text=lexical_text,
+        gloss=swedish_gloss(lexical_text, lexicon) if language == "en" else "",
     )
 
 

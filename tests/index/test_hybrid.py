@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from index.config import RetrievalConfig
-from index.hybrid import HybridRetriever, reciprocal_rank_fusion
+from index.hybrid import HybridRetriever, combined_vector, reciprocal_rank_fusion
 from index.lexical import SwedishBM25
 from index.store import open_chroma
 from tests.fakes import HashEmbedding
@@ -138,3 +138,18 @@ def test_a_filter_leaving_few_chunks_ranks_as_chromas_filtered_search(retriever,
     assert retriever.allowed_ids({"year": 1901}) == set()
     passing = retriever.allowed_ids({"doc_id": [documents[-1].doc_id]})
     assert passing == {c.chunk_id for c in chunks if c.doc_id == documents[-1].doc_id}
+
+
+def test_a_second_rendering_of_the_query_is_added_to_its_vector():
+    vectors = {"q": np.array([1.0, 0.0]), "gloss": np.array([0.0, 1.0])}
+    both = combined_vector(vectors.__getitem__, "q", "gloss")
+    assert np.allclose(both, np.array([1.0, 1.0]) / np.sqrt(2))
+    assert combined_vector(vectors.__getitem__, "q") is vectors["q"]
+    assert combined_vector(vectors.__getitem__, "q", "q") is vectors["q"]
+
+
+def test_dense_also_moves_the_dense_side_only(retriever):
+    dense, lexical = retriever.rankings("vänort", dense_also="budget kronor")
+    plain_dense, plain_lexical = retriever.rankings("vänort")
+    assert lexical == plain_lexical
+    assert dense != plain_dense

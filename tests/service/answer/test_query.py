@@ -53,3 +53,11 @@ def test_a_question_for_several_things_is_told_from_one_for_a_single_thing():
     assert asks_several("Which twin towns does the town have?")
     assert not asks_several("Vem är koordinator?")
     assert not asks_several("What is the budget for 2023?")
+
+
+def test_an_english_question_is_glossed_in_swedish_for_the_dense_side(lexicon):
+    english = plan_query("Who chairs the council in Falköping?", MUNICIPALITIES, lexicon)
+    assert english.language == "en"
+    assert "ordförande" in english.gloss and "rådet" in english.gloss
+    assert "Falköping" not in english.gloss  # the named municipality is a filter
+    assert plan_query("Vem är ordförande i rådet?", MUNICIPALITIES, lexicon).gloss == ""
