@@ -93,13 +93,10 @@ def passages_for(
     quoted for the named one), and each named year's documents."""
     if plan.municipality and "municipality" not in where:
         where = {**where, "municipality": plan.municipality}
-    # a municipality named in the question is a filter: left in the text it would only draw
-    # its documents' generic passages, the ones that name it ("Falköpings kommun ska …")
-    text = plan.lexical_text if plan.municipality else plan.text
 
     def retrieve(k: int, filters: dict[str, Any]) -> list[ScoredChunk]:
         return retriever.retrieve(
-            text,
+            plan.dense_text or plan.text,
             k=k,
             filters=filters or None,
             lexical_extra=plan.lexical_extra,

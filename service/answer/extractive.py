@@ -16,6 +16,7 @@ from service.answer.compose import compose_answer, refusal
 from service.answer.evidence import TermStats, question_entities, question_terms
 from service.answer.features import Candidate, Question, candidates, question_features
 from service.answer.fitted import MODEL_FILE, AnsweringModel
+from service.answer.parts import asked_sentences
 from service.answer.query import (
     ENGLISH_FUNCTION_WORDS,
     QueryPlan,
@@ -120,7 +121,8 @@ class ExtractiveAnswerer:
         meaning: Callable[[str], float | None] = lambda text: None  # noqa: E731
         centrality: Callable[[str], float | None] = lambda text: None  # noqa: E731
         if units is not None and embed is not None:
-            meaning = units.cosines_to(combined_vector(embed, plan.text, plan.gloss))
+            vector = combined_vector(embed, asked_sentences(plan.text), plan.gloss)
+            meaning = units.cosines_to(vector)
             centrality = units.centrality
         return Question(
             meaning=meaning,

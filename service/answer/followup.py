@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from lang import find_words, find_years
 from service.answer.evidence import question_terms
-from service.answer.parts import message_sentences
+from service.answer.parts import asked_sentences
 
 # A question that opens with one of these continues the previous one.
 _CONTINUES = re.compile(
@@ -35,17 +35,11 @@ def is_elliptic(question: str) -> bool:
     return bool(_CONTINUES.search(question) or _POINTS_BACK.search(question)) or len(own) < 2
 
 
-def _asked(message: str) -> str:
-    """The sentences of a message that ask ("?"), without the greeting or the asker's
-    situation before them; the whole message when none does."""
-    return " ".join(s for s in message_sentences(message) if s.endswith("?")) or message
-
-
 def _topic(previous: str, question: str) -> str:
     """The earlier question's content words that the follow-up does not repeat, as written."""
     have = set(question_terms(question))
     words = []
-    for word in find_words(_asked(previous), "table"):
+    for word in find_words(asked_sentences(previous), "table"):
         terms = [t for t in question_terms(word) if not t.isdigit()]
         if terms and not set(terms) & have and word not in words:
             words.append(word)

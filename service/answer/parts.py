@@ -20,6 +20,12 @@ def message_sentences(text: str) -> list[str]:
     return [s for s in sentences if s]
 
 
+def asked_sentences(message: str) -> str:
+    """The sentences of a message that ask ("?"), without the greeting or the asker's
+    situation around them; the whole message when none does."""
+    return " ".join(s for s in message_sentences(message) if s.endswith("?")) or message
+
+
 def question_parts(text: str) -> list[str]:
     """The questions of a message: each sentence that ends with "?" once there are two or
     more of them (what comes before the first one, a greeting or the asker's situation,

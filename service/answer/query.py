@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lang import MONEY_UNITS, amounts, find_words, find_years, tokenize
+from service.answer.parts import asked_sentences
 from service.lexicon import Lexicon
 
 _ENGLISH_MARKERS = frozenset(
@@ -82,7 +83,11 @@ class QueryPlan:
     expansions: tuple[str, ...] = field(default_factory=tuple)
     # the question without the named municipality, which retrieval applies as a filter
     lexical_text: str = ""
-    # an English question's lexical_text with its words in Swedish where the glossary has
+    # what the dense side embeds: the sentences that ask, without the greeting or the
+    # asker's situation (which the lexical side keeps), nor the named municipality (a
+    # filter: left in, it draws its documents' generic passages, "Falköpings kommun ska …")
+    dense_text: str = ""
+    # an English question's dense_text with its words in Swedish where the glossary has
     # them, embedded beside it ("" for a Swedish question)
     gloss: str = ""
 
@@ -177,6 +182,7 @@ def plan_query(text: str, municipalities: list[str], lexicon: Lexicon) -> QueryP
     named = named_municipality(text, municipalities)
     years = tuple(sorted(set(find_years(text, standalone=True))))
     lexical_text = without_municipality(text, named)
+    dense_text = asked_sentences(lexical_text)
     return QueryPlan(
         text=text,
         language=language,
@@ -185,7 +191,8 @@ def plan_query(text: str, municipalities: list[str], lexicon: Lexicon) -> QueryP
         years=years,
         expansions=tuple(expansions),
         lexical_text=lexical_text,
-        gloss=swedish_gloss(lexical_text, lexicon) if language == "en" else "",
+        dense_text=dense_text,
+        gloss=swedish_gloss(dense_text, lexicon) if language == "en" else "",
     )
 
 

@@ -61,3 +61,12 @@ def test_an_english_question_is_glossed_in_swedish_for_the_dense_side(lexicon):
     assert "ordförande" in english.gloss and "rådet" in english.gloss
     assert "Falköping" not in english.gloss  # the named municipality is a filter
     assert plan_query("Vem är ordförande i rådet?", MUNICIPALITIES, lexicon).gloss == ""
+
+
+def test_the_dense_side_embeds_what_is_asked(lexicon):
+    message = "Hej! Jag är nyvald i rådet. Vem samordnar arbetet i Falköping? Tack!"
+    plan = plan_query(message, MUNICIPALITIES, lexicon)
+    assert plan.dense_text.strip() == "Vem samordnar arbetet i  ?"
+    assert "nyvald" in plan.lexical_text  # the lexical side keeps the asker's situation
+    alone = plan_query("Vem samordnar arbetet", MUNICIPALITIES, lexicon)
+    assert alone.dense_text == "Vem samordnar arbetet"  # nothing asks: the whole message
