@@ -162,18 +162,18 @@ class KnowledgeBaseService:
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchResult]:
         """The passages an answer to `query` would be drawn from, best first: read as a
         question is (typos corrected, a named municipality and year as filters)."""
-        where = self.check_filters(filters)
         plan = self.plan(self.reader.spelled(query))
-        known_years = set(self.filter_options()["year"])
-        hits = passages_for(self.retriever, plan, where, k, self.docs, known_years)[:k]
+        hits = self.retrieve_for(plan, self.check_filters(filters), passages=k)[:k]
         return [self.statuses.mark(self.answerer.search_result(h)) for h in hits]
 
-    def retrieve_for(self, plan: QueryPlan, where: dict[str, Any]) -> list[ScoredChunk]:
-        """Passages for answering: the named municipality, and each named year's documents."""
+    def retrieve_for(
+        self, plan: QueryPlan, where: dict[str, Any], passages: int | None = None
+    ) -> list[ScoredChunk]:
+        """Passages for answering (as many as the answerer reads, unless `passages` says):
+        the named municipality, and each named year's documents."""
         known_years = set(self.filter_options()["year"])
-        return passages_for(
-            self.retriever, plan, where, self.answerer.config.passages, self.docs, known_years
-        )
+        count = self.answerer.config.passages if passages is None else passages
+        return passages_for(self.retriever, plan, where, count, self.docs, known_years)
 
     def ask(
         self,

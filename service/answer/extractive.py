@@ -121,6 +121,8 @@ class ExtractiveAnswerer:
         meaning: Callable[[str], float | None] = lambda text: None  # noqa: E731
         centrality: Callable[[str], float | None] = lambda text: None  # noqa: E731
         if units is not None and embed is not None:
+            # what is asked, with its municipality: unlike retrieval, which filters on it,
+            # the units of another municipality's documents compete here
             vector = combined_vector(embed, asked_sentences(plan.text), plan.gloss)
             meaning = units.cosines_to(vector)
             centrality = units.centrality
