@@ -1,6 +1,6 @@
 """Which of the scored units an answer quotes: the best, the others the fitted model rates
 close to it (each adding a term or another passage), a dated fact's statement in another
-year's plan, and for a question naming several years one quote per year side by side."""
+year's plan, and for a question naming several years also one quote per year side by side."""
 
 from __future__ import annotations
 
@@ -53,8 +53,18 @@ class QuoteSelection:
         self.config = config
 
     def select(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
-        if len(plan.years) >= 2:
-            return self.select_per_year(plan, ranked)
+        chosen = self.select_by_score(plan, ranked)
+        if len(plan.years) < 2:
+            return chosen
+        # a comparison: the quotes the model rates best, and beside them one per named year
+        side_by_side = [
+            u for u in self.select_per_year(plan, ranked) if not any(overlaps(u, c) for c in chosen)
+        ]
+        return sorted(chosen + side_by_side, key=lambda u: self.year_of(u) or 0)
+
+    def select_by_score(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
+        """The best unit and the others the model rates close to it, each adding a term or
+        another passage; a dated fact's statement in another year's plan beside them."""
         best = ranked[0]
         chosen = [best]
         seen_terms = set(best.new_terms)

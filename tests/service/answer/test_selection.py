@@ -58,3 +58,19 @@ def test_a_question_for_several_things_gets_the_list_first():
     assert [u.start for u in several] == [19, 0]
     one = chooser.select(plan("Söks en ny vänort?"), [sentence, listed])
     assert [u.start for u in one] == [0, 19]
+
+
+def test_a_comparison_keeps_the_best_quotes_and_adds_each_named_years_best_side_by_side():
+    ranked = [
+        unit("strategy", 0.9, 1),
+        unit("plan-2023", 0.8, 2),
+        unit("strategy", 0.7, 3),
+        unit("plan-2020", 0.05, 4),  # under the floor: only the comparison brings it in
+    ]
+    compared = QueryPlan(text="Vad skiljer 2020 och 2023?", language="sv", years=(2020, 2023))
+    chosen = selection().select(compared, ranked)
+    assert {u.start for u in chosen} == {10, 20, 30, 40}
+    # undated quotes first, then the plans oldest first
+    assert [u.hit.chunk.doc_id for u in chosen][-2:] == ["plan-2020", "plan-2023"]
+    alone = selection().select(plan("Vad skiljer planerna?"), ranked)
+    assert "plan-2020" not in {u.hit.chunk.doc_id for u in alone}
