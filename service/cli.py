@@ -310,6 +310,7 @@ def _training_files(p: argparse.ArgumentParser) -> None:
             "eval/own_tune.jsonl",
             "eval/own_tune2.jsonl",
             "eval/own_tune3.jsonl",
+            "eval/own_tune4.jsonl",
         ],
         help="labelled question files to fit on (never the held-out one)",
     )
