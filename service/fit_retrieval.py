@@ -24,8 +24,9 @@ from statistics import mean
 from typing import Any
 
 from index.centrality import less_central_first
-from index.hybrid import reciprocal_rank_fusion
+from index.hybrid import combined_vector, reciprocal_rank_fusion
 from service.evaluate import comparable, retrieval_scores
+from service.reading import search_arguments, with_named_municipality
 
 RRF_K = (3, 5, 10, 20, 40)
 LEXICAL_WEIGHTS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0)  # the dense weight is 1
@@ -48,17 +49,22 @@ def scored_questions(items: Sequence[dict[str, Any]]) -> list[tuple[str, list[st
 
 
 def fusion_quality(kb: Any, questions: Sequence[tuple[str, list[str]]]) -> Quality:
-    """How well each fusion ranks the evidence in `kb`'s index: each question's dense pool,
-    BM25 ranking and candidates' nearest-sentence cosines are retrieved once, as `kb.search`
-    retrieves them, and re-ranked and fused per grid point."""
+    """How well each fusion ranks the evidence in `kb`'s index: each question is read as
+    `kb.search` reads it (typos corrected, what is asked, an English question's gloss, the
+    named municipality as a filter), and its dense pool, BM25 ranking and candidates'
+    nearest-sentence cosines are retrieved once, then re-ranked and fused per grid point."""
     retriever = kb.retriever
     pool_size = retriever.dense_k * retriever.config.dense_pool
     ranked = []
     for question, evidence in questions:
-        plan = kb.plan(question)
-        lexical = retriever.lexical_ranking(question, lexical_extra=plan.lexical_extra)
-        qvec = retriever.query_vector(question)
-        pool = retriever.nearest(qvec, pool_size, None)
+        plan = kb.search_plan(question)
+        asked = search_arguments(plan)
+        filters = with_named_municipality(plan, {}) or None
+        lexical = retriever.lexical_ranking(
+            asked["query"], filters, asked["lexical_extra"], asked["lexical_query"]
+        )
+        qvec = combined_vector(retriever.query_vector, asked["query"], asked["dense_also"])
+        pool = retriever.nearest(qvec, pool_size, filters)
         lexical_ids = [cid for cid, _ in lexical]
         candidates = [*(cid for cid, _ in pool), *lexical_ids]
         nearest = retriever.nearest_sentence_first(qvec, candidates)

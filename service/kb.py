@@ -162,7 +162,7 @@ class KnowledgeBaseService:
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchResult]:
         """The passages an answer to `query` would be drawn from, best first: read as a
         question is (typos corrected, a named municipality and year as filters)."""
-        plan = self.plan(self.reader.spelled(query))
+        plan = self.search_plan(query)
         hits = self.retrieve_for(plan, self.check_filters(filters), passages=k)[:k]
         return [self.statuses.mark(self.answerer.search_result(h)) for h in hits]
 
@@ -254,6 +254,10 @@ class KnowledgeBaseService:
 
     def plan(self, question: str) -> QueryPlan:
         return self.reader.plan(question)
+
+    def search_plan(self, query: str) -> QueryPlan:
+        """A search query read as a question is: its typos corrected, then planned."""
+        return self.plan(self.reader.spelled(query))
 
     def read(
         self,

@@ -80,6 +80,24 @@ class QuestionReader:
         return other, other_hits, rewritten
 
 
+def search_arguments(plan: QueryPlan) -> dict[str, str]:
+    """How a read question is put to the retriever: what it asks on the dense side, with an
+    English question's Swedish gloss beside it; its corrected words and expansions on BM25."""
+    return {
+        "query": plan.dense_text or plan.text,
+        "lexical_extra": plan.lexical_extra,
+        "lexical_query": plan.lexical_text,
+        "dense_also": plan.gloss,
+    }
+
+
+def with_named_municipality(plan: QueryPlan, where: dict[str, Any]) -> dict[str, Any]:
+    """The filters, with the municipality the question names (unless one is set)."""
+    if plan.municipality and "municipality" not in where:
+        return {**where, "municipality": plan.municipality}
+    return where
+
+
 def passages_for(
     retriever: Retriever,
     plan: QueryPlan,
@@ -91,18 +109,10 @@ def passages_for(
     """Passages for answering: the named municipality's (with, apart, the best of the other
     municipalities', for the answering model to see that a claim is theirs; they are never
     quoted for the named one), and each named year's documents."""
-    if plan.municipality and "municipality" not in where:
-        where = {**where, "municipality": plan.municipality}
+    where = with_named_municipality(plan, where)
 
     def retrieve(k: int, filters: dict[str, Any]) -> list[ScoredChunk]:
-        return retriever.retrieve(
-            plan.dense_text or plan.text,
-            k=k,
-            filters=filters or None,
-            lexical_extra=plan.lexical_extra,
-            lexical_query=plan.lexical_text,
-            dense_also=plan.gloss,
-        )
+        return retriever.retrieve(k=k, filters=filters or None, **search_arguments(plan))
 
     hits = retrieve(passages, where)
     if plan.municipality and where.get("municipality") == plan.municipality:

@@ -24,19 +24,27 @@ class RankedKB:
     lexical: list[str]
     calls: list[tuple[str, str]] = field(default_factory=list)
 
-    def plan(self, question):
-        return SimpleNamespace(lexical_extra="utökat")
+    def search_plan(self, question):
+        return SimpleNamespace(
+            text=question,
+            dense_text=question.removeprefix("Hej! "),  # what is asked: no greeting
+            lexical_text=question.lower(),
+            lexical_extra="utökat",
+            gloss="",
+            municipality="Falun" if "Falun" in question else None,
+        )
 
     @property
     def retriever(self):
         texts = {"ev": "Beviset står här", "a": "annat", "b": "något"}
         chunks = {cid: SimpleNamespace(text=t) for cid, t in texts.items()}
 
-        def lexical_ranking(question, lexical_extra=""):
-            self.calls.append((question, lexical_extra))
+        def lexical_ranking(question, filters=None, lexical_extra="", lexical_query=None):
+            self.calls.append(("bm25", question, filters, lexical_extra, lexical_query))
             return [(c, 1.0) for c in self.lexical]
 
         def nearest(qvec, k, filters):
+            self.calls.append(("dense", qvec, filters))
             return [(c, 0.5 - n / 100) for n, c in enumerate(self.dense)][:k]
 
         def nearest_sentence_first(qvec, candidates):
@@ -47,7 +55,7 @@ class RankedKB:
             lexical_ranking=lexical_ranking,
             nearest=nearest,
             nearest_sentence_first=nearest_sentence_first,
-            query_vector=lambda question: None,
+            query_vector=lambda question: f"vector of {question}",
             chunks=chunks,
             dense_k=30,
             config=SimpleNamespace(dense_pool=3),
@@ -109,7 +117,21 @@ def test_each_question_is_retrieved_once_and_fused_per_grid_point():
     # lies central, and less half its centrality the evidence leads the dense side and all
     assert quality(1, 0.25, 0.0, 0.0) == (1.0, 0.5)
     assert quality(1, 0.25, 0.5, 0.0) == (1.0, 1.0)
-    assert kb.calls == [("Var står beviset?", "utökat")]  # once, with the plan's expansions
+    # once, read as search reads it: the plan's BM25 words and expansions
+    assert kb.calls == [
+        ("bm25", "Var står beviset?", None, "utökat", "var står beviset?"),
+        ("dense", "vector of Var står beviset?", None),
+    ]
+
+
+def test_a_question_is_retrieved_as_search_reads_it():
+    kb = RankedKB(dense=["a", "ev"], lexical=["b", "ev"])
+    fusion_quality(kb, [("Hej! Vad gör Falun?", ["beviset star har"])])
+    municipality = {"municipality": "Falun"}
+    assert kb.calls == [
+        ("bm25", "Vad gör Falun?", municipality, "utökat", "hej! vad gör falun?"),
+        ("dense", "vector of Vad gör Falun?", municipality),
+    ]
 
 
 def test_the_written_fit_is_what_retrieval_reads(tmp_path):
