@@ -311,6 +311,7 @@ def _training_files(p: argparse.ArgumentParser) -> None:
             "eval/own_tune2.jsonl",
             "eval/own_tune3.jsonl",
             "eval/own_tune4.jsonl",
+            "eval/own_tune5.jsonl",
         ],
         help="labelled question files to fit on (never the held-out one)",
     )
