@@ -55,6 +55,7 @@ QUESTION_FEATURES = (
     "entities_missing",  # a name of the question is missing from every passage
     "kind_found",  # one of the three best units has the asked-for kind
     "unknown_year",  # the question names a year no document is of
+    "compares_years",  # ... names two or more years that documents are of (a comparison)
     "foreign_only",  # the best units are all another municipality's
     "foreign_covers_more",  # another municipality's best unit covers more than the named one's
     "terms",  # log(1 + number of content terms)
@@ -194,6 +195,7 @@ def question_features(
     index = {name: i for i, name in enumerate(UNIT_FEATURES)}
     asked = {
         "unknown_year": float(any(y not in known_years for y in q.years)),
+        "compares_years": float(len({y for y in q.years if y in known_years}) >= 2),
         "terms": math.log(1 + len(q.terms)),
     }
     if not units:  # nothing retrieved: every name missing, nothing found

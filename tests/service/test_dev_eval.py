@@ -2,9 +2,9 @@
 
 Whether to answer is a model fitted (`falun-kb fit`) so that at most 20% of the unanswerable
 training questions get an answer in cross-validation; the bars hold it near that on the dev
-file, and to what it measured on the plainly worded questions (d01–d17). The held-out file
-(eval/own_heldout.jsonl, written by another hand and never fitted on) is held to what it
-measured there, a little below, so a worse model fails.
+file, and to what it measured on the plainly worded questions (d01–d17). The held-out files
+(eval/own_heldout.jsonl and own_heldout2.jsonl, written by other hands and never fitted on)
+are held to what they measured there, a little below, so a worse model fails.
 """
 
 import json
@@ -52,12 +52,16 @@ def test_retrieval_and_answer_quality_meet_the_bar(report):
 
 @pytest.mark.parametrize(
     ("name", "refused", "answered"),
-    [("dev_questions.jsonl", 0.8, 0.8), ("own_heldout.jsonl", 0.8, 0.85)],
+    [
+        ("dev_questions.jsonl", 0.8, 0.8),
+        ("own_heldout.jsonl", 0.8, 0.85),
+        ("own_heldout2.jsonl", 0.75, 0.75),
+    ],
 )
 def test_unanswerable_questions_are_refused(real_kb, name, refused, answered):
-    """The fitted refusal, on the whole dev file and on the never-fitted part: measured
-    1.00/0.86 and 0.84/0.88 (refused when unanswerable / answered when answerable), fitted
-    on 407 questions, where cross-validation says 0.80/0.79."""
+    """The fitted refusal, on the whole dev file and on the two never-fitted files:
+    measured 1.00/0.90, 0.88/0.89 and 0.84/0.84 (refused when unanswerable / answered when
+    answerable), fitted on 992 questions, where cross-validation says 0.80/0.82."""
     path = DEV_QUESTIONS.parent / name
     summary = evaluate(real_kb, path).summary()
     assert summary["refused_when_unanswerable"] >= refused, summary

@@ -41,3 +41,15 @@ def test_the_most_specific_term_the_best_unit_lacks_is_measured_by_its_idf():
     rare = lacks([VANORT, ROROS], {VANORT})  # in one
     absent = lacks([VANORT, ROROS, "tanzania"], {VANORT, ROROS})  # in none
     assert 0 < common < rare < absent == 1.0  # a term no passage has weighs most
+
+
+def test_a_comparison_is_two_years_that_documents_are_of():
+    def compares(years: tuple[int, ...]) -> float:
+        q = Question(terms=[VANORT], entities=[], synonyms={}, years=years,
+                     municipality=None, wants=None)  # fmt: skip
+        x = question_features(q, [candidate({VANORT})], [0.9], {2020, 2023})
+        return x[QUESTION_FEATURES.index("compares_years")]
+
+    assert compares((2020, 2023)) == 1.0
+    assert compares((2023,)) == 0.0
+    assert compares((2021, 2023)) == 0.0  # 2021 is no document's: an unknown year, not two
