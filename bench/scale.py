@@ -166,7 +166,7 @@ def ann_recall(retriever: Any, questions: Sequence[str], k: int = 30) -> float:
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
     shares = []
     for question in questions:
-        qvec = retriever._query_vector(question)
+        qvec = retriever.dense_query_vector(question)
         exact = {ids[i] for i in np.argsort(-(matrix @ qvec))[:k]}
         approximate = {cid for cid, _ in retriever._dense(qvec, k, None)}
         shares.append(len(exact & approximate) / min(k, len(ids)))

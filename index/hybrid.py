@@ -157,7 +157,9 @@ class HybridRetriever:
                 _remember(self._filtered, key, found, 32)
         return found
 
-    def _query_vector(self, query: str, also: str = "") -> np.ndarray:
+    def dense_query_vector(self, query: str, also: str = "") -> np.ndarray:
+        """The vector the dense side searches with: the query's, with `also` (another
+        rendering of it, e.g. an English question's Swedish gloss) joined in."""
         return combined_vector(self.query_vector, query, also)
 
     def query_vector(self, query: str) -> np.ndarray:
@@ -233,7 +235,7 @@ class HybridRetriever:
         self, query: str, k: int = 10, filters: Mapping[str, Any] | None = None
     ) -> list[ScoredChunk]:
         """Dense-only ranking (for comparison in the benchmark)."""
-        hits = self._dense(self._query_vector(query), k, filters)
+        hits = self._dense(self.dense_query_vector(query), k, filters)
         return [
             ScoredChunk(self.chunks[cid], sim, sim, None, rank, None)
             for rank, (cid, sim) in enumerate(hits, start=1)
@@ -244,7 +246,7 @@ class HybridRetriever:
     ) -> list[ScoredChunk]:
         """BM25-only ranking; still carries each chunk's dense similarity."""
         hits = self._lexical(query, k, filters)
-        sims = self._similarities(self._query_vector(query), [cid for cid, _ in hits])
+        sims = self._similarities(self.dense_query_vector(query), [cid for cid, _ in hits])
         return [
             ScoredChunk(self.chunks[cid], score, sims.get(cid), score, None, rank)
             for rank, (cid, score) in enumerate(hits, start=1)
@@ -260,7 +262,7 @@ class HybridRetriever:
     ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
         """The two sides before fusion: dense (chunk id, similarity) and BM25 (chunk id,
         score), best first, as `retrieve` fuses them."""
-        dense_hits = self._dense(self._query_vector(query, dense_also), self.dense_k, filters)
+        dense_hits = self._dense(self.dense_query_vector(query, dense_also), self.dense_k, filters)
         return dense_hits, self.lexical_ranking(query, filters, lexical_extra, lexical_query)
 
     def lexical_ranking(
@@ -295,7 +297,7 @@ class HybridRetriever:
         `lexical_query`, when given, replaces the query on the BM25 side (e.g. without a
         municipality name that has become a filter); `dense_also`, another rendering of the
         query (an English question glossed in Swedish), joins it on the dense side."""
-        qvec = self._query_vector(query, dense_also)
+        qvec = self.dense_query_vector(query, dense_also)
         dense_hits, lexical_hits = self.rankings(
             query, filters, lexical_extra, lexical_query, dense_also
         )

@@ -24,7 +24,7 @@ from statistics import mean
 from typing import Any
 
 from index.centrality import less_central_first
-from index.hybrid import combined_vector, reciprocal_rank_fusion
+from index.hybrid import reciprocal_rank_fusion
 from service.evaluate import comparable, retrieval_scores
 from service.reading import search_arguments, with_named_municipality
 
@@ -63,7 +63,7 @@ def fusion_quality(kb: Any, questions: Sequence[tuple[str, list[str]]]) -> Quali
         lexical = retriever.lexical_ranking(
             asked["query"], filters, asked["lexical_extra"], asked["lexical_query"]
         )
-        qvec = combined_vector(retriever.query_vector, asked["query"], asked["dense_also"])
+        qvec = retriever.dense_query_vector(asked["query"], asked["dense_also"])
         pool = retriever.nearest(qvec, pool_size, filters)
         lexical_ids = [cid for cid, _ in lexical]
         candidates = [*(cid for cid, _ in pool), *lexical_ids]

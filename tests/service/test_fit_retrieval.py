@@ -55,7 +55,7 @@ class RankedKB:
             lexical_ranking=lexical_ranking,
             nearest=nearest,
             nearest_sentence_first=nearest_sentence_first,
-            query_vector=lambda question: f"vector of {question}",
+            dense_query_vector=lambda question, also="": f"vector of {question}{also}",
             chunks=chunks,
             dense_k=30,
             config=SimpleNamespace(dense_pool=3),
