@@ -190,35 +190,48 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
-    from service.answer.fit import MAX_FALSE_ANSWERS, fit, gather, write_model
+    from service.answer.fit import CORPUS, MAX_FALSE_ANSWERS, fit, gather, write_model
     from service.answer.fitted import MODEL_FILE
     from service.evaluate import load_questions
 
-    kb = _open_kb(_settings(args))
+    settings = _settings(args)
     files = [Path(f) for f in args.files]
     items = [item for f in files for item in load_questions(f)]
+    indexes = _indexes(settings, args.distractors)
+    examples = []
+    for source, data_dir in indexes.items():
+        kb = _open_kb(settings.model_copy(update={"data_dir": Path(data_dir)}))
 
-    def read(item):
-        plan, hits, _ = kb.read(item["question"], item.get("history", []), judged=False)
-        return plan, hits
+        def read(item, kb=kb):
+            plan, hits, _ = kb.read(item["question"], item.get("history", []), judged=False)
+            return plan, hits
 
-    examples = gather(kb.answerer, read, items)
+        examples += gather(kb.answerer, read, items, source=source)
+        if source == CORPUS:
+            answerer = kb.answerer
     model, report = fit(
         examples,
-        kb.answerer.known_years,
-        kb.answerer.config.quote_limit,
+        answerer.known_years,
+        answerer.config.quote_limit,
         max_false_answers=(
             MAX_FALSE_ANSWERS if args.max_false_answers is None else args.max_false_answers
         ),
     )
     out = Path(args.out) if args.out else MODEL_FILE
-    write_model(model, report, files, out)
+    write_model(model, report, files, indexes, out)
     print(json.dumps(report, indent=1, ensure_ascii=False))
     print(
         f"answer threshold {model.answer_threshold:.3f}, unit ratio {model.unit_ratio:.2f}, "
         f"unit floor {model.unit_floor:.2f} -> {out}"
     )
     return 0
+
+
+def _indexes(settings, distractors: list[str] | None) -> dict[str, str]:
+    """The data dirs questions are retrieved from for a fit: the corpus's own index, then
+    each index with distractor passages, by name ("distractors-1", ...)."""
+    indexes = {"corpus": str(settings.data_dir)}
+    return indexes | {f"distractors-{i}": d for i, d in enumerate(distractors or [], start=1)}
 
 
 def cmd_fit_retrieval(args: argparse.Namespace) -> int:
@@ -229,8 +242,7 @@ def cmd_fit_retrieval(args: argparse.Namespace) -> int:
     files = [Path(f) for f in args.files]
     questions = scored_questions([item for f in files for item in load_questions(f)])
     settings = _settings(args)
-    indexes = {"corpus": str(settings.data_dir)}
-    indexes |= {f"distractors-{i}": d for i, d in enumerate(args.distractors or [], start=1)}
+    indexes = _indexes(settings, args.distractors)
     qualities = {
         name: fusion_quality(_open_kb(settings.model_copy(update={"data_dir": Path(d)})), questions)
         for name, d in indexes.items()
@@ -317,6 +329,15 @@ def _training_files(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _distractors_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--distractors",
+        action="append",
+        help="also retrieve from this data dir (an index of the corpus with distractor chunks, "
+        "e.g. built by `falun-kb bench --only scale`); repeatable",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from service.cli_audit import add_audit_commands
 
@@ -372,6 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _training_files(p)
     p.add_argument("--out", help="where to write the model (default: the packaged file)")
+    _distractors_option(p)
     p.add_argument(
         "--max-false-answers",
         type=float,
@@ -387,12 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
         "fit-retrieval", help="refit the hybrid retrieval's fusion (k, weights) from questions"
     )
     _training_files(p)
-    p.add_argument(
-        "--distractors",
-        action="append",
-        help="also score in this data dir (an index of the corpus with distractor chunks, "
-        "e.g. built by `falun-kb bench --only scale`); repeatable",
-    )
+    _distractors_option(p)
     p.add_argument("--out", help="where to write the fit (default: index/fusion.json)")
     p.set_defaults(func=cmd_fit_retrieval)
 

@@ -6,6 +6,10 @@ it: labelled `answerable`), stacked on the unit model's cross-validated probabil
 answer threshold is the lowest at which at most `max_false_answers` of the unanswerable
 questions get an answer in cross-validation; how many extra units to quote is a grid search
 on cross-validated facts. Only the training files are read; a held-out file is never seen.
+
+The questions may also be retrieved from an index with distractor passages (`--distractors`):
+both copies of a question are fitted on and kept in one cross-validation fold, and the answer
+threshold and the quote grid are chosen on the corpus copies, which is what users query.
 """
 
 from __future__ import annotations
@@ -54,6 +58,9 @@ def answers_evidence(unit: str, evidence: Sequence[str]) -> bool:
     return False
 
 
+CORPUS = "corpus"  # the source of examples retrieved from the corpus's own index
+
+
 @dataclass
 class Example:
     """One labelled question with what retrieval found for it."""
@@ -65,12 +72,14 @@ class Example:
     texts: list[str]  # each unit's text, folded for fact matching
     labels: list[bool]
     question: Any  # features.Question
+    source: str = CORPUS  # the index it was retrieved from
 
 
 def gather(
     answerer: ExtractiveAnswerer,
     read: Callable[[dict[str, Any]], tuple[QueryPlan, list[ScoredChunk]]],
     items: Sequence[dict[str, Any]],
+    source: str = CORPUS,
 ) -> list[Example]:
     """Candidates and labels of each question, read and retrieved as the service does."""
     out = []
@@ -85,7 +94,9 @@ def gather(
         labels = [answerable and answers_evidence(t, evidence) for t in texts]
         facts = [comparable(f) for f in item.get("facts", [])]
         question = answerer.question(plan)
-        out.append(Example(str(item["id"]), answerable, facts, units, texts, labels, question))
+        out.append(
+            Example(str(item["id"]), answerable, facts, units, texts, labels, question, source)
+        )
     return out
 
 
@@ -152,21 +163,43 @@ def _facts_found(example: Example, chosen: list[int]) -> float:
     return mean(f in quoted for f in example.facts) if example.facts else 0.0
 
 
+def question_groups(examples: Sequence[Example]) -> np.ndarray:
+    """Each example's group: the position of its question's first copy, so a question
+    retrieved from several indexes is never split across cross-validation folds."""
+    first: dict[str, int] = {}
+    return np.array([first.setdefault(e.id, i) for i, e in enumerate(examples)])
+
+
+def question_folds(examples: Sequence[Example], seed: int) -> np.ndarray:
+    """Each example's fold: the questions are split stratified by answerable, and every copy
+    of a question lands in its question's fold."""
+    from sklearn.model_selection import StratifiedKFold
+
+    answerable: dict[str, bool] = {}
+    for e in examples:
+        answerable.setdefault(e.id, e.answerable)
+    ids = list(answerable)
+    y = np.array([answerable[i] for i in ids], dtype=int)
+    splits = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed).split(y, y)
+    fold_of = {ids[j]: k for k, (_, test) in enumerate(splits) for j in test}
+    return np.array([fold_of[e.id] for e in examples])
+
+
 def fit(
     examples: list[Example],
     known_years: set[int],
     quote_limit: Callable[[bool], int],
     max_false_answers: float = MAX_FALSE_ANSWERS,
 ) -> tuple[AnsweringModel, dict[str, Any]]:
-    """The models and their cross-validated report."""
-    from sklearn.model_selection import StratifiedKFold
-
+    """The models and their cross-validated report. Every example is fitted on; the answer
+    threshold, the quote grid and the report are the corpus copies' (`CORPUS`)."""
+    groups = question_groups(examples)
     rows = [(i, u.features, label) for i, e in enumerate(examples) for u, label in
             zip(e.units, e.labels, strict=True)]  # fmt: skip
     ux = np.array([r[1] for r in rows], dtype=float)
     uy = np.array([r[2] for r in rows], dtype=int)
-    groups = np.array([r[0] for r in rows])
-    unit_cv, unit_c = _cv_probabilities(ux, uy, [groups], UNIT_FEATURES)
+    unit_groups = np.array([groups[r[0]] for r in rows])
+    unit_cv, unit_c = _cv_probabilities(ux, uy, [unit_groups], UNIT_FEATURES)
     unit_model = _fit_logistic(ux, uy, unit_c, UNIT_FEATURES)
 
     per_example: list[list[float]] = [[] for _ in examples]
@@ -180,18 +213,13 @@ def fit(
         dtype=float,
     )
     qy = np.array([e.answerable for e in examples], dtype=int)
-    fold_ofs = []
-    for seed in range(SEED, SEED + REPEATS):
-        splits = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed).split(qx, qy)
-        fold_of = np.zeros(len(qy), dtype=int)
-        for k, (_, test) in enumerate(splits):
-            fold_of[test] = k
-        fold_ofs.append(fold_of)
+    fold_ofs = [question_folds(examples, seed) for seed in range(SEED, SEED + REPEATS)]
     question_cv, question_c = _cv_probabilities(qx, qy, fold_ofs, QUESTION_FEATURES)
     question_model = _fit_logistic(qx, qy, question_c, QUESTION_FEATURES)
 
-    threshold = answer_threshold(question_cv[qy == 0], max_false_answers)
-    answered = [i for i, e in enumerate(examples) if e.answerable and question_cv[i] >= threshold]
+    corpus = [i for i, e in enumerate(examples) if e.source == CORPUS]
+    threshold = answer_threshold(question_cv[[i for i in corpus if not qy[i]]], max_false_answers)
+    answered = [i for i in corpus if qy[i] and question_cv[i] >= threshold]
     grid = [(r, f) for r in np.linspace(0.3, 1.0, 15) for f in np.linspace(0.0, 0.6, 13)]
 
     def facts_at(ratio: float, floor: float, questions: Sequence[int] = answered) -> float:
@@ -204,11 +232,27 @@ def fit(
     # most facts; among equals the fewest quotes (highest ratio, then floor)
     ratio, floor = max(grid, key=lambda g: (round(facts_at(*g), 4), g[0], g[1]))
     model = AnsweringModel(unit_model, question_model, threshold, float(ratio), float(floor))
-    report = _report(examples, question_cv, threshold, facts_at(ratio, floor), unit_c, question_c)
+    on_corpus = [examples[i] for i in corpus]
+    report = _report(on_corpus, question_cv[corpus], threshold, facts_at(ratio, floor), unit_c,
+                     question_c)  # fmt: skip
     report["by_false_answer_cap"] = [
-        _at_cap(examples, question_cv, cap, lambda ids: facts_at(ratio, floor, ids))
+        _at_cap(
+            on_corpus,
+            question_cv[corpus],
+            cap,
+            lambda ids: facts_at(ratio, floor, [corpus[j] for j in ids]),
+        )
         for cap in FALSE_ANSWER_CAPS
     ]
+    for source in sorted({e.source for e in examples} - {CORPUS}):
+        other = [i for i, e in enumerate(examples) if e.source == source]
+        answer = question_cv[other] >= threshold
+        truth = qy[other].astype(bool)
+        report[f"with_{source}"] = {
+            "cv_unanswerable_answered": int((answer & ~truth).sum()),
+            "cv_answerable_refused": int((~answer & truth).sum()),
+            "cv_flag_accuracy": round(float((answer == truth).mean()), 3),
+        }
     return model, report
 
 
@@ -271,11 +315,19 @@ def _report(
 
 
 def write_model(
-    model: AnsweringModel, report: dict[str, Any], files: Sequence[Path], out: Path
+    model: AnsweringModel,
+    report: dict[str, Any],
+    files: Sequence[Path],
+    indexes: dict[str, str],
+    out: Path,
 ) -> None:
+    """The model with the command that refits it, its data's hashes and the indexes its
+    questions were retrieved from (`CORPUS` first, then any with distractors)."""
+    distractors = [f"--distractors {d}" for name, d in indexes.items() if name != CORPUS]
     data = {
-        "fitted_by": "falun-kb fit " + " ".join(str(f) for f in files),
+        "fitted_by": " ".join(["falun-kb fit", *distractors, *(str(f) for f in files)]),
         "data": {str(f): hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in files},
+        "indexes": indexes,
         "cross_validated": report,
         **model.to_json(),
     }

@@ -5,7 +5,15 @@ import json
 import pytest
 
 from service.answer.features import QUESTION_FEATURES, UNIT_FEATURES
-from service.answer.fit import answers_evidence, select
+from service.answer.fit import (
+    CORPUS,
+    FOLDS,
+    Example,
+    answers_evidence,
+    question_folds,
+    question_groups,
+    select,
+)
 from service.answer.fitted import MODEL_FILE, AnsweringModel, LogisticModel, StaleModel
 
 
@@ -50,3 +58,27 @@ def test_selection_takes_the_best_then_those_near_it_up_to_the_limit():
     assert select(p, ratio=0.5, floor=0.6, limit=5) == [1, 4, 2]
     assert select(p, ratio=0.1, floor=0.0, limit=2) == [1, 4]
     assert select([], 0.5, 0.0, 3) == []
+
+
+def _copies(n: int, unanswerable: int, sources: tuple[str, ...]) -> list[Example]:
+    return [
+        Example(f"q{i}", i >= unanswerable, [], [], [], [], None, source)
+        for source in sources
+        for i in range(n)
+    ]
+
+
+def test_a_questions_copies_from_other_indexes_share_its_fold_and_group():
+    alone = _copies(40, 12, (CORPUS,))
+    both = _copies(40, 12, (CORPUS, "distractors-1"))
+    for seed in range(3):
+        folds = question_folds(both, seed)
+        assert list(folds[:40]) == list(folds[40:])  # each copy in its question's fold
+        # the distractor copies leave the corpus questions' split as it was without them
+        assert list(folds[:40]) == list(question_folds(alone, seed))
+        assert sorted(set(folds)) == list(range(FOLDS))
+        for k in range(FOLDS):  # stratified: every fold holds unanswerable questions
+            in_fold = [e for e, f in zip(alone, folds[:40], strict=True) if f == k]
+            assert sum(not e.answerable for e in in_fold) >= 2
+    groups = question_groups(both)
+    assert list(groups[:40]) == list(groups[40:]) == list(range(40))
