@@ -11,6 +11,10 @@ given: the corpus alone and the corpus with newsreel distractor chunks, so the c
 when the archive grows. Each question is retrieved once per index; only the fusion is redone
 for each grid point. Writes index/fusion.json with the data, the command and the whole grid.
 Only the training files are read; a held-out file is never seen.
+
+This fits the first stage: search then orders the fused passages by their best sentence's
+answering probability (`ExtractiveAnswerer.rank_passages`, the fitted unit model), so
+`falun-kb eval`'s recall@5 and MRR are the two stages' and differ from the grid's.
 """
 
 from __future__ import annotations

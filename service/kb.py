@@ -161,10 +161,13 @@ class KnowledgeBaseService:
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchResult]:
         """The passages an answer to `query` would be drawn from, best first: read as a
-        question is (typos corrected, a named municipality and year as filters)."""
+        question is (typos corrected, a named municipality and year as filters), retrieved
+        (fused dense and BM25) and ordered by their best unit's answering probability."""
         plan = self.search_plan(query)
-        hits = self.retrieve_for(plan, self.check_filters(filters), passages=k)[:k]
-        return [self.statuses.mark(self.answerer.search_result(h)) for h in hits]
+        count = max(k, self.answerer.config.passages)
+        hits = self.retrieve_for(plan, self.check_filters(filters), passages=count)
+        ranked = self.answerer.rank_passages(plan, hits)[:k]
+        return [self.statuses.mark(self.answerer.search_result(h)) for h in ranked]
 
     def retrieve_for(
         self, plan: QueryPlan, where: dict[str, Any], passages: int | None = None

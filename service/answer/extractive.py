@@ -188,6 +188,12 @@ class ExtractiveAnswerer:
         """The passages, best first, marked with whether the answer may draw on them."""
         return self.judge(plan, hits).supports
 
+    def rank_passages(self, plan: QueryPlan, hits: list[ScoredChunk]) -> list[ScoredChunk]:
+        """The passages ordered by their best unit's probability of answering (the unit
+        model), the fused order breaking ties: the fused ranking is the first stage, this
+        the second. The unit features keep the fused ranks they were fitted on."""
+        return [s.hit for s in self.support(plan, hits)]
+
     def municipalities(self) -> list[str]:
         return sorted({d.meta.municipality for d in self.documents.values()})
 
@@ -201,8 +207,8 @@ class ExtractiveAnswerer:
     def answer_from(self, plan: QueryPlan, hits: list[ScoredChunk], judged: Judgement) -> Answer:
         """The answer from a judgement already made (`judge`), so a caller that needs the
         supports too (the LLM mode) judges once."""
-        if not judged.answerable:
-            return self.not_answered(plan, hits)
+        if not judged.answerable:  # the nearest passages as the unit model ranks them
+            return self.not_answered(plan, [s.hit for s in judged.supports])
         units = self.select_units(plan, judged.units)
         citations = [self.cite(n, u) for n, u in enumerate(units, start=1)]
         return Answer(

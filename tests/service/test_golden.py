@@ -32,3 +32,10 @@ def test_a_municipality_named_in_the_search_is_searched_alone(real_kb):
     results = real_kb.search("How is international work financed in Falköping municipality?", k=5)
     assert {r.municipality for r in results} == {"Falköpings kommun"}
     assert any("centrala medel" in r.text for r in results), [r.text for r in results]
+
+
+def test_the_answering_passage_mostly_comes_first(real_kb):
+    """Search re-ranks the fused passages by their best sentence's answering probability:
+    9 of the 10 then have the answering passage first (8 in the fused order alone)."""
+    first = [passage in real_kb.search(question, k=5)[0].text for question, passage in GOLDEN]
+    assert sum(first) >= 9, [q for (q, _), ok in zip(GOLDEN, first, strict=True) if not ok]
