@@ -230,7 +230,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
 def _indexes(settings, distractors: list[str] | None) -> dict[str, str]:
     """The data dirs questions are retrieved from for a fit: the corpus's own index, then
     each index with distractor passages, by name ("distractors-1", ...)."""
-    indexes = {"corpus": str(settings.data_dir)}
+    from service.answer.fit import CORPUS
+
+    indexes = {CORPUS: str(settings.data_dir)}
     return indexes | {f"distractors-{i}": d for i, d in enumerate(distractors or [], start=1)}
 
 
