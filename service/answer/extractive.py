@@ -67,6 +67,12 @@ class Judgement:
     supports: list[Support]
     features: tuple[float, ...]
 
+    @property
+    def passages(self) -> list[ScoredChunk]:
+        """The passages ordered by their best unit's probability of answering, the fused
+        order breaking ties (the supports' order)."""
+        return [s.hit for s in self.supports]
+
 
 class ExtractiveAnswerer:
     """Selects verbatim sentences from retrieved passages; never writes a claim of its own.
@@ -192,7 +198,7 @@ class ExtractiveAnswerer:
         """The passages ordered by their best unit's probability of answering (the unit
         model), the fused order breaking ties: the fused ranking is the first stage, this
         the second. The unit features keep the fused ranks they were fitted on."""
-        return [s.hit for s in self.support(plan, hits)]
+        return self.judge(plan, hits).passages
 
     def municipalities(self) -> list[str]:
         return sorted({d.meta.municipality for d in self.documents.values()})
@@ -208,7 +214,7 @@ class ExtractiveAnswerer:
         """The answer from a judgement already made (`judge`), so a caller that needs the
         supports too (the LLM mode) judges once."""
         if not judged.answerable:  # the nearest passages as the unit model ranks them
-            return self.not_answered(plan, [s.hit for s in judged.supports])
+            return self.not_answered(plan, judged.passages)
         units = self.select_units(plan, judged.units)
         citations = [self.cite(n, u) for n, u in enumerate(units, start=1)]
         return Answer(

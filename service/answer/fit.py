@@ -246,13 +246,7 @@ def fit(
     ]
     for source in sorted({e.source for e in examples} - {CORPUS}):
         other = [i for i, e in enumerate(examples) if e.source == source]
-        answer = question_cv[other] >= threshold
-        truth = qy[other].astype(bool)
-        report[f"with_{source}"] = {
-            "cv_unanswerable_answered": int((answer & ~truth).sum()),
-            "cv_answerable_refused": int((~answer & truth).sum()),
-            "cv_flag_accuracy": round(float((answer == truth).mean()), 3),
-        }
+        report[f"with_{source}"] = _flags(question_cv[other] >= threshold, qy[other] == 1)
     return model, report
 
 
@@ -289,6 +283,15 @@ def _at_cap(
     }
 
 
+def _flags(answer: np.ndarray, truth: np.ndarray) -> dict[str, Any]:
+    """How the answer flags went: unanswerables answered, answerables refused, accuracy."""
+    return {
+        "cv_unanswerable_answered": int((answer & ~truth).sum()),
+        "cv_answerable_refused": int((~answer & truth).sum()),
+        "cv_flag_accuracy": round(float((answer == truth).mean()), 3),
+    }
+
+
 def _report(
     examples: list[Example],
     p: np.ndarray,
@@ -306,9 +309,7 @@ def _report(
         "unanswerable": int((~truth).sum()),
         "cv_precision_of_answering": round(true_answers / max(1, int(answer.sum())), 3),
         "cv_recall_of_answering": round(true_answers / max(1, int(truth.sum())), 3),
-        "cv_unanswerable_answered": int((answer & ~truth).sum()),
-        "cv_answerable_refused": int((~answer & truth).sum()),
-        "cv_flag_accuracy": round(float((answer == truth).mean()), 3),
+        **_flags(answer, truth),
         "cv_facts_in_quoted_units_when_answered": round(facts, 3),
         "regularisation": {"unit": unit_c, "question": question_c},
     }
