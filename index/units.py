@@ -38,8 +38,12 @@ def unit_texts(chunks: Iterable[Chunk]) -> list[str]:
 
 
 class UnitVectors:
-    """Unit vectors by unit text; `cosines_to` gives their cosines to a query vector,
-    `centrality` each one's cosine to the mean direction of them all."""
+    """Unit vectors by unit text; `cosines_to` gives their cosines to a query vector (mapped
+    first by the fitted question adapter, `index.adapter`, once one is set), `centrality`
+    each one's cosine to the mean direction of them all."""
+
+    # maps a question's vector toward the units that answer it (`adapt`); None: as embedded
+    adapter: Callable[[np.ndarray], np.ndarray] | None = None
 
     def __init__(self, texts: Sequence[str], vectors: np.ndarray) -> None:
         self.keys = [text_key(t) for t in texts]
@@ -50,6 +54,10 @@ class UnitVectors:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def adapt(self, adapter: Callable[[np.ndarray], np.ndarray] | None) -> None:
+        """Map every later query's vector by `adapter` (None: use it as embedded)."""
+        self.adapter = adapter
 
     def best_unit_cosines(
         self, query: np.ndarray, chunk_texts: Mapping[str, str]
@@ -64,9 +72,16 @@ class UnitVectors:
             out[cid] = max((c for c in found if c is not None), default=0.0)
         return out
 
+    def vector_of(self, text: str) -> np.ndarray | None:
+        """The unit text's vector (unit length), None for a text that has none."""
+        i = self.row.get(text_key(text))
+        return None if i is None else np.asarray(self.vectors[i])
+
     def cosines_to(self, query: np.ndarray) -> Callable[[str], float | None]:
         """Cosine of a unit text's vector to `query` (normalised once), None for a text that
         has none."""
+        if self.adapter is not None:
+            query = self.adapter(query)
         q = query / (np.linalg.norm(query) or 1.0)
 
         def cosine(text: str) -> float | None:

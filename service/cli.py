@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -190,7 +191,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
-    from service.answer.fit import CORPUS, MAX_FALSE_ANSWERS, fit, gather, write_model
+    from service.answer.fit import CORPUS, MAX_FALSE_ANSWERS, fit, write_model
     from service.answer.fitted import MODEL_FILE
     from service.evaluate import load_questions
 
@@ -201,14 +202,10 @@ def cmd_fit(args: argparse.Namespace) -> int:
     examples = []
     for source, data_dir in indexes.items():
         kb = _open_kb(settings.model_copy(update={"data_dir": Path(data_dir)}))
-
-        def read(item, kb=kb):
-            plan, hits, _ = kb.read(item["question"], item.get("history", []), judged=False)
-            return plan, hits
-
-        examples += gather(kb.answerer, read, items, source=source)
         if source == CORPUS:
             answerer = kb.answerer
+            out_of_fold = _out_of_fold_adapters(kb, items, settings)
+        examples += _gather_out_of_fold(kb, items, source, out_of_fold)
     model, report = fit(
         examples,
         answerer.known_years,
@@ -218,12 +215,90 @@ def cmd_fit(args: argparse.Namespace) -> int:
         ),
     )
     out = Path(args.out) if args.out else MODEL_FILE
-    write_model(model, report, files, indexes, out)
+    adapter = None if out_of_fold is None else out_of_fold.about
+    write_model(model, report, files, indexes, out, adapter)
     print(json.dumps(report, indent=1, ensure_ascii=False))
     print(
         f"answer threshold {model.answer_threshold:.3f}, unit ratio {model.unit_ratio:.2f}, "
         f"unit floor {model.unit_floor:.2f} -> {out}"
     )
+    return 0
+
+
+def _out_of_fold_adapters(kb, items, settings):
+    """With a question adapter in use, the adapters the answering models' features are
+    gathered with: each question's with one fitted without its fold, as a new question's
+    are with the adapter fitted on them all. None without an adapter."""
+    from service.fit_adapter import OutOfFold, adapter_data, fold_adapters
+
+    if kb.answerer.units.adapter is None:
+        return None
+    about = json.loads(Path(settings.unit_adapter).read_text(encoding="utf-8"))
+    fold_of, matrices = fold_adapters(adapter_data(kb, items), about["strength"])
+    return OutOfFold(fold_of, matrices, about)
+
+
+def _gather_out_of_fold(kb, items, source, out_of_fold):
+    """The questions' examples in `kb`'s index, each fold's with its own adapter (if any)."""
+    import numpy as np
+
+    from index.adapter import QueryAdapter
+    from service.answer.fit import gather
+
+    def read(item):
+        plan, hits, _ = kb.read(item["question"], item.get("history", []), judged=False)
+        return plan, hits
+
+    if out_of_fold is None:
+        return gather(kb.answerer, read, items, source=source)
+    units = kb.answerer.units
+    fitted = units.adapter
+    found = {}
+    try:
+        for k, matrix in enumerate(out_of_fold.matrices):
+            units.adapt(QueryAdapter(matrix.astype(np.float32)))
+            fold = [item for item in items if out_of_fold.fold_of[str(item["id"])] == k]
+            gathered = gather(kb.answerer, read, fold, source=source)
+            found.update(zip((id(item) for item in fold), gathered, strict=True))
+    finally:
+        units.adapt(fitted)
+    return [found[id(item)] for item in items]
+
+
+def cmd_fit_adapter(args: argparse.Namespace) -> int:
+    from index.adapter import ADAPTER_FILE, save_adapter
+    from service.evaluate import load_questions
+    from service.fit_adapter import (
+        ITERATIONS,
+        TEMPERATURE,
+        adapter_data,
+        fit_adapter,
+        matrix_digest,
+    )
+
+    files = [Path(f) for f in args.files]
+    items = [item for f in files for item in load_questions(f)]
+    # the questions' vectors as embedded: the adapter in use plays no part in them
+    kb = _open_kb(_settings(args))
+    data = adapter_data(kb, items)
+    matrix, fitted = fit_adapter(data)
+    out = Path(args.out) if args.out else ADAPTER_FILE
+    about = {
+        "fitted_by": " ".join(["falun-kb fit-adapter", *(str(f) for f in files)]),
+        "data": {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in files},
+        "embedder": kb.index.manifest.embedder,
+        "questions": len(items),
+        "questions_with_answering_units": int(data.answers.any(axis=1).sum()),
+        "units": len(data.units),
+        "temperature": TEMPERATURE,
+        "iterations": ITERATIONS,
+        **fitted,
+        "matrix_sha256": matrix_digest(matrix),
+    }
+    save_adapter(out, matrix, about)
+    for name, row in fitted["cross_validated"].items():
+        print(f"{name:>9}: " + " ".join(f"{k} {v:.3f}" for k, v in row.items()))
+    print(f"chosen strength {fitted['strength']} -> {out}")
     return 0
 
 
@@ -406,6 +481,13 @@ def build_parser() -> argparse.ArgumentParser:
         "by_false_answer_cap shows each: see eval/README.md)",
     )
     p.set_defaults(func=cmd_fit)
+
+    p = sub.add_parser(
+        "fit-adapter", help="refit the question adapter (question vectors toward answering units)"
+    )
+    _training_files(p)
+    p.add_argument("--out", help="where to write it (default: index/unit_adapter.json, .npy)")
+    p.set_defaults(func=cmd_fit_adapter)
 
     p = sub.add_parser(
         "fit-retrieval", help="refit the hybrid retrieval's fusion (k, weights) from questions"

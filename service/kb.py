@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from index.adapter import load_adapter
 from index.build import KnowledgeIndex, open_index
 from index.hybrid import ScoredChunk
 from index.protocols import Embedder, Retriever
@@ -56,6 +57,8 @@ class KnowledgeBaseService:
     ):
         self.index = index
         self.retriever: Retriever = index.retriever
+        # question vectors mapped toward their answering units, in answering and retrieval
+        index.units.adapt(load_adapter(settings.unit_adapter, index.manifest.embedder))
         self.settings = settings
         self.audit = audit
         self.llm = llm

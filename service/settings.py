@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.adapter import ADAPTER_FILE
 from index.config import DEFAULT_EMBEDDER, DEFAULT_RETRIEVAL, EmbedderConfig, RetrievalConfig
 from ingest.chunk import ChunkerConfig
 from ingest.load import DEFAULT_MAX_BYTES
@@ -85,6 +86,8 @@ class Settings(BaseSettings):
     correct_spelling: bool = True
     # the fitted answering models (`falun-kb fit --out`); default: the packaged file
     answering_model: Path = _ANSWER.model_file
+    # the fitted question adapter (`falun-kb fit-adapter --out`, index/adapter.py); "" = none
+    unit_adapter: str = str(ADAPTER_FILE)
 
     # audit log (AuditConfig)
     audit_enabled: bool = DEFAULT_AUDIT.enabled

@@ -121,15 +121,20 @@ class ExtractiveAnswerer:
         entities = [e for e in question_entities(plan.text, ignore) if e in terms]
         return terms, entities
 
+    def question_vector(self, plan: QueryPlan) -> np.ndarray | None:
+        """The vector its units are compared with: what is asked, with its municipality
+        (unlike retrieval, which filters on it, the units of another municipality's documents
+        compete here) and an English question's gloss; None without an embedder."""
+        if self.query_vector is None:
+            return None
+        return combined_vector(self.query_vector, asked_sentences(plan.text), plan.gloss)
+
     def question(self, plan: QueryPlan) -> Question:
         terms, entities = self.terms(plan)
-        units, embed = self.units, self.query_vector
+        units, vector = self.units, self.question_vector(plan)
         meaning: Callable[[str], float | None] = lambda text: None  # noqa: E731
         centrality: Callable[[str], float | None] = lambda text: None  # noqa: E731
-        if units is not None and embed is not None:
-            # what is asked, with its municipality: unlike retrieval, which filters on it,
-            # the units of another municipality's documents compete here
-            vector = combined_vector(embed, asked_sentences(plan.text), plan.gloss)
+        if units is not None and vector is not None:
             meaning = units.cosines_to(vector)
             centrality = units.centrality
         return Question(

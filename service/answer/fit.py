@@ -173,16 +173,24 @@ def question_groups(examples: Sequence[Example]) -> np.ndarray:
 def question_folds(examples: Sequence[Example], seed: int) -> np.ndarray:
     """Each example's fold: the questions are split stratified by answerable, and every copy
     of a question lands in its question's fold."""
-    from sklearn.model_selection import StratifiedKFold
-
     answerable: dict[str, bool] = {}
     for e in examples:
         answerable.setdefault(e.id, e.answerable)
     ids = list(answerable)
-    y = np.array([answerable[i] for i in ids], dtype=int)
-    splits = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed).split(y, y)
-    fold_of = {ids[j]: k for k, (_, test) in enumerate(splits) for j in test}
+    fold_of = dict(zip(ids, item_folds(ids, [answerable[i] for i in ids], seed), strict=True))
     return np.array([fold_of[e.id] for e in examples])
+
+
+def item_folds(ids: Sequence[str], answerable: Sequence[bool], seed: int) -> np.ndarray:
+    """Each question's fold, split stratified by answerable."""
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.array(answerable, dtype=int)
+    folds = np.zeros(len(ids), dtype=int)
+    splits = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed).split(y, y)
+    for k, (_, test) in enumerate(splits):
+        folds[test] = k
+    return folds
 
 
 def fit(
@@ -321,14 +329,23 @@ def write_model(
     files: Sequence[Path],
     indexes: dict[str, str],
     out: Path,
+    adapter: dict[str, Any] | None = None,
 ) -> None:
-    """The model with the command that refits it, its data's hashes and the indexes its
-    questions were retrieved from (`CORPUS` first, then any with distractors)."""
+    """The model with the command that refits it, its data's hashes, the indexes its
+    questions were retrieved from (`CORPUS` first, then any with distractors) and the
+    question adapter its features were gathered with (out of fold), if any."""
     distractors = [f"--distractors {d}" for name, d in indexes.items() if name != CORPUS]
     data = {
         "fitted_by": " ".join(["falun-kb fit", *distractors, *(str(f) for f in files)]),
         "data": {str(f): hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in files},
         "indexes": indexes,
+        "unit_adapter": None
+        if adapter is None
+        else {
+            "matrix_sha256": adapter["matrix_sha256"],
+            "strength": adapter["strength"],
+            "gathered": "each fold's questions with an adapter fitted on the other folds",
+        },
         "cross_validated": report,
         **model.to_json(),
     }

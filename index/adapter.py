@@ -1,0 +1,59 @@
+"""A fitted linear map of a question's vector toward the sentences that answer it.
+
+The embedder puts a question near sentences that repeat its words and an English question
+near nothing Swedish in particular; the sentence that answers it is often not the nearest.
+A square matrix W, fitted on the labelled training questions (`falun-kb fit-adapter`,
+`service/fit_adapter.py`), maps the question's vector before its cosines to the quotable
+units are taken: in answering (the unit features) and in retrieval's nearest-sentence
+ranking. Only the question side moves: no unit is re-embedded, and the dense side of
+retrieval keeps the embedder's own cosines to whole passages.
+
+The matrix lives in `unit_adapter.npy` beside `unit_adapter.json`, which records the
+embedder it was fitted for, the data, the command and the cross-validated grid; an index
+built with another embedder gets no adapter.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ADAPTER_FILE = Path(__file__).with_name("unit_adapter.json")
+
+
+@dataclass(frozen=True)
+class QueryAdapter:
+    """Maps a question's vector by the fitted matrix (the cosines normalise it after)."""
+
+    matrix: np.ndarray
+
+    def __call__(self, vector: np.ndarray) -> np.ndarray:
+        return (self.matrix @ np.asarray(vector, dtype=np.float32)).astype(np.float32)
+
+
+def matrix_file(path: Path) -> Path:
+    return Path(path).with_suffix(".npy")
+
+
+def load_adapter(path: str | Path, embedder: str) -> QueryAdapter | None:
+    """The adapter fitted for `embedder`; None without a file (`path` empty: none wanted) or
+    when the file was fitted for another embedder."""
+    if not path or not Path(path).is_file():
+        return None
+    about = json.loads(Path(path).read_text(encoding="utf-8"))
+    if about.get("embedder") != embedder:
+        return None
+    matrix = np.load(matrix_file(path)).astype(np.float32)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"{matrix_file(path)}: not a square matrix ({matrix.shape})")
+    return QueryAdapter(matrix)
+
+
+def save_adapter(path: Path, matrix: np.ndarray, about: dict) -> None:
+    """Writes the matrix (`.npy`) and what it was fitted for and from (`.json`)."""
+    np.save(matrix_file(path), np.asarray(matrix, dtype=np.float32))
+    text = json.dumps(about, indent=1, ensure_ascii=False)
+    Path(path).write_text(text + "\n", encoding="utf-8")

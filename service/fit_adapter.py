@@ -1,0 +1,156 @@
+"""Fits the question adapter (`falun-kb fit-adapter`, `index/adapter.py`) from labelled questions.
+
+Each answerable training question is read as answering reads it, and its vector is taken as
+the answerer takes it (what is asked, an English question's gloss joined in). Its targets are
+the corpus's quotable units that hold its evidence (`answers_evidence`). The matrix W = I + D
+minimises the mean cross-entropy of a softmax over every corpus unit's cosine-like score
+(W q · u / temperature), the answering units its target, plus strength · ‖D‖²; the strength
+is chosen from a small grid by the mean reciprocal rank of the first answering unit in
+cross-validation by question (identity reported beside it). Only the training files are read.
+
+`falun-kb fit` fits the answering models on features that must look like a new question's:
+it gathers each fold's questions with an adapter fitted on the other folds (`fold_adapters`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from index.units import unit_texts
+from service.answer.fit import FOLDS, SEED, answers_evidence, item_folds
+from service.evaluate import comparable
+
+STRENGTHS = (1e-3, 3e-4, 1e-4)  # the penalty on ‖W − I‖² tried
+TEMPERATURE = 0.05  # of the softmax over units (cosines differ by hundredths)
+ITERATIONS = 200  # of L-BFGS, from W = I
+
+
+@dataclass(frozen=True)
+class AdapterData:
+    """What the adapter is fitted on."""
+
+    ids: list[str]
+    answerable: list[bool]
+    questions: np.ndarray  # each question's vector, unit length, as answering reads it
+    answers: np.ndarray  # which units hold each question's evidence (bool, questions × units)
+    units: np.ndarray  # every corpus unit's vector, unit length
+
+
+def adapter_data(kb: Any, items: Sequence[dict[str, Any]]) -> AdapterData:
+    """The questions' vectors and the units that answer them, in the corpus index of `kb`."""
+    units = kb.answerer.units
+    texts = [t for t in unit_texts(kb.retriever.chunks.values()) if units.vector_of(t) is not None]
+    unit_matrix = _unit_length(np.stack([units.vector_of(t) for t in texts]))
+    folded = [comparable(t) for t in texts]
+    vectors, answers = [], []
+    for item in items:
+        plan, _, _ = kb.read(item["question"], item.get("history", []), judged=False)
+        vectors.append(kb.answerer.question_vector(plan))
+        evidence = [comparable(e) for e in item.get("evidence", [])]
+        answerable = bool(item.get("answerable", True)) and bool(evidence)
+        answers.append([answerable and answers_evidence(t, evidence) for t in folded])
+    return AdapterData(
+        ids=[str(item["id"]) for item in items],
+        answerable=[bool(item.get("answerable", True)) for item in items],
+        questions=_unit_length(np.stack(vectors)),
+        answers=np.array(answers, dtype=bool).reshape(len(items), len(texts)),
+        units=unit_matrix,
+    )
+
+
+def _unit_length(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float64)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
+def fit_matrix(data: AdapterData, rows: np.ndarray, strength: float) -> np.ndarray:
+    """W fitted on the questions `rows` (those with an answering unit among them)."""
+    from scipy.optimize import minimize  # the fit extra (scikit-learn's); serving needs none
+
+    rows = np.array([r for r in rows if data.answers[r].any()], dtype=int)
+    q, target, u = data.questions[rows], data.answers[rows], data.units
+    dim = q.shape[1]
+
+    def loss(x: np.ndarray) -> tuple[float, np.ndarray]:
+        d = x.reshape(dim, dim)
+        logits = (q @ (np.eye(dim) + d).T @ u.T) / TEMPERATURE
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        total, hit = e.sum(axis=1, keepdims=True), (e * target).sum(axis=1, keepdims=True)
+        value = float(np.mean(np.log(total) - np.log(hit)) + strength * (d * d).sum())
+        slope = e / total - e * target / hit  # d loss / d logits, per question
+        grad = (u.T @ slope.T @ q) / TEMPERATURE / len(rows) + 2 * strength * d
+        return value, grad.ravel()
+
+    found = minimize(
+        loss, np.zeros(dim * dim), jac=True, method="L-BFGS-B", options={"maxiter": ITERATIONS}
+    )
+    return np.eye(dim) + found.x.reshape(dim, dim)
+
+
+def first_answer_ranks(data: AdapterData, rows: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """For each question of `rows` with an answering unit: the rank (0 = first) of its first
+    answering unit among all units by cosine to its mapped vector."""
+    rows = np.array([r for r in rows if data.answers[r].any()], dtype=int)
+    scores = (data.questions[rows] @ matrix.T) @ data.units.T
+    order = np.argsort(-scores, axis=1, kind="stable")
+    hits = np.take_along_axis(data.answers[rows], order, axis=1)
+    return hits.argmax(axis=1)
+
+
+def _summary(ranks: np.ndarray) -> dict[str, float]:
+    return {
+        "first_unit_answers": round(float(np.mean(ranks == 0)), 4),
+        "answer_in_first_3": round(float(np.mean(ranks < 3)), 4),
+        "mrr": round(float(np.mean(1 / (1 + ranks))), 4),
+    }
+
+
+def cross_validated(data: AdapterData, strength: float | None) -> dict[str, float]:
+    """Out-of-fold ranks of the answering units with adapters fitted at `strength` (None:
+    the embedder's own vectors)."""
+    folds = item_folds(data.ids, data.answerable, SEED)
+    ranks = []
+    for k in range(FOLDS):
+        rows = np.flatnonzero(folds == k)
+        matrix = np.eye(data.questions.shape[1])
+        if strength is not None:
+            matrix = fit_matrix(data, np.flatnonzero(folds != k), strength)
+        ranks.append(first_answer_ranks(data, rows, matrix))
+    return _summary(np.concatenate(ranks))
+
+
+def fit_adapter(data: AdapterData) -> tuple[np.ndarray, dict[str, Any]]:
+    """The matrix at the strength with the best cross-validated MRR, and the grid."""
+    grid: dict[str, Any] = {"identity": cross_validated(data, None)}
+    for strength in STRENGTHS:
+        grid[str(strength)] = cross_validated(data, strength)
+    best = max(STRENGTHS, key=lambda s: grid[str(s)]["mrr"])
+    matrix = fit_matrix(data, np.arange(len(data.ids)), best)
+    return matrix, {"strength": best, "cross_validated": grid}
+
+
+@dataclass(frozen=True)
+class OutOfFold:
+    """Each question's fold, each fold's matrix, and what the adapter in use records."""
+
+    fold_of: dict[str, int]
+    matrices: list[np.ndarray]
+    about: dict[str, Any]
+
+
+def fold_adapters(data: AdapterData, strength: float) -> tuple[dict[str, int], list[np.ndarray]]:
+    """Each question's fold and, per fold, the matrix fitted on the other folds' questions."""
+    folds = item_folds(data.ids, data.answerable, SEED)
+    matrices = [fit_matrix(data, np.flatnonzero(folds != k), strength) for k in range(FOLDS)]
+    return dict(zip(data.ids, (int(f) for f in folds), strict=True)), matrices
+
+
+def matrix_digest(matrix: np.ndarray) -> str:
+    return hashlib.sha256(np.asarray(matrix, dtype=np.float32).tobytes()).hexdigest()

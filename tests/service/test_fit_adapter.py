@@ -1,0 +1,60 @@
+"""The adapter fit learns a map that puts each held-out question's answering unit first where
+the embedder's own vectors do not, and keeps every question out of its own fold's adapter."""
+
+import numpy as np
+
+from service.fit_adapter import (
+    AdapterData,
+    cross_validated,
+    first_answer_ranks,
+    fit_matrix,
+    fold_adapters,
+)
+
+
+def rotated_questions(n=120, dim=6, units=12, seed=0):
+    """Questions that lie along a rotation of their answering unit: the embedder's cosine
+    ranks the answer anywhere, the inverse rotation ranks it first."""
+    rng = np.random.default_rng(seed)
+    unit_vectors = rng.normal(size=(units, dim))
+    unit_vectors /= np.linalg.norm(unit_vectors, axis=1, keepdims=True)
+    rotation, _ = np.linalg.qr(rng.normal(size=(dim, dim)))
+    answer = rng.integers(0, units, size=n)
+    questions = unit_vectors[answer] @ rotation.T + 0.05 * rng.normal(size=(n, dim))
+    questions /= np.linalg.norm(questions, axis=1, keepdims=True)
+    answers = np.zeros((n, units), dtype=bool)
+    answers[np.arange(n), answer] = True
+    answerable = [True] * n
+    answers[:10] = False  # unanswerable ones: nothing to learn from
+    answerable[:10] = [False] * 10
+    ids = [f"q{i}" for i in range(n)]
+    return AdapterData(ids, answerable, questions, answers, unit_vectors)
+
+
+def test_the_fitted_map_ranks_held_out_answers_first():
+    data = rotated_questions()
+    train, test = np.arange(0, 90), np.arange(90, 120)
+    identity = first_answer_ranks(data, test, np.eye(6))
+    fitted = first_answer_ranks(data, test, fit_matrix(data, train, 1e-4))
+    assert np.mean(fitted == 0) >= 0.9
+    assert np.mean(identity == 0) < 0.5
+
+
+def test_cross_validation_scores_out_of_fold():
+    data = rotated_questions()
+    assert cross_validated(data, 1e-4)["mrr"] > cross_validated(data, None)["mrr"] + 0.3
+
+
+def test_a_strong_penalty_keeps_the_embedders_vectors():
+    data = rotated_questions()
+    matrix = fit_matrix(data, np.arange(len(data.ids)), 1e5)
+    assert np.allclose(matrix, np.eye(6), atol=1e-3)
+
+
+def test_each_fold_adapter_is_fitted_without_its_folds_questions():
+    data = rotated_questions(n=60)
+    fold_of, matrices = fold_adapters(data, 1e-4)
+    assert sorted(set(fold_of.values())) == list(range(len(matrices)))
+    # refitting fold 0's adapter on the other folds' questions alone gives the same matrix
+    others = np.array([i for i, q in enumerate(data.ids) if fold_of[q] != 0])
+    assert np.allclose(matrices[0], fit_matrix(data, others, 1e-4))
