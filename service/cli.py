@@ -201,7 +201,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
     indexes = _indexes(settings, args.distractors)
     examples = []
     for source, data_dir in indexes.items():
-        kb = _open_kb(settings.model_copy(update={"data_dir": Path(data_dir)}))
+        kb = _open_at(settings, data_dir)
         if source == CORPUS:
             answerer = kb.answerer
             out_of_fold = _out_of_fold_adapters(kb, items, settings)
@@ -234,8 +234,14 @@ def _out_of_fold_adapters(kb, items, settings):
     if kb.answerer.units.adapter is None:
         return None
     about = json.loads(Path(settings.unit_adapter).read_text(encoding="utf-8"))
-    fold_of, matrices = fold_adapters(adapter_data(kb, items), about["strength"])
+    distractors = [_open_at(settings, d) for d in about.get("distractors", [])]
+    fold_of, matrices = fold_adapters(adapter_data(kb, items, distractors), about["strength"])
     return OutOfFold(fold_of, matrices, about)
+
+
+def _open_at(settings, data_dir: str):
+    """The knowledge base of the index in `data_dir` (the corpus's, or one with distractors)."""
+    return _open_kb(settings.model_copy(update={"data_dir": Path(data_dir)}))
 
 
 def _gather_out_of_fold(kb, items, source, out_of_fold):
@@ -270,6 +276,7 @@ def cmd_fit_adapter(args: argparse.Namespace) -> int:
     from service.evaluate import load_questions
     from service.fit_adapter import (
         ITERATIONS,
+        NEGATIVES_PER_QUESTION,
         TEMPERATURE,
         adapter_data,
         fit_adapter,
@@ -279,13 +286,19 @@ def cmd_fit_adapter(args: argparse.Namespace) -> int:
     files = [Path(f) for f in args.files]
     items = [item for f in files for item in load_questions(f)]
     # the questions' vectors as embedded: the adapter in use plays no part in them
-    kb = _open_kb(_settings(args))
-    data = adapter_data(kb, items)
+    settings = _settings(args)
+    kb = _open_kb(settings)
+    dirs = args.distractors or []
+    data = adapter_data(kb, items, [_open_at(settings, d) for d in dirs])
     matrix, fitted = fit_adapter(data)
     out = Path(args.out) if args.out else ADAPTER_FILE
+    options = [f"--distractors {d}" for d in dirs]
     about = {
-        "fitted_by": " ".join(["falun-kb fit-adapter", *(str(f) for f in files)]),
+        "fitted_by": " ".join(["falun-kb fit-adapter", *options, *(str(f) for f in files)]),
         "data": {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in files},
+        "distractors": dirs,
+        "distractor_units": 0 if data.others is None else len(data.others),
+        "negatives_per_question": NEGATIVES_PER_QUESTION,
         "embedder": kb.index.manifest.embedder,
         "questions": len(items),
         "questions_with_answering_units": int(data.answers.any(axis=1).sum()),
@@ -321,8 +334,7 @@ def cmd_fit_retrieval(args: argparse.Namespace) -> int:
     settings = _settings(args)
     indexes = _indexes(settings, args.distractors)
     qualities = {
-        name: fusion_quality(_open_kb(settings.model_copy(update={"data_dir": Path(d)})), questions)
-        for name, d in indexes.items()
+        name: fusion_quality(_open_at(settings, d), questions) for name, d in indexes.items()
     }
     chosen, grid = fit_fusion(qualities)
     out = Path(args.out) if args.out else FUSION_FILE
@@ -487,6 +499,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _training_files(p)
     p.add_argument("--out", help="where to write it (default: index/unit_adapter.json, .npy)")
+    _distractors_option(p)
     p.set_defaults(func=cmd_fit_adapter)
 
     p = sub.add_parser(

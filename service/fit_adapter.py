@@ -8,6 +8,11 @@ minimises the mean cross-entropy of a softmax over every corpus unit's cosine-li
 is chosen from a small grid by the mean reciprocal rank of the first answering unit in
 cross-validation by question (identity reported beside it). Only the training files are read.
 
+With `--distractors DIR` (an index of the corpus with newsreel passages), the ten units of
+that index's other passages nearest to each training question join the softmax as wrong
+answers: fitted on the corpus's units alone, the map also drew questions toward passages the
+corpus index never holds, and an archive that grows would hold them.
+
 `falun-kb fit` fits the answering models on features that must look like a new question's:
 it gathers each fold's questions with an adapter fitted on the other folds (`fold_adapters`).
 """
@@ -21,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from index.cache import text_key
 from index.units import unit_texts
 from service.answer.fit import FOLDS, SEED, answers_evidence, item_folds
 from service.evaluate import comparable
@@ -28,6 +34,7 @@ from service.evaluate import comparable
 STRENGTHS = (1e-3, 3e-4, 1e-4)  # the penalty on ‖W − I‖² tried
 TEMPERATURE = 0.05  # of the softmax over units (cosines differ by hundredths)
 ITERATIONS = 200  # of L-BFGS, from W = I
+NEGATIVES_PER_QUESTION = 10  # distractor units fitted as wrong answers, nearest to each question
 
 
 @dataclass(frozen=True)
@@ -39,13 +46,28 @@ class AdapterData:
     questions: np.ndarray  # each question's vector, unit length, as answering reads it
     answers: np.ndarray  # which units hold each question's evidence (bool, questions × units)
     units: np.ndarray  # every corpus unit's vector, unit length
+    # the units of distractor passages (an index's beside the corpus's), unit length: the
+    # nearest of them to each training question are fitted as wrong answers too
+    others: np.ndarray | None = None
 
 
-def adapter_data(kb: Any, items: Sequence[dict[str, Any]]) -> AdapterData:
-    """The questions' vectors and the units that answer them, in the corpus index of `kb`."""
+def adapter_data(
+    kb: Any, items: Sequence[dict[str, Any]], distractors: Sequence[Any] = ()
+) -> AdapterData:
+    """The questions' vectors and the units that answer them, in the corpus index of `kb`;
+    with the units of the `distractors` knowledge bases' indexes that are not the corpus's."""
     units = kb.answerer.units
     texts = [t for t in unit_texts(kb.retriever.chunks.values()) if units.vector_of(t) is not None]
     unit_matrix = _unit_length(np.stack([units.vector_of(t) for t in texts]))
+    others = None
+    if distractors:
+        corpus = {text_key(t) for t in texts}
+        others = np.concatenate([
+            np.asarray(d.answerer.units.vectors, dtype=np.float32)[
+                [i for i, key in enumerate(d.answerer.units.keys) if key not in corpus]
+            ]
+            for d in distractors
+        ])  # fmt: skip
     folded = [comparable(t) for t in texts]
     vectors, answers = [], []
     for item in items:
@@ -60,6 +82,7 @@ def adapter_data(kb: Any, items: Sequence[dict[str, Any]]) -> AdapterData:
         questions=_unit_length(np.stack(vectors)),
         answers=np.array(answers, dtype=bool).reshape(len(items), len(texts)),
         units=unit_matrix,
+        others=others,
     )
 
 
@@ -69,12 +92,26 @@ def _unit_length(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.where(norms == 0, 1, norms)
 
 
+def nearest_others(data: AdapterData, rows: np.ndarray) -> np.ndarray:
+    """The distractor units nearest (by the embedder's own cosine) to any of the questions
+    `rows`, NEGATIVES_PER_QUESTION each: where a fitted map must not lead."""
+    if data.others is None or not len(rows):
+        return np.zeros((0, data.units.shape[1]))
+    count = min(NEGATIVES_PER_QUESTION, len(data.others) - 1)
+    scores = data.questions[rows].astype(np.float32) @ data.others.T
+    nearest = np.unique(np.argpartition(-scores, count, axis=1)[:, :count])
+    return _unit_length(data.others[nearest])
+
+
 def fit_matrix(data: AdapterData, rows: np.ndarray, strength: float) -> np.ndarray:
-    """W fitted on the questions `rows` (those with an answering unit among them)."""
+    """W fitted on the questions `rows` (those with an answering unit among them), with the
+    distractor units nearest to them as wrong answers, if there are distractors."""
     from scipy.optimize import minimize  # the fit extra (scikit-learn's); serving needs none
 
     rows = np.array([r for r in rows if data.answers[r].any()], dtype=int)
-    q, target, u = data.questions[rows], data.answers[rows], data.units
+    wrong = nearest_others(data, rows)
+    q, u = data.questions[rows], np.vstack([data.units, wrong])
+    target = np.hstack([data.answers[rows], np.zeros((len(rows), len(wrong)), dtype=bool)])
     dim = q.shape[1]
 
     def loss(x: np.ndarray) -> tuple[float, np.ndarray]:
@@ -104,26 +141,42 @@ def first_answer_ranks(data: AdapterData, rows: np.ndarray, matrix: np.ndarray) 
     return hits.argmax(axis=1)
 
 
-def _summary(ranks: np.ndarray) -> dict[str, float]:
-    return {
+def ranks_among_others(data: AdapterData, rows: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """For each question of `rows` with an answering unit: how many distractor units lie
+    nearer to its mapped vector than its nearest answering unit."""
+    rows = np.array([r for r in rows if data.answers[r].any()], dtype=int)
+    mapped = _unit_length(data.questions[rows] @ matrix.T)
+    best = np.where(data.answers[rows], mapped @ data.units.T, -np.inf).max(axis=1)
+    assert data.others is not None
+    scores = mapped.astype(np.float32) @ data.others.T
+    return (scores > best[:, None].astype(np.float32)).sum(axis=1)
+
+
+def _summary(ranks: np.ndarray, among_others: np.ndarray | None) -> dict[str, float]:
+    out = {
         "first_unit_answers": round(float(np.mean(ranks == 0)), 4),
         "answer_in_first_3": round(float(np.mean(ranks < 3)), 4),
         "mrr": round(float(np.mean(1 / (1 + ranks))), 4),
     }
+    if among_others is not None:
+        out["fewer_than_10_distractor_units_nearer"] = round(float(np.mean(among_others < 10)), 4)
+    return out
 
 
 def cross_validated(data: AdapterData, strength: float | None) -> dict[str, float]:
     """Out-of-fold ranks of the answering units with adapters fitted at `strength` (None:
     the embedder's own vectors)."""
     folds = item_folds(data.ids, data.answerable, SEED)
-    ranks = []
+    ranks, among_others = [], []
     for k in range(FOLDS):
         rows = np.flatnonzero(folds == k)
         matrix = np.eye(data.questions.shape[1])
         if strength is not None:
             matrix = fit_matrix(data, np.flatnonzero(folds != k), strength)
         ranks.append(first_answer_ranks(data, rows, matrix))
-    return _summary(np.concatenate(ranks))
+        if data.others is not None:
+            among_others.append(ranks_among_others(data, rows, matrix))
+    return _summary(np.concatenate(ranks), np.concatenate(among_others) if among_others else None)
 
 
 def fit_adapter(data: AdapterData) -> tuple[np.ndarray, dict[str, Any]]:

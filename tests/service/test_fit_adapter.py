@@ -4,11 +4,14 @@ the embedder's own vectors do not, and keeps every question out of its own fold'
 import numpy as np
 
 from service.fit_adapter import (
+    NEGATIVES_PER_QUESTION,
     AdapterData,
     cross_validated,
     first_answer_ranks,
     fit_matrix,
     fold_adapters,
+    nearest_others,
+    ranks_among_others,
 )
 
 
@@ -58,3 +61,35 @@ def test_each_fold_adapter_is_fitted_without_its_folds_questions():
     # refitting fold 0's adapter on the other folds' questions alone gives the same matrix
     others = np.array([i for i, q in enumerate(data.ids) if fold_of[q] != 0])
     assert np.allclose(matrices[0], fit_matrix(data, others, 1e-4))
+
+
+def test_the_nearest_distractor_units_are_fitted_as_wrong_answers():
+    base = rotated_questions()
+    rng = np.random.default_rng(1)
+    others = rng.normal(size=(300, 6))
+    others /= np.linalg.norm(others, axis=1, keepdims=True)
+    data = AdapterData(base.ids, base.answerable, base.questions, base.answers, base.units, others)
+    rows = np.arange(10, 40)
+    wrong = nearest_others(data, rows)
+    nearest = np.argsort(-(base.questions[rows] @ others.T), axis=1)[:, 0]
+    # each question's nearest distractor unit is among them
+    assert all(np.isclose(wrong @ others[n], 1).any() for n in nearest)
+    assert len(wrong) <= NEGATIVES_PER_QUESTION * len(rows)
+    fitted = fit_matrix(data, np.arange(0, 90), 1e-4)
+    test = np.arange(90, 120)
+    assert np.mean(first_answer_ranks(data, test, fitted) == 0) >= 0.9
+    # fewer distractor units lie nearer the answer than with the embedder's own vectors
+    among = ranks_among_others(data, test, fitted)
+    assert among.mean() < ranks_among_others(data, test, np.eye(6)).mean()
+
+
+def test_distractor_units_nearer_than_the_answer_are_counted():
+    units = np.eye(3)
+    others = np.array([[0.9, 0.1, 0.0], [0.0, 0.0, 1.0], [0.99, 0.0, 0.14]])
+    question = np.array([[0.95, 0.0, 0.31]])
+    question /= np.linalg.norm(question)
+    answers = np.array([[True, False, False]])
+    data = AdapterData(["q"], [True], question, answers, units, others / 1.0)
+    cosines = question @ others.T / np.linalg.norm(others, axis=1)
+    expected = int((cosines > question @ units[0]).sum())
+    assert ranks_among_others(data, np.array([0]), np.eye(3)).tolist() == [expected]
