@@ -285,8 +285,8 @@ def cmd_fit_adapter(args: argparse.Namespace) -> int:
 
     files = [Path(f) for f in args.files]
     items = [item for f in files for item in load_questions(f)]
-    # the questions' vectors as embedded: the adapter in use plays no part in them
-    settings = _settings(args)
+    # read without an adapter, so that the one in use plays no part in the refit
+    settings = _settings(args).model_copy(update={"unit_adapter": ""})
     kb = _open_kb(settings)
     dirs = args.distractors or []
     data = adapter_data(kb, items, [_open_at(settings, d) for d in dirs])
