@@ -56,9 +56,9 @@ def adapter_data(
 ) -> AdapterData:
     """The questions' vectors and the units that answer them, in the corpus index of `kb`;
     with the units of the `distractors` knowledge bases' indexes that are not the corpus's."""
-    units = kb.answerer.units
-    texts = [t for t in unit_texts(kb.retriever.chunks.values()) if units.vector_of(t) is not None]
-    unit_matrix = _unit_length(np.stack([units.vector_of(t) for t in texts]))
+    stored = {t: kb.answerer.units.vector_of(t) for t in unit_texts(kb.retriever.chunks.values())}
+    texts = [t for t, vector in stored.items() if vector is not None]
+    unit_matrix = _unit_length(np.stack([stored[t] for t in texts]))
     others = None
     if distractors:
         corpus = {text_key(t) for t in texts}
@@ -166,13 +166,12 @@ def _summary(ranks: np.ndarray, among_others: np.ndarray | None) -> dict[str, fl
 def cross_validated(data: AdapterData, strength: float | None) -> dict[str, float]:
     """Out-of-fold ranks of the answering units with adapters fitted at `strength` (None:
     the embedder's own vectors)."""
-    folds = item_folds(data.ids, data.answerable, SEED)
+    folds = _folds(data)
+    identity = [np.eye(data.questions.shape[1])] * FOLDS
+    matrices = identity if strength is None else _fold_matrices(data, folds, strength)
     ranks, among_others = [], []
-    for k in range(FOLDS):
+    for k, matrix in enumerate(matrices):
         rows = np.flatnonzero(folds == k)
-        matrix = np.eye(data.questions.shape[1])
-        if strength is not None:
-            matrix = fit_matrix(data, np.flatnonzero(folds != k), strength)
         ranks.append(first_answer_ranks(data, rows, matrix))
         if data.others is not None:
             among_others.append(ranks_among_others(data, rows, matrix))
@@ -200,9 +199,18 @@ class OutOfFold:
 
 def fold_adapters(data: AdapterData, strength: float) -> tuple[dict[str, int], list[np.ndarray]]:
     """Each question's fold and, per fold, the matrix fitted on the other folds' questions."""
-    folds = item_folds(data.ids, data.answerable, SEED)
-    matrices = [fit_matrix(data, np.flatnonzero(folds != k), strength) for k in range(FOLDS)]
-    return dict(zip(data.ids, (int(f) for f in folds), strict=True)), matrices
+    folds = _folds(data)
+    fold_of = dict(zip(data.ids, (int(f) for f in folds), strict=True))
+    return fold_of, _fold_matrices(data, folds, strength)
+
+
+def _folds(data: AdapterData) -> np.ndarray:
+    return item_folds(data.ids, data.answerable, SEED)
+
+
+def _fold_matrices(data: AdapterData, folds: np.ndarray, strength: float) -> list[np.ndarray]:
+    """Per fold, the matrix fitted on the other folds' questions."""
+    return [fit_matrix(data, np.flatnonzero(folds != k), strength) for k in range(FOLDS)]
 
 
 def matrix_digest(matrix: np.ndarray) -> str:
