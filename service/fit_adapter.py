@@ -106,7 +106,7 @@ def nearest_others(data: AdapterData, rows: np.ndarray) -> np.ndarray:
 def fit_matrix(data: AdapterData, rows: np.ndarray, strength: float) -> np.ndarray:
     """W fitted on the questions `rows` (those with an answering unit among them), with the
     distractor units nearest to them as wrong answers, if there are distractors."""
-    from scipy.optimize import minimize  # the fit extra (scikit-learn's); serving needs none
+    from scipy.optimize import minimize  # scikit-learn's dependency; imported to fit only
 
     rows = np.array([r for r in rows if data.answers[r].any()], dtype=int)
     wrong = nearest_others(data, rows)

@@ -101,7 +101,7 @@ def gather(
 
 
 def _fit_logistic(x: np.ndarray, y: np.ndarray, c: float, names: tuple[str, ...]) -> LogisticModel:
-    from sklearn.linear_model import LogisticRegression  # the fit extra; answering needs none
+    from sklearn.linear_model import LogisticRegression  # imported to fit only
 
     mu = x.mean(axis=0)
     sd = x.std(axis=0)
