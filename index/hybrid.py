@@ -15,7 +15,7 @@ from index.config import DEFAULT_RETRIEVAL, RetrievalConfig
 from index.filters import build_where, document_filter, filter_values
 from index.lexical import SwedishBM25
 from index.store import ChromaChunkStore
-from index.units import UnitVectors
+from index.units import UnitVectors, units_of
 from ingest.schema import Chunk, DocumentMeta
 
 if TYPE_CHECKING:
@@ -60,6 +60,9 @@ def reciprocal_rank_fusion(
     fused.sort(key=lambda pair: (-pair[1], best_rank[pair[0]], pair[0]))
     return fused
 
+
+# The nearest units read for each chunk the unit side gives (several units share a chunk).
+UNIT_ROWS_PER_CANDIDATE = 4
 
 # A filter leaving at most this many chunks is ranked exactly here rather than by Chroma's
 # filtered search (`HybridRetriever._dense_among`).
@@ -136,6 +139,7 @@ class HybridRetriever:
         # question retrieves with the same filter on both sides, often more than once
         self._filtered: dict[tuple[Any, ...], tuple[list[str], set[str]]] = {}
         self._filtered_vectors: dict[tuple[Any, ...], np.ndarray] = {}
+        self._unit_owners: dict[int, tuple[str, ...]] | None = None  # built on first use
 
     def allowed_ids(self, filters: Mapping[str, Any] | None) -> set[str] | None:
         """Chunk ids passing `filters` (same semantics as the Chroma `where`), None if no filter."""
@@ -276,6 +280,41 @@ class HybridRetriever:
         lexical_query = f"{query if lexical_query is None else lexical_query} {lexical_extra}"
         return self._lexical(lexical_query.strip(), self.lexical_k, filters)
 
+    def nearest_unit_chunks(
+        self, qvec: np.ndarray, filters: Mapping[str, Any] | None = None
+    ) -> list[str]:
+        """The chunks (passing `filters`) of the units nearest the query over the whole index,
+        as many as the dense side gives: a passage whose own vector and words lose among many
+        others' is still a candidate through its nearest sentence."""
+        if self.units is None:
+            return []
+        owners = self.unit_owners()
+        allowed = self.allowed_ids(filters)
+        found: dict[str, None] = {}
+        for row in self.units.nearest_rows(qvec, UNIT_ROWS_PER_CANDIDATE * self.dense_k):
+            for cid in owners.get(row, ()):
+                if allowed is None or cid in allowed:
+                    found[cid] = None
+            if len(found) >= self.dense_k:
+                break
+        return list(found)[: self.dense_k]
+
+    def unit_owners(self) -> dict[int, tuple[str, ...]]:
+        """Each unit vector's row -> the chunks that hold that unit (read once)."""
+        with self._recent_lock:
+            owners = self._unit_owners
+        if owners is None and self.units is not None:
+            holders: dict[int, list[str]] = {}
+            for cid, chunk in self.chunks.items():
+                for text in units_of(chunk.text):
+                    row = self.units.row_of(text)
+                    if row is not None:
+                        holders.setdefault(row, []).append(cid)
+            owners = {row: tuple(cids) for row, cids in holders.items()}
+            with self._recent_lock:
+                self._unit_owners = owners
+        return owners or {}
+
     def nearest_sentence_first(self, qvec: np.ndarray, candidates: Sequence[str]) -> list[str]:
         """The candidate chunks ranked by their nearest unit's cosine to the query."""
         if self.units is None:
@@ -305,7 +344,10 @@ class HybridRetriever:
         lexical_ids = [cid for cid, _ in lexical_hits]
         rankings, weights = [dense_ids, lexical_ids], [self.dense_weight, self.lexical_weight]
         if self.unit_weight:
-            rankings.append(self.nearest_sentence_first(qvec, [*dense_ids, *lexical_ids]))
+            # both sides' candidates and the nearest units' chunks
+            unit_side = self.nearest_unit_chunks(qvec, filters)
+            candidates = [*dense_ids, *lexical_ids, *unit_side]
+            rankings.append(self.nearest_sentence_first(qvec, candidates))
             weights.append(self.unit_weight)
         fused = reciprocal_rank_fusion(rankings, weights, k=self.rrf_k)[:k]
         dense_sim = dict(dense_hits)

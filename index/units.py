@@ -72,6 +72,27 @@ class UnitVectors:
             out[cid] = max((c for c in found if c is not None), default=0.0)
         return out
 
+    def nearest_rows(self, query: np.ndarray, k: int) -> list[int]:
+        """The rows of the k units nearest `query` (mapped by the adapter, as `cosines_to`
+        maps it), best first: one pass over every unit's vector."""
+        if not len(self.keys) or k <= 0:
+            return []
+        q = self._mapped_query(query).astype(self.vectors.dtype, copy=False)
+        cosines = np.asarray(self.vectors @ q)
+        k = min(k, len(cosines))
+        top = np.argpartition(-cosines, k - 1)[:k]
+        return [int(i) for i in top[np.argsort(-cosines[top], kind="stable")]]
+
+    def _mapped_query(self, query: np.ndarray) -> np.ndarray:
+        """The query as units are compared with it: adapted, then of unit length."""
+        if self.adapter is not None:
+            query = self.adapter(query)
+        return query / (np.linalg.norm(query) or 1.0)
+
+    def row_of(self, text: str) -> int | None:
+        """The unit text's row among the vectors, None for a text that has none."""
+        return self.row.get(text_key(text))
+
     def vector_of(self, text: str) -> np.ndarray | None:
         """The unit text's vector (unit length), None for a text that has none."""
         i = self.row.get(text_key(text))
@@ -80,9 +101,7 @@ class UnitVectors:
     def cosines_to(self, query: np.ndarray) -> Callable[[str], float | None]:
         """Cosine of a unit text's vector to `query` (normalised once), None for a text that
         has none."""
-        if self.adapter is not None:
-            query = self.adapter(query)
-        q = query / (np.linalg.norm(query) or 1.0)
+        q = self._mapped_query(query)
 
         def cosine(text: str) -> float | None:
             i = self.row.get(text_key(text))

@@ -246,9 +246,6 @@ def _open_at(settings, data_dir: str):
 
 def _gather_out_of_fold(kb, items, source, out_of_fold):
     """The questions' examples in `kb`'s index, each fold's with its own adapter (if any)."""
-    import numpy as np
-
-    from index.adapter import QueryAdapter
     from service.answer.fit import gather
 
     def read(item):
@@ -261,8 +258,8 @@ def _gather_out_of_fold(kb, items, source, out_of_fold):
     fitted = units.adapter
     found = {}
     try:
-        for k, matrix in enumerate(out_of_fold.matrices):
-            units.adapt(QueryAdapter(matrix.astype(np.float32)))
+        for k, adapter in enumerate(out_of_fold.adapters()):
+            units.adapt(adapter)
             fold = [item for item in items if out_of_fold.fold_of[str(item["id"])] == k]
             gathered = gather(kb.answerer, read, fold, source=source)
             found.update(zip((id(item) for item in fold), gathered, strict=True))
@@ -326,15 +323,28 @@ def _indexes(settings, distractors: list[str] | None) -> dict[str, str]:
 
 def cmd_fit_retrieval(args: argparse.Namespace) -> int:
     from index.config import FUSION_FILE
+    from service.answer.fit import CORPUS
     from service.evaluate import load_questions
-    from service.fit_retrieval import fit_fusion, fusion_quality, scored_questions, write_fusion
+    from service.fit_retrieval import (
+        fit_fusion,
+        fusion_quality,
+        scored_items,
+        scored_questions,
+        write_fusion,
+    )
 
     files = [Path(f) for f in args.files]
-    questions = scored_questions([item for f in files for item in load_questions(f)])
+    items = [item for f in files for item in load_questions(f)]
+    questions = scored_questions(items)
     settings = _settings(args)
     indexes = _indexes(settings, args.distractors)
+    # the third ranking compares units through the question adapter, fitted on these
+    # questions: each is compared through one fitted without its fold
+    out_of_fold = _out_of_fold_adapters(_open_at(settings, indexes[CORPUS]), items, settings)
+    adapters = None if out_of_fold is None else out_of_fold.adapters_of(scored_items(items))
     qualities = {
-        name: fusion_quality(_open_at(settings, d), questions) for name, d in indexes.items()
+        name: fusion_quality(_open_at(settings, d), questions, adapters)
+        for name, d in indexes.items()
     }
     chosen, grid = fit_fusion(qualities)
     out = Path(args.out) if args.out else FUSION_FILE

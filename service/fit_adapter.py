@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from index.adapter import QueryAdapter
 from index.cache import text_key
 from index.units import unit_texts
 from service.answer.fit import FOLDS, SEED, answers_evidence, item_folds
@@ -195,6 +196,15 @@ class OutOfFold:
     fold_of: dict[str, int]
     matrices: list[np.ndarray]
     about: dict[str, Any]
+
+    def adapters(self) -> list[QueryAdapter]:
+        """Each fold's adapter, as the product applies one."""
+        return [QueryAdapter(matrix.astype(np.float32)) for matrix in self.matrices]
+
+    def adapters_of(self, items: Sequence[dict[str, Any]]) -> list[QueryAdapter]:
+        """Each question's adapter: its fold's."""
+        adapters = self.adapters()
+        return [adapters[self.fold_of[str(item["id"])]] for item in items]
 
 
 def fold_adapters(data: AdapterData, strength: float) -> tuple[dict[str, int], list[np.ndarray]]:

@@ -153,3 +153,49 @@ def test_dense_also_moves_the_dense_side_only(retriever):
     plain_dense, plain_lexical = retriever.rankings("vänort")
     assert lexical == plain_lexical
     assert dense != plain_dense
+
+
+def _with_units(retriever, vectors_of):
+    """The same retriever with a unit vector for every unit of its chunks, and the config's
+    third ranking fused in."""
+    from index.units import UnitVectors, unit_texts
+
+    texts = unit_texts(retriever.chunks.values())
+    units = UnitVectors(texts, np.stack([vectors_of(t) for t in texts]))
+    config = RetrievalConfig(dense_k=3, lexical_k=3, unit_weight=1.0)
+    return HybridRetriever(
+        retriever.store,
+        retriever.bm25,
+        retriever.chunks,
+        retriever.doc_meta,
+        retriever.embed_model,
+        config,
+        units=units,
+    )
+
+
+def test_a_passage_neither_side_finds_is_a_candidate_through_its_nearest_sentence(retriever):
+    from index.units import units_of
+
+    query = "Vilka vänorter har Falun?"
+    dense, lexical = retriever.rankings(query)
+    found = {cid for cid, _ in dense} | {cid for cid, _ in lexical}
+    plain = {r.chunk.chunk_id for r in retriever.retrieve(query, k=10)}
+    lost = next(c for cid, c in retriever.chunks.items() if cid not in found | plain)
+    target = units_of(lost.text)[0]
+    qvec = np.asarray(retriever.dense_query_vector(query), dtype=np.float64)
+    rng = np.random.default_rng(0)
+    dim = len(qvec)
+
+    def vector_of(text):  # the lost passage's first sentence points where the question does
+        return qvec.copy() if text == target else rng.standard_normal(dim) * 0.01
+
+    with_units = _with_units(retriever, vector_of)
+    assert with_units.nearest_unit_chunks(qvec)[0] == lost.chunk_id
+    assert lost.chunk_id in {r.chunk.chunk_id for r in with_units.retrieve(query, k=10)}
+    # ... and a filter that excludes its document excludes it there too
+    other = next(m.municipality for m in retriever.doc_meta.values()
+                 if m.municipality != retriever.doc_meta[lost.doc_id].municipality)  # fmt: skip
+    where = {"municipality": other}
+    assert lost.chunk_id not in with_units.nearest_unit_chunks(qvec, where)
+    assert lost.chunk_id not in {r.chunk.chunk_id for r in with_units.retrieve(query, 10, where)}

@@ -67,3 +67,18 @@ def test_a_unit_near_the_mean_of_all_is_central_and_the_centre_survives_a_reload
     np.savez(tmp_path / "old.npz", keys=np.array(units.keys), vectors=units.vectors)
     old = UnitVectors.load(tmp_path / "old.npz")
     assert old.centrality("Om rådet.") == pytest.approx(central["Om rådet."], abs=1e-6)
+
+
+def test_the_nearest_rows_are_ranked_as_cosines_to_the_adapted_query():
+    units = _units(50, seed=3)
+    q = np.random.default_rng(4).standard_normal(8)
+    cosine = units.cosines_to(q)
+    by_cosine = sorted(range(50), key=lambda i: -cosine(f"Mening {i}."))
+    assert units.nearest_rows(q, 5) == by_cosine[:5]
+    assert units.nearest_rows(q, 500) == by_cosine  # at most every unit
+    swap = np.eye(8)[::-1]  # an adapter reversing the axes moves the query, and the order
+    units.adapt(lambda v: swap @ v)
+    adapted = units.cosines_to(q)
+    assert units.nearest_rows(q, 5) == sorted(range(50), key=lambda i: -adapted(f"Mening {i}."))[:5]
+    assert units.nearest_rows(q, 5) != by_cosine[:5]
+    assert UnitVectors([], np.zeros((0, 8))).nearest_rows(q, 3) == []

@@ -17,12 +17,24 @@ def quality_best_at(best_k, best_weight, best_central=0.0, best_unit=0.0):
 
 
 @dataclass
+class Units:
+    """Unit vectors' one setting the fit touches: the question adapter in use."""
+
+    adapter: object = None
+
+    def adapt(self, adapter):
+        self.adapter = adapter
+
+
+@dataclass
 class RankedKB:
     """A knowledge base whose retriever returns fixed dense and BM25 rankings."""
 
     dense: list[str]
     lexical: list[str]
+    unit_side: list[str] = field(default_factory=list)  # found by the nearest units only
     calls: list[tuple[str, str]] = field(default_factory=list)
+    units: "Units | None" = None
 
     def search_plan(self, question):
         return SimpleNamespace(
@@ -36,7 +48,7 @@ class RankedKB:
 
     @property
     def retriever(self):
-        texts = {"ev": "Beviset står här", "a": "annat", "b": "något"}
+        texts = {"ev": "Beviset står här", "a": "annat", "b": "något", "u": "enhet"}
         chunks = {cid: SimpleNamespace(text=t) for cid, t in texts.items()}
 
         def lexical_ranking(question, filters=None, lexical_extra="", lexical_query=None):
@@ -48,13 +60,20 @@ class RankedKB:
             return [(c, 0.5 - n / 100) for n, c in enumerate(self.dense)][:k]
 
         def nearest_sentence_first(qvec, candidates):
-            sentence = {"b": 0.9, "ev": 0.8, "a": 0.1}  # b's best sentence is nearest
+            sentence = {"u": 1.0, "b": 0.9, "ev": 0.8, "a": 0.1}  # b's best sentence is nearest
             return sorted(dict.fromkeys(candidates), key=lambda c: -sentence[c])
+
+        def nearest_unit_chunks(qvec, filters=None):
+            used = None if self.units is None else self.units.adapter
+            self.calls.append(("units", qvec, filters, used))
+            return list(self.unit_side)
 
         return SimpleNamespace(
             lexical_ranking=lexical_ranking,
             nearest=nearest,
             nearest_sentence_first=nearest_sentence_first,
+            nearest_unit_chunks=nearest_unit_chunks,
+            units=self.units,
             dense_query_vector=lambda question, also="": f"vector of {question}{also}",
             chunks=chunks,
             dense_k=30,
@@ -121,6 +140,7 @@ def test_each_question_is_retrieved_once_and_fused_per_grid_point():
     assert kb.calls == [
         ("bm25", "Var står beviset?", None, "utökat", "var står beviset?"),
         ("dense", "vector of Var står beviset?", None),
+        ("units", "vector of Var står beviset?", None, None),
     ]
 
 
@@ -131,7 +151,28 @@ def test_a_question_is_retrieved_as_search_reads_it():
     assert kb.calls == [
         ("bm25", "Vad gör Falun?", municipality, "utökat", "hej! vad gör falun?"),
         ("dense", "vector of Vad gör Falun?", municipality),
+        ("units", "vector of Vad gör Falun?", municipality, None),
     ]
+
+
+def test_a_passage_only_the_nearest_units_find_joins_the_third_ranking():
+    kb = RankedKB(dense=["a", "ev"], lexical=["b", "ev"], unit_side=["u"])
+    quality = fusion_quality(kb, QUESTIONS)
+    # without the third ranking, the unit side's passage plays no part
+    assert quality(10, 1.0, 0.0, 0.0) == (1.0, 1.0)
+    # with it, its nearest sentence ranks it first there (u, b, ev, a) and it leads the
+    # fused ranking once that ranking weighs most: the evidence falls to third
+    assert quality(1, 1.0, 0.0, 3.0) == (1.0, 1 / 3)
+
+
+def test_each_question_is_compared_through_its_own_adapter_and_the_fitted_one_is_restored():
+    fitted = object()
+    kb = RankedKB(dense=["a", "ev"], lexical=["b", "ev"], units=Units(fitted))
+    questions = [("Var står beviset?", ["beviset star har"]), ("Och här?", ["beviset"])]
+    fusion_quality(kb, questions, adapters=["fold 0", "fold 1"])
+    used = [call[3] for call in kb.calls if call[0] == "units"]
+    assert used == ["fold 0", "fold 1"]
+    assert kb.units.adapter is fitted
 
 
 def test_the_written_fit_is_what_retrieval_reads(tmp_path):
