@@ -21,6 +21,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ SHARES = (0.0, 0.1, 0.25, 0.5, 0.75, 1.0)
 OUT = RESULTS_DIR / "adapter_new_document.json"
 
 
-def _unit_documents(kb, texts: list[str]) -> np.ndarray:
+def _unit_documents(kb, texts: Sequence[str]) -> np.ndarray:
     """The document of each unit text (its first chunk's)."""
     from index.units import units_of
 
@@ -52,10 +53,9 @@ def _reciprocal_ranks(data, rows: np.ndarray, matrix: np.ndarray) -> list[float]
 
 
 def measure(distractors: list[str]) -> dict[str, object]:
-    from index.units import unit_texts
     from service.cli import _open_at, _open_kb, _settings, build_parser
     from service.evaluate import load_questions
-    from service.fit_adapter import FOLDS, _folds, adapter_data, fit_matrix
+    from service.fit_adapter import _fold_matrices, _folds, adapter_data, fit_matrix
 
     args = build_parser().parse_args(["fit-adapter"])
     items = [item for f in args.files for item in load_questions(Path(f))]
@@ -64,8 +64,7 @@ def measure(distractors: list[str]) -> dict[str, object]:
     settings = settings.model_copy(update={"unit_adapter": ""})  # questions read as fitted
     kb = _open_kb(settings)
     data = adapter_data(kb, items, [_open_at(settings, d) for d in distractors])
-    vectors = {t: kb.answerer.units.vector_of(t) for t in unit_texts(kb.retriever.chunks.values())}
-    unit_doc = _unit_documents(kb, [t for t, v in vectors.items() if v is not None])
+    unit_doc = _unit_documents(kb, data.texts)
     cited = [set(item.get("docs", [])) for item in items]
     identity = np.eye(data.questions.shape[1])
 
@@ -87,8 +86,7 @@ def measure(distractors: list[str]) -> dict[str, object]:
         print(f"   left out {doc}: {per_document[doc]}", file=sys.stderr)
     by_question: dict[float, list[float]] = {s: [] for s in SHARES}
     folds = _folds(data)
-    for k in range(FOLDS):
-        matrix = fit_matrix(data, np.flatnonzero(folds != k), strength)
+    for k, matrix in enumerate(_fold_matrices(data, folds, strength)):
         for share, shrunk_matrix in shrunk(matrix).items():
             by_question[share] += _reciprocal_ranks(data, np.flatnonzero(folds == k), shrunk_matrix)
     rows = [

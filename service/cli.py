@@ -338,14 +338,12 @@ def cmd_fit_retrieval(args: argparse.Namespace) -> int:
     questions = scored_questions(items)
     settings = _settings(args)
     indexes = _indexes(settings, args.distractors)
+    kbs = {name: _open_at(settings, d) for name, d in indexes.items()}
     # the third ranking compares units through the question adapter, fitted on these
     # questions: each is compared through one fitted without its fold
-    out_of_fold = _out_of_fold_adapters(_open_at(settings, indexes[CORPUS]), items, settings)
+    out_of_fold = _out_of_fold_adapters(kbs[CORPUS], items, settings)
     adapters = None if out_of_fold is None else out_of_fold.adapters_of(scored_items(items))
-    qualities = {
-        name: fusion_quality(_open_at(settings, d), questions, adapters)
-        for name, d in indexes.items()
-    }
+    qualities = {name: fusion_quality(kb, questions, adapters) for name, kb in kbs.items()}
     chosen, grid = fit_fusion(qualities)
     out = Path(args.out) if args.out else FUSION_FILE
     write_fusion(chosen, grid, files, indexes, out)

@@ -50,6 +50,7 @@ class AdapterData:
     # the units of distractor passages (an index's beside the corpus's), unit length: the
     # nearest of them to each training question are fitted as wrong answers too
     others: np.ndarray | None = None
+    texts: tuple[str, ...] = ()  # each corpus unit's text, in the order of `units`
 
 
 def adapter_data(
@@ -84,6 +85,7 @@ def adapter_data(
         answers=np.array(answers, dtype=bool).reshape(len(items), len(texts)),
         units=unit_matrix,
         others=others,
+        texts=tuple(texts),
     )
 
 
