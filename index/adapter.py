@@ -54,6 +54,7 @@ def load_adapter(path: str | Path, embedder: str) -> QueryAdapter | None:
 
 def save_adapter(path: Path, matrix: np.ndarray, about: dict) -> None:
     """Writes the matrix (`.npy`) and what it was fitted for and from (`.json`)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     np.save(matrix_file(path), np.asarray(matrix, dtype=np.float32))
     text = json.dumps(about, indent=1, ensure_ascii=False)
     Path(path).write_text(text + "\n", encoding="utf-8")

@@ -308,7 +308,9 @@ def cmd_fit_adapter(args: argparse.Namespace) -> int:
     save_adapter(out, matrix, about)
     for name, row in fitted["cross_validated"].items():
         print(f"{name:>9}: " + " ".join(f"{k} {v:.3f}" for k, v in row.items()))
-    print(f"chosen strength {fitted['strength']} -> {out}")
+    for share, row in fitted["shares"].items():
+        print(f"share {share:>4}: " + " ".join(f"{k} {v:.3f}" for k, v in row.items()))
+    print(f"chosen strength {fitted['strength']}, share {fitted['share']} -> {out}")
     return 0
 
 

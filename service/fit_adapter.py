@@ -8,6 +8,12 @@ minimises the mean cross-entropy of a softmax over every corpus unit's cosine-li
 is chosen from a small grid by the mean reciprocal rank of the first answering unit in
 cross-validation by question (identity reported beside it). Only the training files are read.
 
+Cross-validation by question keeps every document in the fit, and a full map ranks a
+document it never saw (a plan uploaded next year) far below the known ones. So the map is
+shrunk toward the identity, W = I + share · D, with the share chosen from data: the mean of
+two MRRs, cross-validated by question and by document (each document's units and questions
+left out of the fit, its questions ranked among all units).
+
 With `--distractors DIR` (an index of the corpus with newsreel passages), the ten units of
 that index's other passages nearest to each training question join the softmax as wrong
 answers: fitted on the corpus's units alone, the map also drew questions toward passages the
@@ -21,18 +27,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from index.adapter import QueryAdapter
 from index.cache import text_key
-from index.units import unit_texts
+from index.units import units_of
 from service.answer.fit import FOLDS, SEED, answers_evidence, item_folds
 from service.evaluate import comparable
 
 STRENGTHS = (1e-3, 3e-4, 1e-4)  # the penalty on ‖W − I‖² tried
+SHARES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0)  # of the fitted map kept, tried
 TEMPERATURE = 0.05  # of the softmax over units (cosines differ by hundredths)
 ITERATIONS = 200  # of L-BFGS, from W = I
 NEGATIVES_PER_QUESTION = 10  # distractor units fitted as wrong answers, nearest to each question
@@ -51,6 +58,8 @@ class AdapterData:
     # nearest of them to each training question are fitted as wrong answers too
     others: np.ndarray | None = None
     texts: tuple[str, ...] = ()  # each corpus unit's text, in the order of `units`
+    unit_docs: tuple[str, ...] = ()  # each corpus unit's document (its first chunk's)
+    cited: tuple[frozenset[str], ...] = ()  # the documents each question's evidence is in
 
 
 def adapter_data(
@@ -58,7 +67,11 @@ def adapter_data(
 ) -> AdapterData:
     """The questions' vectors and the units that answer them, in the corpus index of `kb`;
     with the units of the `distractors` knowledge bases' indexes that are not the corpus's."""
-    stored = {t: kb.answerer.units.vector_of(t) for t in unit_texts(kb.retriever.chunks.values())}
+    doc_of: dict[str, str] = {}
+    for chunk in kb.retriever.chunks.values():
+        for text in units_of(chunk.text):
+            doc_of.setdefault(text, chunk.doc_id)
+    stored = {t: kb.answerer.units.vector_of(t) for t in doc_of}
     texts = [t for t, vector in stored.items() if vector is not None]
     unit_matrix = _unit_length(np.stack([stored[t] for t in texts]))
     others = None
@@ -86,6 +99,8 @@ def adapter_data(
         units=unit_matrix,
         others=others,
         texts=tuple(texts),
+        unit_docs=tuple(doc_of[t] for t in texts),
+        cited=tuple(frozenset(item.get("docs", [])) for item in items),
     )
 
 
@@ -166,12 +181,15 @@ def _summary(ranks: np.ndarray, among_others: np.ndarray | None) -> dict[str, fl
     return out
 
 
-def cross_validated(data: AdapterData, strength: float | None) -> dict[str, float]:
+def cross_validated(
+    data: AdapterData, strength: float | None, matrices: Sequence[np.ndarray] | None = None
+) -> dict[str, float]:
     """Out-of-fold ranks of the answering units with adapters fitted at `strength` (None:
-    the embedder's own vectors)."""
+    the embedder's own vectors), or with the folds' `matrices` when they are given."""
     folds = _folds(data)
-    identity = [np.eye(data.questions.shape[1])] * FOLDS
-    matrices = identity if strength is None else _fold_matrices(data, folds, strength)
+    if matrices is None:
+        identity = [np.eye(data.questions.shape[1])] * FOLDS
+        matrices = identity if strength is None else _fold_matrices(data, folds, strength)
     ranks, among_others = [], []
     for k, matrix in enumerate(matrices):
         rows = np.flatnonzero(folds == k)
@@ -181,14 +199,84 @@ def cross_validated(data: AdapterData, strength: float | None) -> dict[str, floa
     return _summary(np.concatenate(ranks), np.concatenate(among_others) if among_others else None)
 
 
+def shrunk(matrix: np.ndarray, share: float) -> np.ndarray:
+    """The map I + share · (matrix − I): 0 is the embedder's own vectors, 1 the fitted map."""
+    identity = np.eye(matrix.shape[0])
+    return identity + share * (matrix - identity)
+
+
+def reciprocal_ranks_by_share(
+    data: AdapterData, rows: np.ndarray, matrix: np.ndarray, shares: Sequence[float] = SHARES
+) -> dict[float, np.ndarray]:
+    """Per share of `matrix`: the reciprocal rank of each question's first answering unit."""
+    return {s: 1 / (1 + first_answer_ranks(data, rows, shrunk(matrix, s))) for s in shares}
+
+
+def left_out_documents(
+    data: AdapterData, strength: float, shares: Sequence[float] = SHARES
+) -> dict[float, np.ndarray]:
+    """Cross-validation by document: per share, the reciprocal ranks of each document's
+    questions (those whose evidence is in it alone) with the map fitted on the other
+    questions against the other documents' units, ranked among all the units."""
+    found: dict[float, list[np.ndarray]] = {s: [] for s in shares}
+    for doc in sorted(set(data.unit_docs)):
+        train = np.array([i for i, docs in enumerate(data.cited) if doc not in docs], dtype=int)
+        test = np.array([i for i, docs in enumerate(data.cited) if docs == {doc}], dtype=int)
+        keep = np.array([d != doc for d in data.unit_docs])
+        without = replace(data, units=data.units[keep], answers=data.answers[:, keep])
+        matrix = fit_matrix(without, train, strength)
+        for share, ranks in reciprocal_ranks_by_share(data, test, matrix, shares).items():
+            found[share].append(ranks)
+    return {s: np.concatenate(found[s]) for s in shares}
+
+
+def by_question(
+    data: AdapterData, matrices: Sequence[np.ndarray], shares: Sequence[float] = SHARES
+) -> dict[float, np.ndarray]:
+    """Cross-validation by question: per share, each question's reciprocal rank with its
+    fold's matrix (`matrices`, fitted without the fold)."""
+    folds = _folds(data)
+    found: dict[float, list[np.ndarray]] = {s: [] for s in shares}
+    for k, matrix in enumerate(matrices):
+        ranks = reciprocal_ranks_by_share(data, np.flatnonzero(folds == k), matrix, shares)
+        for share in shares:
+            found[share].append(ranks[share])
+    return {s: np.concatenate(found[s]) for s in shares}
+
+
+def choose_share(
+    data: AdapterData, strength: float, matrices: Sequence[np.ndarray]
+) -> tuple[float, dict[str, Any]]:
+    """The share with the best mean of the MRRs by question (the folds' `matrices`, fitted
+    at `strength`) and by document, and the grid (the by-document half only where the
+    questions name the documents they cite)."""
+    questions = by_question(data, matrices)
+    documents = left_out_documents(data, strength) if any(data.cited) else None
+    grid = {}
+    for share in SHARES:
+        row = {"by_question_mrr": float(np.mean(questions[share]))}
+        if documents is not None:
+            row["new_document_mrr"] = float(np.mean(documents[share]))
+        grid[str(share)] = {k: round(v, 4) for k, v in row.items()} | {
+            "mean": round(float(np.mean(list(row.values()))), 4)
+        }
+    best = max(SHARES, key=lambda s: grid[str(s)]["mean"])
+    return best, grid
+
+
 def fit_adapter(data: AdapterData) -> tuple[np.ndarray, dict[str, Any]]:
-    """The matrix at the strength with the best cross-validated MRR, and the grid."""
+    """The matrix at the strength with the best cross-validated MRR, shrunk by the share
+    chosen by `choose_share`, and both grids."""
+    folds = _folds(data)
+    matrices = {strength: _fold_matrices(data, folds, strength) for strength in STRENGTHS}
     grid: dict[str, Any] = {"identity": cross_validated(data, None)}
     for strength in STRENGTHS:
-        grid[str(strength)] = cross_validated(data, strength)
+        grid[str(strength)] = cross_validated(data, strength, matrices[strength])
     best = max(STRENGTHS, key=lambda s: grid[str(s)]["mrr"])
-    matrix = fit_matrix(data, np.arange(len(data.ids)), best)
-    return matrix, {"strength": best, "cross_validated": grid}
+    share, shares = choose_share(data, best, matrices[best])
+    matrix = shrunk(fit_matrix(data, np.arange(len(data.ids)), best), share)
+    about = {"strength": best, "cross_validated": grid, "share": share, "shares": shares}
+    return matrix, about
 
 
 @dataclass(frozen=True)
@@ -200,8 +288,9 @@ class OutOfFold:
     about: dict[str, Any]
 
     def adapters(self) -> list[QueryAdapter]:
-        """Each fold's adapter, as the product applies one."""
-        return [QueryAdapter(matrix.astype(np.float32)) for matrix in self.matrices]
+        """Each fold's adapter, shrunk by the share the adapter in use keeps (as it was)."""
+        share = float(self.about.get("share", 1.0))
+        return [QueryAdapter(shrunk(m, share).astype(np.float32)) for m in self.matrices]
 
     def adapters_of(self, items: Sequence[dict[str, Any]]) -> list[QueryAdapter]:
         """Each question's adapter: its fold's."""

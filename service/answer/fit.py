@@ -228,7 +228,7 @@ def fit(
     corpus = [i for i, e in enumerate(examples) if e.source == CORPUS]
     threshold = answer_threshold(question_cv[[i for i in corpus if not qy[i]]], max_false_answers)
     answered = [i for i in corpus if qy[i] and question_cv[i] >= threshold]
-    grid = [(r, f) for r in np.linspace(0.3, 1.0, 15) for f in np.linspace(0.0, 0.6, 13)]
+    grid = [(r, f) for r in np.linspace(0.0, 1.0, 21) for f in np.linspace(0.0, 0.6, 13)]
 
     def facts_at(ratio: float, floor: float, questions: Sequence[int] = answered) -> float:
         chosen = [

@@ -1,17 +1,23 @@
 """The adapter fit learns a map that puts each held-out question's answering unit first where
 the embedder's own vectors do not, and keeps every question out of its own fold's adapter."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from service.fit_adapter import (
     NEGATIVES_PER_QUESTION,
     AdapterData,
+    OutOfFold,
+    choose_share,
     cross_validated,
     first_answer_ranks,
     fit_matrix,
     fold_adapters,
+    left_out_documents,
     nearest_others,
     ranks_among_others,
+    shrunk,
 )
 
 
@@ -93,3 +99,48 @@ def test_distractor_units_nearer_than_the_answer_are_counted():
     cosines = question @ others.T / np.linalg.norm(others, axis=1)
     expected = int((cosines > question @ units[0]).sum())
     assert ranks_among_others(data, np.array([0]), np.eye(3)).tolist() == [expected]
+
+
+def with_documents(data, docs=3):
+    """`data` with its units spread over `docs` documents, each question citing its answer's."""
+    unit_docs = tuple(f"doc{i % docs}" for i in range(len(data.texts or data.units)))
+    cited = tuple(frozenset(unit_docs[u] for u in np.flatnonzero(row)) for row in data.answers)
+    return replace(data, unit_docs=unit_docs, cited=cited)
+
+
+def test_a_map_every_document_shares_carries_to_a_document_left_out():
+    data = with_documents(rotated_questions(n=150))
+    left_out = left_out_documents(data, 1e-4, shares=(0.0, 1.0))
+    assert len(left_out[1.0]) == 140  # each answerable question, with its document left out
+    assert left_out[1.0].mean() > left_out[0.0].mean() + 0.4
+
+
+def test_the_share_weighs_a_new_document_against_the_known_ones():
+    """Questions on doc0 sit on their answers (the embedder's vectors suffice); the other
+    documents' are rotated. The map fitted on those misleads on doc0 left out, and helps
+    on new questions about the documents it was fitted with."""
+    base = with_documents(rotated_questions(n=150))
+    on_doc0 = np.array([docs == {"doc0"} for docs in base.cited])
+    questions = base.questions.copy()
+    plain = base.units[base.answers[on_doc0].argmax(axis=1)]
+    questions[on_doc0] = plain
+    data = replace(base, questions=questions)
+    left_out = left_out_documents(data, 1e-4, shares=(0.0, 1.0))
+    on_doc0 = int((on_doc0 & data.answers.any(axis=1)).sum())  # doc0's come first
+    assert left_out[0.0][:on_doc0].mean() >= 0.9 > left_out[1.0][:on_doc0].mean()
+    share, grid = choose_share(data, 1e-4, fold_adapters(data, 1e-4)[1])
+    assert grid["0.0"]["new_document_mrr"] > grid["1.0"]["new_document_mrr"]
+    assert grid["0.0"]["by_question_mrr"] < grid["1.0"]["by_question_mrr"]
+    means = {
+        float(k): (row["by_question_mrr"] + row["new_document_mrr"]) / 2 for k, row in grid.items()
+    }
+    assert share == max(means, key=means.get)
+
+
+def test_the_fold_adapters_are_shrunk_as_the_adapter_in_use_is():
+    matrix = np.array([[2.0, 1.0], [0.0, 3.0]])
+    assert np.allclose(shrunk(matrix, 0), np.eye(2))
+    assert np.allclose(shrunk(matrix, 1), matrix)
+    out_of_fold = OutOfFold({"q": 0}, [matrix], {"share": 0.5})
+    assert np.allclose(out_of_fold.adapters()[0].matrix, [[1.5, 0.5], [0.0, 2.0]])
+    assert np.allclose(OutOfFold({"q": 0}, [matrix], {}).adapters()[0].matrix, matrix)
