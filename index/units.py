@@ -55,9 +55,22 @@ class UnitVectors:
     def __len__(self) -> int:
         return len(self.keys)
 
+    # with an adapter that maps a question apart for the units it was not fitted with: the
+    # rows of the units it was fitted with (None: it maps one way for every unit)
+    fitted_rows: np.ndarray | None = None
+    _fitted_row_set: set[int] | None = None
+
     def adapt(self, adapter: Callable[[np.ndarray], np.ndarray] | None) -> None:
-        """Map every later query's vector by `adapter` (None: use it as embedded)."""
+        """Map every later query's vector by `adapter` (None: use it as embedded); an
+        adapter with `fitted_units` and `for_other_units` (`index.adapter.QueryAdapter`)
+        maps it apart for the units it was not fitted with."""
         self.adapter = adapter
+        fitted = getattr(adapter, "fitted_units", None)
+        if fitted is None or getattr(adapter, "other", None) is None:
+            self.fitted_rows, self._fitted_row_set = None, None
+        else:
+            rows = sorted(self.row[k] for k in fitted if k in self.row)
+            self.fitted_rows, self._fitted_row_set = np.array(rows, dtype=int), set(rows)
 
     def best_unit_cosines(
         self, query: np.ndarray, chunk_texts: Mapping[str, str]
@@ -77,17 +90,23 @@ class UnitVectors:
         maps it), best first: one pass over every unit's vector."""
         if not len(self.keys) or k <= 0:
             return []
-        q = self._mapped_query(query).astype(self.vectors.dtype, copy=False)
-        cosines = np.asarray(self.vectors @ q)
+        fitted_query, other_query = self._mapped_queries(query)
+        cosines = np.asarray(self.vectors @ other_query.astype(self.vectors.dtype, copy=False))
+        if self.fitted_rows is not None and len(self.fitted_rows):
+            fitted = self.fitted_rows
+            cosines[fitted] = self.vectors[fitted] @ fitted_query.astype(self.vectors.dtype)
         k = min(k, len(cosines))
         top = np.argpartition(-cosines, k - 1)[:k]
         return [int(i) for i in top[np.argsort(-cosines[top], kind="stable")]]
 
-    def _mapped_query(self, query: np.ndarray) -> np.ndarray:
-        """The query as units are compared with it: adapted, then of unit length."""
+    def _mapped_queries(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The query as the units the adapter was fitted with are compared with it, and as
+        the others are (the same without such an adapter): adapted, then of unit length."""
+        fitted = other = query
         if self.adapter is not None:
-            query = self.adapter(query)
-        return query / (np.linalg.norm(query) or 1.0)
+            fitted = self.adapter(query)
+            other = fitted if self.fitted_rows is None else self.adapter.for_other_units(query)
+        return fitted / (np.linalg.norm(fitted) or 1.0), other / (np.linalg.norm(other) or 1.0)
 
     def row_of(self, text: str) -> int | None:
         """The unit text's row among the vectors, None for a text that has none."""
@@ -101,11 +120,14 @@ class UnitVectors:
     def cosines_to(self, query: np.ndarray) -> Callable[[str], float | None]:
         """Cosine of a unit text's vector to `query` (normalised once), None for a text that
         has none."""
-        q = self._mapped_query(query)
+        fitted, other = self._mapped_queries(query)
+        rows = self._fitted_row_set
 
         def cosine(text: str) -> float | None:
             i = self.row.get(text_key(text))
-            return None if i is None else float(self.vectors[i] @ q)
+            if i is None:
+                return None
+            return float(self.vectors[i] @ (fitted if rows is None or i in rows else other))
 
         return cosine
 

@@ -308,9 +308,16 @@ def cmd_fit_adapter(args: argparse.Namespace) -> int:
     save_adapter(out, matrix, about)
     for name, row in fitted["cross_validated"].items():
         print(f"{name:>9}: " + " ".join(f"{k} {v:.3f}" for k, v in row.items()))
-    for share, row in fitted["shares"].items():
-        print(f"share {share:>4}: " + " ".join(f"{k} {v:.3f}" for k, v in row.items()))
-    print(f"chosen strength {fitted['strength']}, share {fitted['share']} -> {out}")
+    for share, mrr in fitted["by_question_mrr"].items():
+        other = fitted.get("by_document_mrr", {}).get(share)
+        among = fitted.get("by_question_mrr_among_distractors", {}).get(share)
+        apart = "" if other is None else f"; other units: by document {other:.3f}"
+        apart += "" if among is None else f", by question among distractors {among:.3f}"
+        print(f"share {share:>4} of the map, fitted units: by question {mrr:.3f}{apart}")
+    print(
+        f"chosen strength {fitted['strength']}, share {fitted['share']} "
+        f"(other units {fitted.get('share_other_units', fitted['share'])}) -> {out}"
+    )
     return 0
 
 

@@ -10,9 +10,10 @@ cross-validation by question (identity reported beside it). Only the training fi
 
 Cross-validation by question keeps every document in the fit, and a full map ranks a
 document it never saw (a plan uploaded next year) far below the known ones. So the map is
-shrunk toward the identity, W = I + share · D, with the share chosen from data: the mean of
-two MRRs, cross-validated by question and by document (each document's units and questions
-left out of the fit, its questions ranked among all units).
+applied shrunk toward the identity, I + share · D, with two shares chosen from data: for the
+units it was fitted with, by the MRR cross-validated by question; for any other unit, by
+the MRR cross-validated by document (each document's units and questions left out of the
+fit, its questions ranked among all units, the other documents' through the first share).
 
 With `--distractors DIR` (an index of the corpus with newsreel passages), the ten units of
 that index's other passages nearest to each training question join the softmax as wrong
@@ -32,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from index.adapter import QueryAdapter
+from index.adapter import QueryAdapter, adapter_from, shrunk
 from index.cache import text_key
 from index.units import units_of
 from service.answer.fit import FOLDS, SEED, answers_evidence, item_folds
@@ -149,14 +150,31 @@ def fit_matrix(data: AdapterData, rows: np.ndarray, strength: float) -> np.ndarr
     return np.eye(dim) + found.x.reshape(dim, dim)
 
 
-def first_answer_ranks(data: AdapterData, rows: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+def first_answer_ranks(
+    data: AdapterData,
+    rows: np.ndarray,
+    matrix: np.ndarray,
+    other: np.ndarray | None = None,
+    fitted: np.ndarray | None = None,
+    among_others: bool = False,
+) -> np.ndarray:
     """For each question of `rows` with an answering unit: the rank (0 = first) of its first
-    answering unit among all units by cosine to its mapped vector."""
+    answering unit among all units by cosine to its mapped vector (mapped by `other`
+    instead for the units outside the mask `fitted`, if given); with `among_others`, the
+    distractor units (mapped by `other`, as units not fitted with) rank among them."""
     rows = np.array([r for r in rows if data.answers[r].any()], dtype=int)
-    scores = (data.questions[rows] @ matrix.T) @ data.units.T
+    scores = _unit_length(data.questions[rows] @ matrix.T) @ data.units.T
+    apart = _unit_length(data.questions[rows] @ (matrix if other is None else other).T)
+    if other is not None and fitted is not None:
+        scores[:, ~fitted] = apart @ data.units[~fitted].T
     order = np.argsort(-scores, axis=1, kind="stable")
     hits = np.take_along_axis(data.answers[rows], order, axis=1)
-    return hits.argmax(axis=1)
+    ranks = hits.argmax(axis=1)
+    if among_others and data.others is not None:
+        best = np.where(data.answers[rows], scores, -np.inf).max(axis=1).astype(np.float32)
+        nearer = apart.astype(np.float32) @ data.others.T > best[:, None]
+        ranks = ranks + nearer.sum(axis=1)
+    return ranks
 
 
 def ranks_among_others(data: AdapterData, rows: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -199,25 +217,14 @@ def cross_validated(
     return _summary(np.concatenate(ranks), np.concatenate(among_others) if among_others else None)
 
 
-def shrunk(matrix: np.ndarray, share: float) -> np.ndarray:
-    """The map I + share · (matrix − I): 0 is the embedder's own vectors, 1 the fitted map."""
-    identity = np.eye(matrix.shape[0])
-    return identity + share * (matrix - identity)
-
-
-def reciprocal_ranks_by_share(
-    data: AdapterData, rows: np.ndarray, matrix: np.ndarray, shares: Sequence[float] = SHARES
-) -> dict[float, np.ndarray]:
-    """Per share of `matrix`: the reciprocal rank of each question's first answering unit."""
-    return {s: 1 / (1 + first_answer_ranks(data, rows, shrunk(matrix, s))) for s in shares}
-
-
 def left_out_documents(
-    data: AdapterData, strength: float, shares: Sequence[float] = SHARES
+    data: AdapterData, strength: float, known_share: float, shares: Sequence[float] = SHARES
 ) -> dict[float, np.ndarray]:
     """Cross-validation by document: per share, the reciprocal ranks of each document's
     questions (those whose evidence is in it alone) with the map fitted on the other
-    questions against the other documents' units, ranked among all the units."""
+    questions against the other documents' units, ranked among all the units and the
+    distractor units; the left-out document's units and the distractors through the map at
+    that share, the other documents' at `known_share`."""
     found: dict[float, list[np.ndarray]] = {s: [] for s in shares}
     for doc in sorted(set(data.unit_docs)):
         train = np.array([i for i, docs in enumerate(data.cited) if doc not in docs], dtype=int)
@@ -225,57 +232,82 @@ def left_out_documents(
         keep = np.array([d != doc for d in data.unit_docs])
         without = replace(data, units=data.units[keep], answers=data.answers[:, keep])
         matrix = fit_matrix(without, train, strength)
-        for share, ranks in reciprocal_ranks_by_share(data, test, matrix, shares).items():
-            found[share].append(ranks)
+        known = shrunk(matrix, known_share)
+        for share in shares:
+            ranks = first_answer_ranks(data, test, known, shrunk(matrix, share), keep, True)
+            found[share].append(1 / (1 + ranks))
     return {s: np.concatenate(found[s]) for s in shares}
 
 
 def by_question(
-    data: AdapterData, matrices: Sequence[np.ndarray], shares: Sequence[float] = SHARES
+    data: AdapterData,
+    matrices: Sequence[np.ndarray],
+    shares: Sequence[float] = SHARES,
+    known_share: float | None = None,
 ) -> dict[float, np.ndarray]:
     """Cross-validation by question: per share, each question's reciprocal rank with its
-    fold's matrix (`matrices`, fitted without the fold)."""
+    fold's matrix (`matrices`, fitted without the fold) at that share for every unit; with
+    `known_share`, the corpus's units at that share instead and the distractor units, as
+    units not fitted with, at each share of the grid."""
     folds = _folds(data)
+    every = np.ones(len(data.units), dtype=bool)
     found: dict[float, list[np.ndarray]] = {s: [] for s in shares}
     for k, matrix in enumerate(matrices):
-        ranks = reciprocal_ranks_by_share(data, np.flatnonzero(folds == k), matrix, shares)
+        rows = np.flatnonzero(folds == k)
         for share in shares:
-            found[share].append(ranks[share])
+            if known_share is None:
+                ranks = first_answer_ranks(data, rows, shrunk(matrix, share))
+            else:
+                known, other = shrunk(matrix, known_share), shrunk(matrix, share)
+                ranks = first_answer_ranks(data, rows, known, other, every, True)
+            found[share].append(1 / (1 + ranks))
     return {s: np.concatenate(found[s]) for s in shares}
 
 
-def choose_share(
+def choose_shares(
     data: AdapterData, strength: float, matrices: Sequence[np.ndarray]
-) -> tuple[float, dict[str, Any]]:
-    """The share with the best mean of the MRRs by question (the folds' `matrices`, fitted
-    at `strength`) and by document, and the grid (the by-document half only where the
-    questions name the documents they cite)."""
+) -> dict[str, Any]:
+    """The share of the map for the units it is fitted with (best MRR by question among
+    the corpus's units, with the folds' `matrices` fitted at `strength`) and for any other
+    unit (best mean of two MRRs: by document, and by question among the distractor units
+    as well; both with the known units at the first share), and the grids. The by-document
+    MRR alone would favour a share that lifts every unknown unit; the distractors' ranks
+    hold it back. Without the questions' documents, the first share for every unit."""
     questions = by_question(data, matrices)
-    documents = left_out_documents(data, strength) if any(data.cited) else None
-    grid = {}
-    for share in SHARES:
-        row = {"by_question_mrr": float(np.mean(questions[share]))}
-        if documents is not None:
-            row["new_document_mrr"] = float(np.mean(documents[share]))
-        grid[str(share)] = {k: round(v, 4) for k, v in row.items()} | {
-            "mean": round(float(np.mean(list(row.values()))), 4)
+    grid = {str(s): round(float(np.mean(questions[s])), 4) for s in SHARES}
+    known = max(SHARES, key=lambda s: grid[str(s)])
+    out: dict[str, Any] = {"share": known, "by_question_mrr": grid}
+    if not any(data.cited):
+        return out
+    documents = left_out_documents(data, strength, known)
+    out["by_document_mrr"] = {str(s): round(float(np.mean(documents[s])), 4) for s in SHARES}
+    criteria = [out["by_document_mrr"]]
+    if data.others is not None:
+        among = by_question(data, matrices, SHARES, known)
+        out["by_question_mrr_among_distractors"] = {
+            str(s): round(float(np.mean(among[s])), 4) for s in SHARES
         }
-    best = max(SHARES, key=lambda s: grid[str(s)]["mean"])
-    return best, grid
+        criteria.append(out["by_question_mrr_among_distractors"])
+    out["share_other_units"] = max(
+        SHARES, key=lambda s: float(np.mean([c[str(s)] for c in criteria]))
+    )
+    return out
 
 
 def fit_adapter(data: AdapterData) -> tuple[np.ndarray, dict[str, Any]]:
-    """The matrix at the strength with the best cross-validated MRR, shrunk by the share
-    chosen by `choose_share`, and both grids."""
+    """The map at the strength with the best cross-validated MRR (unshrunk), the shares it
+    is applied with (`choose_shares`), the units it was fitted with and the grids."""
     folds = _folds(data)
     matrices = {strength: _fold_matrices(data, folds, strength) for strength in STRENGTHS}
     grid: dict[str, Any] = {"identity": cross_validated(data, None)}
     for strength in STRENGTHS:
         grid[str(strength)] = cross_validated(data, strength, matrices[strength])
     best = max(STRENGTHS, key=lambda s: grid[str(s)]["mrr"])
-    share, shares = choose_share(data, best, matrices[best])
-    matrix = shrunk(fit_matrix(data, np.arange(len(data.ids)), best), share)
-    about = {"strength": best, "cross_validated": grid, "share": share, "shares": shares}
+    shares = choose_shares(data, best, matrices[best])
+    matrix = fit_matrix(data, np.arange(len(data.ids)), best)
+    about = {"strength": best, "cross_validated": grid, **shares}
+    if "share_other_units" in shares:
+        about["fitted_units"] = sorted(text_key(t) for t in data.texts)
     return matrix, about
 
 
@@ -288,9 +320,8 @@ class OutOfFold:
     about: dict[str, Any]
 
     def adapters(self) -> list[QueryAdapter]:
-        """Each fold's adapter, shrunk by the share the adapter in use keeps (as it was)."""
-        share = float(self.about.get("share", 1.0))
-        return [QueryAdapter(shrunk(m, share).astype(np.float32)) for m in self.matrices]
+        """Each fold's adapter, applied with the shares the adapter in use records."""
+        return [adapter_from(matrix, self.about) for matrix in self.matrices]
 
     def adapters_of(self, items: Sequence[dict[str, Any]]) -> list[QueryAdapter]:
         """Each question's adapter: its fold's."""

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from index.adapter import QueryAdapter, load_adapter, save_adapter
+from index.cache import text_key
 from index.units import UnitVectors
 
 
@@ -38,6 +39,36 @@ def test_unit_cosines_are_taken_to_the_mapped_query():
     assert units.best_unit_cosines(query, {"c": "Första. Andra."})["c"] == pytest.approx(1.0)
     units.adapt(None)
     assert units.cosines_to(query)("Första.") == pytest.approx(1.0)
+
+
+def test_units_the_adapter_was_not_fitted_with_are_compared_through_its_other_map():
+    """A document added since the fit: its units take their cosines to the question mapped
+    by the other matrix, in `cosines_to` and in the scan for the nearest units alike."""
+    units = UnitVectors(["Känd.", "Ny.", "Annan."], np.eye(3, dtype=np.float32))
+    swap = np.array([[0, 1, 0], [1, 0, 0], [0, 0, 1]], np.float32)
+    fitted = frozenset({text_key("Känd.")})
+    units.adapt(QueryAdapter(swap, np.eye(3, dtype=np.float32), fitted))
+    query = np.array([0.0, 1.0, 0.2], np.float32)
+    cosine = units.cosines_to(query)
+    # "Känd." through the swap: (1, 0, .2) · e0; the others through the identity
+    assert cosine("Känd.") == pytest.approx(1 / np.hypot(1, 0.2))
+    assert cosine("Ny.") == pytest.approx(1 / np.hypot(1, 0.2))
+    assert cosine("Annan.") == pytest.approx(0.2 / np.hypot(1, 0.2))
+    assert units.nearest_rows(query, 3)[2] == 2
+    units.adapt(QueryAdapter(swap))  # one map for every unit
+    assert units.cosines_to(query)("Ny.") == pytest.approx(0.0)
+    assert units.nearest_rows(query, 1) == [0]
+
+
+def test_a_file_with_shares_applies_the_map_apart_to_other_units(tmp_path):
+    path = tmp_path / "adapter.json"
+    fitted = np.array([[3.0, 0.0], [0.0, 1.0]], np.float32)
+    about = {"embedder": "e5", "share": 0.5, "share_other_units": 0.0, "fitted_units": ["k"]}
+    save_adapter(path, fitted, about)
+    adapter = load_adapter(path, "e5")
+    assert np.allclose(adapter.matrix, [[2.0, 0.0], [0.0, 1.0]])
+    assert np.allclose(adapter.other, np.eye(2))
+    assert adapter.fitted_units == {"k"}
 
 
 def test_the_packaged_adapter_is_the_one_the_answering_model_was_gathered_with():

@@ -7,9 +7,10 @@ import numpy as np
 
 from service.fit_adapter import (
     NEGATIVES_PER_QUESTION,
+    SHARES,
     AdapterData,
     OutOfFold,
-    choose_share,
+    choose_shares,
     cross_validated,
     first_answer_ranks,
     fit_matrix,
@@ -110,37 +111,63 @@ def with_documents(data, docs=3):
 
 def test_a_map_every_document_shares_carries_to_a_document_left_out():
     data = with_documents(rotated_questions(n=150))
-    left_out = left_out_documents(data, 1e-4, shares=(0.0, 1.0))
+    left_out = left_out_documents(data, 1e-4, 1.0, shares=(0.0, 1.0))
     assert len(left_out[1.0]) == 140  # each answerable question, with its document left out
     assert left_out[1.0].mean() > left_out[0.0].mean() + 0.4
 
 
-def test_the_share_weighs_a_new_document_against_the_known_ones():
+def test_a_new_documents_units_get_their_own_share_of_the_map():
     """Questions on doc0 sit on their answers (the embedder's vectors suffice); the other
     documents' are rotated. The map fitted on those misleads on doc0 left out, and helps
-    on new questions about the documents it was fitted with."""
+    on new questions about the documents it was fitted with: the two shares differ."""
     base = with_documents(rotated_questions(n=150))
     on_doc0 = np.array([docs == {"doc0"} for docs in base.cited])
     questions = base.questions.copy()
-    plain = base.units[base.answers[on_doc0].argmax(axis=1)]
-    questions[on_doc0] = plain
+    questions[on_doc0] = base.units[base.answers[on_doc0].argmax(axis=1)]
     data = replace(base, questions=questions)
-    left_out = left_out_documents(data, 1e-4, shares=(0.0, 1.0))
+    left_out = left_out_documents(data, 1e-4, 1.0, shares=(0.0, 1.0))
     on_doc0 = int((on_doc0 & data.answers.any(axis=1)).sum())  # doc0's come first
     assert left_out[0.0][:on_doc0].mean() >= 0.9 > left_out[1.0][:on_doc0].mean()
-    share, grid = choose_share(data, 1e-4, fold_adapters(data, 1e-4)[1])
-    assert grid["0.0"]["new_document_mrr"] > grid["1.0"]["new_document_mrr"]
-    assert grid["0.0"]["by_question_mrr"] < grid["1.0"]["by_question_mrr"]
-    means = {
-        float(k): (row["by_question_mrr"] + row["new_document_mrr"]) / 2 for k, row in grid.items()
-    }
-    assert share == max(means, key=means.get)
+    chosen = choose_shares(data, 1e-4, fold_adapters(data, 1e-4)[1])
+    assert chosen["share"] == max(SHARES, key=lambda s: chosen["by_question_mrr"][str(s)])
+    assert chosen["share"] > chosen["share_other_units"]
+    other = chosen["by_document_mrr"]
+    assert other[str(chosen["share_other_units"])] > other[str(chosen["share"])]
 
 
-def test_the_fold_adapters_are_shrunk_as_the_adapter_in_use_is():
+def test_without_the_questions_documents_one_share_serves_every_unit():
+    data = rotated_questions(n=60)
+    chosen = choose_shares(data, 1e-4, fold_adapters(data, 1e-4)[1])
+    assert "share_other_units" not in chosen and chosen["share"] in SHARES
+
+
+def test_the_fold_adapters_are_applied_as_the_adapter_in_use_is():
     matrix = np.array([[2.0, 1.0], [0.0, 3.0]])
     assert np.allclose(shrunk(matrix, 0), np.eye(2))
     assert np.allclose(shrunk(matrix, 1), matrix)
-    out_of_fold = OutOfFold({"q": 0}, [matrix], {"share": 0.5})
-    assert np.allclose(out_of_fold.adapters()[0].matrix, [[1.5, 0.5], [0.0, 2.0]])
+    about = {"share": 0.5, "share_other_units": 0.0, "fitted_units": ["k"]}
+    adapter = OutOfFold({"q": 0}, [matrix], about).adapters()[0]
+    assert np.allclose(adapter.matrix, [[1.5, 0.5], [0.0, 2.0]])
+    assert np.allclose(adapter.for_other_units(np.array([1.0, 2.0])), [1.0, 2.0])
+    assert adapter.fitted_units == {"k"}
     assert np.allclose(OutOfFold({"q": 0}, [matrix], {}).adapters()[0].matrix, matrix)
+
+
+def test_distractor_units_rank_through_the_map_for_units_not_fitted_with():
+    """A share that lifts every unit the map was not fitted with also lifts the distractors
+    above the answer: counted, so the share for such units cannot be chosen on the new
+    document's questions alone."""
+    units = np.eye(3)
+    question = np.array([[0.6, 0.8, 0.0]])
+    answers = np.array([[True, False, False]])
+    others = np.array([[0.6, 0.8, 0.0], [0.0, 0.0, 1.0]])  # the first one on the question
+    data = AdapterData(["q"], [True], question, answers, units, others)
+    toward_answer = np.diag([1.0, 0.1, 1.0])  # the map puts the question on its answer
+    every = np.ones(3, dtype=bool)
+    # unit 1 lies nearer than the answer by the raw vector, not through the map
+    assert first_answer_ranks(data, np.array([0]), toward_answer).tolist() == [0]
+    assert first_answer_ranks(data, np.array([0]), np.eye(3)).tolist() == [1]
+    ranks = first_answer_ranks(data, np.array([0]), toward_answer, np.eye(3), every, True)
+    assert ranks.tolist() == [1]  # the distractor on the raw question lies nearer
+    ranks = first_answer_ranks(data, np.array([0]), toward_answer, toward_answer, every, True)
+    assert ranks.tolist() == [0]
