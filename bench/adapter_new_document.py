@@ -39,10 +39,9 @@ def measure(distractors: list[str]) -> dict[str, object]:
     from service.evaluate import load_questions
     from service.fit_adapter import (
         SHARES,
-        _fold_matrices,
-        _folds,
         adapter_data,
         by_question,
+        fold_adapters,
         left_out_documents,
     )
 
@@ -58,7 +57,7 @@ def measure(distractors: list[str]) -> dict[str, object]:
     new_doc = left_out_documents(data, strength, known_share)
     seconds = round(time.perf_counter() - start, 1)
     full_map = left_out_documents(data, strength, 1.0, [1.0])[1.0]  # as before the shares
-    known = by_question(data, _fold_matrices(data, _folds(data), strength))
+    known = by_question(data, fold_adapters(data, strength)[1])
     rows = [
         {
             "share": share,

@@ -9,8 +9,9 @@ ranking. Only the question side moves: no unit is re-embedded, and the dense sid
 retrieval keeps the embedder's own cosines to whole passages.
 
 A map fitted on the corpus's units ranks a document it never saw (next year's plan) below the
-known ones. So the fitted map W = I + D is applied as I + share · D, one share for the units
-it was fitted with and a smaller one for any other unit, both chosen by the fit.
+known ones. So the fitted map W = I + D is applied as I + share · D, with one share for the
+units it was fitted with and one for any other unit, both chosen by the fit (the packaged
+fit chose the same share for both: one map).
 
 The fitted map lives in `unit_adapter.npy` beside `unit_adapter.json`, which records the
 embedder it was fitted for, the two shares, the units fitted with (their text keys), the

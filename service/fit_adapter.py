@@ -10,10 +10,12 @@ cross-validation by question (identity reported beside it). Only the training fi
 
 Cross-validation by question keeps every document in the fit, and a full map ranks a
 document it never saw (a plan uploaded next year) far below the known ones. So the map is
-applied shrunk toward the identity, I + share · D, with two shares chosen from data: for the
+applied shrunk toward the identity, I + share · D, with shares chosen from data: for the
 units it was fitted with, by the MRR cross-validated by question; for any other unit, by
 the MRR cross-validated by document (each document's units and questions left out of the
-fit, its questions ranked among all units, the other documents' through the first share).
+fit, its questions ranked among all units, the other documents' through the first share)
+together with the MRR by question among the distractor units at that share
+(`choose_shares`).
 
 With `--distractors DIR` (an index of the corpus with newsreel passages), the ten units of
 that index's other passages nearest to each training question join the softmax as wrong
@@ -163,17 +165,16 @@ def first_answer_ranks(
     instead for the units outside the mask `fitted`, if given); with `among_others`, the
     distractor units (mapped by `other`, as units not fitted with) rank among them."""
     rows = np.array([r for r in rows if data.answers[r].any()], dtype=int)
-    scores = _unit_length(data.questions[rows] @ matrix.T) @ data.units.T
-    apart = _unit_length(data.questions[rows] @ (matrix if other is None else other).T)
+    mapped = _unit_length(data.questions[rows] @ matrix.T)
+    apart = mapped if other is None else _unit_length(data.questions[rows] @ other.T)
+    scores = mapped @ data.units.T
     if other is not None and fitted is not None:
         scores[:, ~fitted] = apart @ data.units[~fitted].T
     order = np.argsort(-scores, axis=1, kind="stable")
     hits = np.take_along_axis(data.answers[rows], order, axis=1)
     ranks = hits.argmax(axis=1)
     if among_others and data.others is not None:
-        best = np.where(data.answers[rows], scores, -np.inf).max(axis=1).astype(np.float32)
-        nearer = apart.astype(np.float32) @ data.others.T > best[:, None]
-        ranks = ranks + nearer.sum(axis=1)
+        ranks = ranks + _others_nearer(data, rows, scores, apart)
     return ranks
 
 
@@ -182,10 +183,18 @@ def ranks_among_others(data: AdapterData, rows: np.ndarray, matrix: np.ndarray) 
     nearer to its mapped vector than its nearest answering unit."""
     rows = np.array([r for r in rows if data.answers[r].any()], dtype=int)
     mapped = _unit_length(data.questions[rows] @ matrix.T)
-    best = np.where(data.answers[rows], mapped @ data.units.T, -np.inf).max(axis=1)
     assert data.others is not None
-    scores = mapped.astype(np.float32) @ data.others.T
-    return (scores > best[:, None].astype(np.float32)).sum(axis=1)
+    return _others_nearer(data, rows, mapped @ data.units.T, mapped)
+
+
+def _others_nearer(
+    data: AdapterData, rows: np.ndarray, scores: np.ndarray, mapped: np.ndarray
+) -> np.ndarray:
+    """Per question of `rows` (each with an answering unit, its units' `scores`): how many
+    distractor units lie nearer to `mapped`, its vector as they see it, than its nearest
+    answering unit."""
+    best = np.where(data.answers[rows], scores, -np.inf).max(axis=1).astype(np.float32)
+    return (mapped.astype(np.float32) @ data.others.T > best[:, None]).sum(axis=1)
 
 
 def _summary(ranks: np.ndarray, among_others: np.ndarray | None) -> dict[str, float]:
@@ -254,12 +263,12 @@ def by_question(
     found: dict[float, list[np.ndarray]] = {s: [] for s in shares}
     for k, matrix in enumerate(matrices):
         rows = np.flatnonzero(folds == k)
+        known = None if known_share is None else shrunk(matrix, known_share)
         for share in shares:
-            if known_share is None:
+            if known is None:
                 ranks = first_answer_ranks(data, rows, shrunk(matrix, share))
             else:
-                known, other = shrunk(matrix, known_share), shrunk(matrix, share)
-                ranks = first_answer_ranks(data, rows, known, other, every, True)
+                ranks = first_answer_ranks(data, rows, known, shrunk(matrix, share), every, True)
             found[share].append(1 / (1 + ranks))
     return {s: np.concatenate(found[s]) for s in shares}
 
