@@ -169,7 +169,7 @@ class ExtractiveAnswerer:
         # question model, never a quote for the answer
         # ... and a question naming years is answered from those years' documents
         quotable = [
-            Unit(c.hit, c.rank, c.start, c.end, pr, c.terms)
+            Unit(c.hit, c.rank, c.start, c.end, pr)
             for c, pr in zip(found, probabilities, strict=True)
             if self.may_quote(plan, self.documents[c.hit.chunk.doc_id].meta)
         ]

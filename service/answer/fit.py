@@ -30,6 +30,7 @@ from service.answer.extractive import ExtractiveAnswerer
 from service.answer.features import QUESTION_FEATURES, UNIT_FEATURES, Candidate, question_features
 from service.answer.fitted import AnsweringModel, LogisticModel
 from service.answer.query import QueryPlan
+from service.answer.selection import select_units
 from service.evaluate import comparable
 
 FOLDS = 5
@@ -144,18 +145,18 @@ def _cv_probabilities(
     return best[1], best[2]
 
 
-def select(probabilities: Sequence[float], ratio: float, floor: float, limit: int) -> list[int]:
-    """Indices of the units quoted: the best, then others above the floor and the ratio."""
-    order = sorted(range(len(probabilities)), key=lambda i: -probabilities[i])
-    if not order:
-        return []
-    top = probabilities[order[0]]
-    chosen = [order[0]]
-    for i in order[1:]:
-        if len(chosen) >= limit or probabilities[i] < max(floor, ratio * top):
-            break
-        chosen.append(i)
-    return chosen
+def select(
+    example: Example, probabilities: Sequence[float], ratio: float, floor: float, limit: int
+) -> list[int]:
+    """The example's units the answerer would quote (`select_units`)."""
+    units = example.units
+
+    def overlapping(i: int, j: int) -> bool:
+        a, b = units[i], units[j]
+        same = a.hit.chunk.doc_id == b.hit.chunk.doc_id
+        return same and a.start < b.end and b.start < a.end
+
+    return select_units(probabilities, ratio, floor, limit, overlapping)
 
 
 def _facts_found(example: Example, chosen: list[int]) -> float:
@@ -232,7 +233,9 @@ def fit(
 
     def facts_at(ratio: float, floor: float, questions: Sequence[int] = answered) -> float:
         chosen = [
-            select(per_example[i], ratio, floor, quote_limit(examples[i].question.several))
+            select(
+                examples[i], per_example[i], ratio, floor, quote_limit(examples[i].question.several)
+            )
             for i in questions
         ]
         return mean(_facts_found(examples[i], c) for i, c in zip(questions, chosen, strict=True))

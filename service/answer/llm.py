@@ -86,7 +86,7 @@ def best_unit(sentence: Sentence, passage: Passage, answerer: ExtractiveAnswerer
 
     a, b = max(split_units(chunk.text) or [(0, len(chunk.text))], key=score)
     start, end = chunk.start + a, chunk.start + b
-    return Unit(passage.hit, passage.rank, start, end, score((a, b)), frozenset())
+    return Unit(passage.hit, passage.rank, start, end, score((a, b)))
 
 
 def cite_verified(

@@ -1,9 +1,10 @@
 """Which of the scored units an answer quotes: the best, the others the fitted model rates
-close to it (each adding a term or another passage), a dated fact's statement in another
-year's plan, and for a question naming several years also one quote per year side by side."""
+close to it (none overlapping another), a dated fact's statement in another year's plan, and
+for a question naming several years also one quote per year side by side."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,6 @@ class Unit:
     start: int  # absolute offsets in the document text
     end: int
     score: float  # the unit model's probability that it answers the question
-    new_terms: frozenset[str]
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -37,6 +37,27 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 def overlaps(a: Unit, b: Unit) -> bool:
     return a.hit.chunk.doc_id == b.hit.chunk.doc_id and a.start < b.end and b.start < a.end
+
+
+def select_units(
+    scores: Sequence[float],
+    ratio: float,
+    floor: float,
+    limit: int,
+    overlapping: Callable[[int, int], bool] = lambda i, j: False,
+) -> list[int]:
+    """Indices of the units quoted: the best, then the next best while they score at least
+    the floor and `ratio` of the best, up to `limit`, skipping a unit that overlaps one
+    already quoted (a sentence and the pair it is also offered joined into). The answerer
+    quotes by this rule and `falun-kb fit` fits the ratio and floor by it."""
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    chosen: list[int] = []
+    for i in order:
+        if len(chosen) >= limit or (chosen and scores[i] < max(floor, ratio * scores[order[0]])):
+            break
+        if not any(overlapping(i, j) for j in chosen):
+            chosen.append(i)
+    return chosen
 
 
 class QuoteSelection:
@@ -63,25 +84,20 @@ class QuoteSelection:
         return sorted(chosen + side_by_side, key=lambda u: self.year_of(u) or 0)
 
     def select_by_score(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
-        """The best unit and the others the model rates close to it, each adding a term or
-        another passage; a dated fact's statement in another year's plan beside them."""
-        best = ranked[0]
-        chosen = [best]
-        seen_terms = set(best.new_terms)
+        """The best unit and the others the model rates close to it (`select_units`); a
+        dated fact's statement in another year's plan beside them."""
         several = asks_several(plan.text)
-        limit = self.config.quote_limit(several)
-        for unit in ranked[1:]:
-            if len(chosen) >= limit:
-                break
-            if unit.score < max(self.model.unit_floor, self.model.unit_ratio * best.score):
-                break
-            adds = unit.new_terms - seen_terms
-            if any(overlaps(unit, c) for c in chosen):
-                continue
-            other_chunk = all(unit.hit.chunk.chunk_id != c.hit.chunk.chunk_id for c in chosen)
-            if adds or other_chunk:
-                chosen.append(unit)
-                seen_terms |= unit.new_terms
+        model = self.model
+        chosen = [
+            ranked[i]
+            for i in select_units(
+                [u.score for u in ranked],
+                model.unit_ratio,
+                model.unit_floor,
+                self.config.quote_limit(several),
+                lambda i, j: overlaps(ranked[i], ranked[j]),
+            )
+        ]
         chosen += self.other_year_statement(chosen, ranked)
         ordered = self.dated_newest_first(chosen)
         if several:  # asked for several things: the list they are in first

@@ -53,16 +53,8 @@ def test_scanned_pdf_is_searchable_with_page_numbers(kb_with_scan):
     assert any("25 000 kronor" in r.text and r.location.page == 2 for r in scan)
 
 
-# A known defect, measured (closing notes of 2026-12-04): retrieval ranks the scan's passages
-# first and the unit model rates its "25 000 kronor per år" sentence .99, but the question
-# model judges the question 0.44 against a threshold of 0.498: that sentence lacks the
-# question's rarest term (the partner's name, which only its heading and passage carry:
-# rarest_in_best 0, best_unit_lacks 1), and an amount question is a risk the training data
-# taught it (kind_found weighs -0.53). Strict: once the question model weighs a unit's
-# passage and heading for the rarest term, this passes and the mark goes.
-@pytest.mark.xfail(
-    strict=True, reason="the question model wants the rarest term in the best unit itself"
-)
+# The budget sentence lacks the partner's name, which only its heading carries: the question
+# model's best_passage_lacks counts the passage with its headings, so the question is answered.
 def test_scanned_pdf_is_citable_with_its_page(kb_with_scan):
     answer = kb_with_scan.ask("Hur mycket pengar avsätts för samarbetet med Årjäng per år?")
     assert answer.answerable

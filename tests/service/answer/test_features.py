@@ -1,5 +1,5 @@
 from index.hybrid import ScoredChunk
-from ingest.schema import Chunk
+from ingest.schema import Chunk, Document, DocumentMeta
 from lang import tokenize
 from service.answer.evidence import TermStats
 from service.answer.features import (
@@ -7,6 +7,7 @@ from service.answer.features import (
     UNIT_FEATURES,
     Candidate,
     Question,
+    candidates,
     question_features,
 )
 
@@ -53,3 +54,20 @@ def test_a_comparison_is_two_years_that_documents_are_of():
     assert compares((2020, 2023)) == 1.0
     assert compares((2023,)) == 0.0
     assert compares((2021, 2023)) == 0.0  # 2021 is no document's: an unknown year, not two
+
+
+def test_a_term_only_the_best_units_heading_carries_is_lacking_in_the_unit_not_its_passage():
+    text = "Bidraget är 25 000 kronor per år."
+    meta = DocumentMeta(doc_id="d", title="Plan", municipality="Falu kommun", doc_type="plan",
+                        file="d.txt")  # fmt: skip
+    doc = Document(meta=meta, text=text, raw_text=text, content_hash="x")
+    chunk = Chunk(chunk_id="d:1", doc_id="d", text=text, start=0, end=len(text), start_line=1,
+                  end_line=1, section=("Samarbete med Röros",))  # fmt: skip
+    hit = ScoredChunk(chunk, 1.0, None, None, None, None)
+    terms = tokenize("bidrag röros")
+    q = Question(terms=terms, entities=[], synonyms={}, years=(), municipality=None, wants=None,
+                 specificity={t: STATS.specificity(t) for t in terms})  # fmt: skip
+    units = candidates(q, [hit], {"d": doc}, STATS, "Falu kommun")
+    x = question_features(q, units, [0.9] * len(units), set())
+    assert x[QUESTION_FEATURES.index("best_unit_lacks")] > 0  # the sentence lacks the name
+    assert x[QUESTION_FEATURES.index("best_passage_lacks")] == 0.0  # its heading has it

@@ -12,9 +12,9 @@ from service.answer.fit import (
     answers_evidence,
     question_folds,
     question_groups,
-    select,
 )
 from service.answer.fitted import MODEL_FILE, AnsweringModel, LogisticModel, StaleModel
+from service.answer.selection import select_units
 
 
 def test_the_packaged_model_matches_the_features_and_records_its_data():
@@ -54,10 +54,16 @@ def test_a_unit_answers_when_it_holds_or_mostly_covers_the_evidence():
 
 def test_selection_takes_the_best_then_those_near_it_up_to_the_limit():
     p = [0.2, 0.9, 0.8, 0.5, 0.85]
-    assert select(p, ratio=0.9, floor=0.0, limit=3) == [1, 4]  # 0.8 < 0.9 * 0.9
-    assert select(p, ratio=0.5, floor=0.6, limit=5) == [1, 4, 2]
-    assert select(p, ratio=0.1, floor=0.0, limit=2) == [1, 4]
-    assert select([], 0.5, 0.0, 3) == []
+    assert select_units(p, ratio=0.9, floor=0.0, limit=3) == [1, 4]  # 0.8 < 0.9 * 0.9
+    assert select_units(p, ratio=0.5, floor=0.6, limit=5) == [1, 4, 2]
+    assert select_units(p, ratio=0.1, floor=0.0, limit=2) == [1, 4]
+    assert select_units([], 0.5, 0.0, 3) == []
+
+
+def test_selection_skips_a_unit_overlapping_one_quoted_and_takes_the_next():
+    p = [0.9, 0.85, 0.8]  # 1 is 0 joined to its next sentence: it overlaps 0
+    overlapping = lambda i, j: {i, j} == {0, 1}  # noqa: E731
+    assert select_units(p, ratio=0.5, floor=0.0, limit=2, overlapping=overlapping) == [0, 2]
 
 
 def _copies(n: int, unanswerable: int, sources: tuple[str, ...]) -> list[Example]:

@@ -13,7 +13,7 @@ def unit(doc_id: str, score: float, n: int = 1) -> Unit:
     chunk = Chunk(chunk_id=f"{doc_id}:{n}", doc_id=doc_id, text="x", start=0, end=1,
                   start_line=1, end_line=1)  # fmt: skip
     hit = ScoredChunk(chunk, score, None, None, None, None)
-    return Unit(hit, 0, 10 * n, 10 * n + 5, score, frozenset({f"term{n}"}))
+    return Unit(hit, 0, 10 * n, 10 * n + 5, score)
 
 
 def selection() -> QuoteSelection:
@@ -52,8 +52,8 @@ def test_a_question_for_several_things_gets_the_list_first():
     chooser = selection()
     text = "En ny vänort söks. " + "Vänorterna är:\nRöros\nHamina\nGütersloh" + " " * 150
     chooser.documents["strategy"].text = text
-    sentence = Unit(unit("strategy", 0.9).hit, 0, 0, 18, 0.9, frozenset({"a"}))
-    listed = Unit(unit("strategy", 0.8, 2).hit, 0, 19, 57, 0.8, frozenset({"b"}))
+    sentence = Unit(unit("strategy", 0.9).hit, 0, 0, 18, 0.9)
+    listed = Unit(unit("strategy", 0.8, 2).hit, 0, 19, 57, 0.8)
     several = chooser.select(plan("Vilka vänorter finns?"), [sentence, listed])
     assert [u.start for u in several] == [19, 0]
     one = chooser.select(plan("Söks en ny vänort?"), [sentence, listed])
