@@ -11,6 +11,16 @@ from lang import sentence_breaks
 from service.models import Answer
 
 _LABEL = re.compile(r"\[(\d+)\]")
+# A question sentence that asks a second question after "och"/"and" ("Vad är rådet, och vem
+# utser ledamöterna?"): it is split before the conjunction when a question word follows.
+_SECOND_QUESTION = re.compile(
+    r"(?:\s*,\s*|\s+)(?=(?:och|samt|and)\s+(?:vem|vad|hur|när|var|vart|varför|vilk(?:en|et|a)|"
+    r"who|what|how|when|where|which|why)\b)",
+    re.IGNORECASE,
+)
+# ... when the second question has this many words beside its conjunction: "och hur ofta?"
+# and "och vad mer?" qualify the first question rather than ask another
+SECOND_QUESTION_WORDS = 3
 
 
 def message_sentences(text: str) -> list[str]:
@@ -26,11 +36,25 @@ def asked_sentences(message: str) -> str:
     return " ".join(s for s in message_sentences(message) if s.endswith("?")) or message
 
 
+def conjoined_questions(sentence: str) -> list[str]:
+    """A question sentence as the questions it joins with "och"/"and": "Vad är rådet, och
+    vem utser ledamöterna?" → ["Vad är rådet?", "Och vem utser ledamöterna?"]."""
+    for m in _SECOND_QUESTION.finditer(sentence):
+        first, second = sentence[: m.start()].rstrip(" ,–-"), sentence[m.end() :]
+        if first and len(second.split()) - 1 >= SECOND_QUESTION_WORDS:
+            return [f"{first}?", second[0].upper() + second[1:]]
+    return [sentence]
+
+
 def question_parts(text: str) -> list[str]:
-    """The questions of a message: each sentence that ends with "?" once there are two or
-    more of them (what comes before the first one, a greeting or the asker's situation,
-    stays with it as its context); otherwise the whole message as one question."""
-    sentences = message_sentences(text)
+    """The questions of a message: each sentence that ends with "?", and each question a
+    sentence joins with "och" (`conjoined_questions`), once there are two or more of them
+    (what comes before the first one, a greeting or the asker's situation, stays with it as
+    its context); otherwise the whole message as one question."""
+    sentences = [
+        q for s in message_sentences(text)
+        for q in (conjoined_questions(s) if s.endswith("?") else [s])
+    ]  # fmt: skip
     asked = [i for i, s in enumerate(sentences) if s.endswith("?")]
     if len(asked) < 2:
         return [text]

@@ -17,6 +17,28 @@ def test_two_questions_are_split_and_the_context_stays_with_the_first():
     ]
 
 
+def test_a_question_joined_to_another_by_och_is_split_before_the_conjunction():
+    text = "Nyvald här. Vad är Internationella rådet, och vem utser ledamöterna?"
+    assert question_parts(text) == [
+        "Nyvald här. Vad är Internationella rådet?",
+        "Och vem utser ledamöterna?",  # a follow-up of the first: read with it as history
+    ]
+    english = "What is the agency, and what does it have to do with pupil exchanges?"
+    assert question_parts(english) == [
+        "What is the agency?",
+        "And what does it have to do with pupil exchanges?",
+    ]
+
+
+def test_a_conjoined_question_word_that_only_qualifies_the_question_keeps_it_whole():
+    for text in (
+        "Till vem rapporteras uppföljningen, och hur ofta?",
+        "Vad krävs – att fastställa prioriteringar och vad mer?",
+        "Vilka länder och vilka städer?",
+    ):
+        assert question_parts(text) == [text]
+
+
 def _citation(n: int, quote: str) -> Citation:
     return Citation(
         n=n, doc_id="d", title="T", municipality="Falu kommun", doc_type="plan", year=2023,
