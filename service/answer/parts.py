@@ -8,7 +8,7 @@ import itertools
 import re
 
 from lang import sentence_breaks
-from service.models import Answer
+from service.models import Answer, Citation
 
 _LABEL = re.compile(r"\[(\d+)\]")
 # A question sentence that asks a second question after "och"/"and" ("Vad är rådet, och vem
@@ -68,17 +68,49 @@ def question_parts(text: str) -> list[str]:
     return parts
 
 
+def _relabelled(text: str, label: dict[int, int]) -> str:
+    return _LABEL.sub(lambda m: f"[{label.get(int(m.group(1)), m.group(1))}]", text)
+
+
+# What stands for a quote an earlier part of the answer already gave.
+_SEE_ABOVE = {"sv": "Se citat {labels} ovan.", "en": "See quote {labels} above."}
+
+
 def merge_answers(question: str, parts: list[str], answers: list[Answer]) -> Answer:
     """One answer to a message of several questions: each part under its question, labels
-    renumbered over all citations; answerable when any part is."""
+    renumbered over all citations; a quote an earlier part gave is pointed to ("Se citat [2]
+    ovan.") rather than repeated, unless it is the part's best; answerable when any part is."""
     lines: list[str] = []
-    citations = []
+    citations: list[Citation] = []
     nearest = []
     for part, answer in zip(parts, answers, strict=True):
-        offset = len(citations)
-        renumbered = _LABEL.sub(lambda m, by=offset: f"[{int(m.group(1)) + by}]", answer.answer)
-        lines.append(f"«{part}»\n{renumbered}")
-        citations += [c.model_copy(update={"n": c.n + offset}) for c in answer.citations]
+        given = {(c.doc_id, c.quote): c.n for c in citations}
+        label: dict[int, int] = {}  # the part's label -> the merged one
+        repeated: set[int] = set()
+        for c in answer.citations:
+            if (c.doc_id, c.quote) in given:
+                label[c.n] = given[(c.doc_id, c.quote)]
+                repeated.add(c.n)
+            else:
+                label[c.n] = len(citations) + 1
+                citations.append(c.model_copy(update={"n": label[c.n]}))
+        paragraphs: list[str] = []
+        pointed: list[int] = []  # repeated quotes in a row: one pointer to them all
+        leading = True  # the part's best quote is shown under it even if given before
+        for paragraph in [*answer.answer.split("\n\n"), ""]:
+            own = [int(n) for n in _LABEL.findall(paragraph)]
+            if own and leading:
+                leading = False
+            elif own and all(n in repeated for n in own):
+                pointed += [label[n] for n in own if label[n] not in pointed]
+                continue
+            if pointed:
+                see = _SEE_ABOVE.get(answer.language, _SEE_ABOVE["sv"])
+                paragraphs.append(see.format(labels=" ".join(f"[{n}]" for n in sorted(pointed))))
+                pointed = []
+            if paragraph:
+                paragraphs.append(_relabelled(paragraph, label))
+        lines.append(f"«{part}»\n" + "\n\n".join(paragraphs))
         if not answer.answerable:
             nearest += answer.nearest
     first = answers[0]

@@ -60,3 +60,27 @@ def test_merged_answer_renumbers_labels_and_keeps_each_part_under_its_question()
     assert [c.quote for c in merged.citations] == ["x", "y", "z"]
     assert '"y" [2] och "z" [3]' in merged.answer
     assert merged.answer.index("«B?»") < merged.answer.index("Det framgår inte")
+
+
+def test_a_quote_an_earlier_part_gave_is_pointed_to_not_repeated():
+    first = Answer(question="A?", answer='Enligt T: "x" [1]\n\nDär står också: "y" [2]',
+                   answerable=True, citations=[_citation(1, "x"), _citation(2, "y")])  # fmt: skip
+    second = Answer(question="B?", answer='Enligt T: "z" [1]\n\nDär står också: "y" [2]\n\n'
+                    'Där står också: "x" [3]', answerable=True,
+                    citations=[_citation(1, "z"), _citation(2, "y"), _citation(3, "x")])  # fmt: skip
+    merged = merge_answers("A, och B?", ["A?", "B?"], [first, second])
+    assert [(c.n, c.quote) for c in merged.citations] == [(1, "x"), (2, "y"), (3, "z")]
+    under_b = merged.answer.split("«B?»")[1]
+    assert '"z" [3]' in under_b  # new: quoted
+    assert '"y"' not in under_b and '"x"' not in under_b
+    assert "Se citat [1] [2] ovan." in under_b  # given above: pointed to, once
+
+
+def test_a_parts_best_quote_is_shown_under_it_even_when_an_earlier_part_gave_it():
+    first = Answer(question="A?", answer='Enligt T: "x" [1]\n\nDär står också: "y" [2]',
+                   answerable=True, citations=[_citation(1, "x"), _citation(2, "y")])  # fmt: skip
+    second = Answer(question="B?", answer='Enligt T: "y" [1]\n\nDär står också: "x" [2]',
+                    answerable=True, citations=[_citation(1, "y"), _citation(2, "x")])  # fmt: skip
+    merged = merge_answers("A, och B?", ["A?", "B?"], [first, second])
+    assert len(merged.citations) == 2
+    assert merged.answer.split("«B?»")[1].strip() == 'Enligt T: "y" [2]\n\nSe citat [1] ovan.'
