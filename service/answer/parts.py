@@ -79,7 +79,8 @@ _SEE_ABOVE = {"sv": "Se citat {labels} ovan.", "en": "See quote {labels} above."
 def merge_answers(question: str, parts: list[str], answers: list[Answer]) -> Answer:
     """One answer to a message of several questions: each part under its question, labels
     renumbered over all citations; a quote an earlier part gave is pointed to ("Se citat [2]
-    ovan.") rather than repeated, unless it is the part's best; answerable when any part is."""
+    ovan.") rather than repeated, unless it is the part's best; answerable when any part is;
+    read as the parts were when one was rewritten (a follow-up of the part before it)."""
     lines: list[str] = []
     citations: list[Citation] = []
     nearest = []
@@ -115,6 +116,9 @@ def merge_answers(question: str, parts: list[str], answers: list[Answer]) -> Ans
             nearest += answer.nearest
     first = answers[0]
     reasons = [a.fallback_reason for a in answers if a.fallback_reason]
+    # a part read as a follow-up of the one before is shown as read, beside the others
+    rewritten = any(a.interpreted_question for a in answers)
+    read = [a.interpreted_question or p for p, a in zip(parts, answers, strict=True)]
     return first.model_copy(
         update={
             "question": question,
@@ -124,5 +128,6 @@ def merge_answers(question: str, parts: list[str], answers: list[Answer]) -> Ans
             "nearest": nearest,
             "removed": [r for a in answers for r in a.removed],
             "fallback_reason": reasons[0] if reasons else None,
+            "interpreted_question": " ".join(read) if rewritten else None,
         }
     )

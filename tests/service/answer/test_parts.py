@@ -84,3 +84,16 @@ def test_a_parts_best_quote_is_shown_under_it_even_when_an_earlier_part_gave_it(
     merged = merge_answers("A, och B?", ["A?", "B?"], [first, second])
     assert len(merged.citations) == 2
     assert merged.answer.split("«B?»")[1].strip() == 'Enligt T: "y" [2]\n\nSe citat [1] ovan.'
+
+
+def test_a_part_read_as_a_follow_up_is_shown_as_read_beside_the_others():
+    first = Answer(question="Vad är rådet?", answer='Enligt T: "x" [1]', answerable=True,
+                   citations=[_citation(1, "x")])  # fmt: skip
+    second = Answer(question="Och vem utser ledamöterna?", answer='Enligt T: "y" [1]',
+                    answerable=True, citations=[_citation(1, "y")],
+                    interpreted_question="Vem utser ledamöterna (rådet)?")  # fmt: skip
+    parts = ["Vad är rådet?", "Och vem utser ledamöterna?"]
+    merged = merge_answers("Vad är rådet, och vem utser ledamöterna?", parts, [first, second])
+    assert merged.interpreted_question == "Vad är rådet? Vem utser ledamöterna (rådet)?"
+    alone = merge_answers("A? B?", ["A?", "B?"], [first, first])
+    assert alone.interpreted_question is None  # nothing rewritten: nothing to show
