@@ -43,6 +43,7 @@ def measure(distractors: list[str]) -> dict[str, object]:
         by_question,
         fold_adapters,
         left_out_documents,
+        left_out_fits,
     )
 
     args = build_parser().parse_args(["fit-adapter"])
@@ -54,9 +55,10 @@ def measure(distractors: list[str]) -> dict[str, object]:
     kb = _open_kb(settings)
     data = adapter_data(kb, items, [_open_at(settings, d) for d in distractors])
     start = time.perf_counter()
-    new_doc = left_out_documents(data, strength, known_share)
+    fits = left_out_fits(data, strength)
+    new_doc = left_out_documents(data, strength, known_share, fits=fits)
     seconds = round(time.perf_counter() - start, 1)
-    full_map = left_out_documents(data, strength, 1.0, [1.0])[1.0]  # as before the shares
+    full_map = left_out_documents(data, strength, 1.0, [1.0], fits)[1.0]  # before the shares
     known = by_question(data, fold_adapters(data, strength)[1])
     rows = [
         {

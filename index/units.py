@@ -55,10 +55,9 @@ class UnitVectors:
     def __len__(self) -> int:
         return len(self.keys)
 
-    # with an adapter that maps a question apart for the units it was not fitted with: the
-    # rows of the units it was fitted with (None: it maps one way for every unit)
+    # with an adapter that maps a question apart for the units it was not fitted with: which
+    # rows are of the units it was fitted with (None: it maps one way for every unit)
     fitted_rows: np.ndarray | None = None
-    _fitted_row_set: set[int] | None = None
 
     def adapt(self, adapter: Callable[[np.ndarray], np.ndarray] | None) -> None:
         """Map every later query's vector by `adapter` (None: use it as embedded); an
@@ -67,10 +66,10 @@ class UnitVectors:
         self.adapter = adapter
         fitted = getattr(adapter, "fitted_units", None)
         if fitted is None or getattr(adapter, "other", None) is None:
-            self.fitted_rows, self._fitted_row_set = None, None
+            self.fitted_rows = None
         else:
-            rows = sorted(self.row[k] for k in fitted if k in self.row)
-            self.fitted_rows, self._fitted_row_set = np.array(rows, dtype=int), set(rows)
+            self.fitted_rows = np.zeros(len(self.keys), dtype=bool)
+            self.fitted_rows[[self.row[k] for k in fitted if k in self.row]] = True
 
     def best_unit_cosines(
         self, query: np.ndarray, chunk_texts: Mapping[str, str]
@@ -92,7 +91,7 @@ class UnitVectors:
             return []
         fitted_query, other_query = self._mapped_queries(query)
         cosines = np.asarray(self.vectors @ other_query.astype(self.vectors.dtype, copy=False))
-        if self.fitted_rows is not None and len(self.fitted_rows):
+        if self.fitted_rows is not None:
             fitted = self.fitted_rows
             cosines[fitted] = self.vectors[fitted] @ fitted_query.astype(self.vectors.dtype)
         k = min(k, len(cosines))
@@ -121,13 +120,13 @@ class UnitVectors:
         """Cosine of a unit text's vector to `query` (normalised once), None for a text that
         has none."""
         fitted, other = self._mapped_queries(query)
-        rows = self._fitted_row_set
+        rows = self.fitted_rows
 
         def cosine(text: str) -> float | None:
             i = self.row.get(text_key(text))
             if i is None:
                 return None
-            return float(self.vectors[i] @ (fitted if rows is None or i in rows else other))
+            return float(self.vectors[i] @ (fitted if rows is None or rows[i] else other))
 
         return cosine
 

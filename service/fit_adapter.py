@@ -226,21 +226,36 @@ def cross_validated(
     return _summary(np.concatenate(ranks), np.concatenate(among_others) if among_others else None)
 
 
-def left_out_documents(
-    data: AdapterData, strength: float, known_share: float, shares: Sequence[float] = SHARES
-) -> dict[float, np.ndarray]:
-    """Cross-validation by document: per share, the reciprocal ranks of each document's
-    questions (those whose evidence is in it alone) with the map fitted on the other
-    questions against the other documents' units, ranked among all the units and the
-    distractor units; the left-out document's units and the distractors through the map at
-    that share, the other documents' at `known_share`."""
-    found: dict[float, list[np.ndarray]] = {s: [] for s in shares}
+def left_out_fits(
+    data: AdapterData, strength: float
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per document: the questions whose evidence is in it alone, the mask of the other
+    documents' units, and the map fitted on the questions that do not cite it against those
+    units."""
+    fits = []
     for doc in sorted(set(data.unit_docs)):
         train = np.array([i for i, docs in enumerate(data.cited) if doc not in docs], dtype=int)
         test = np.array([i for i, docs in enumerate(data.cited) if docs == {doc}], dtype=int)
         keep = np.array([d != doc for d in data.unit_docs])
         without = replace(data, units=data.units[keep], answers=data.answers[:, keep])
-        matrix = fit_matrix(without, train, strength)
+        fits.append((test, keep, fit_matrix(without, train, strength)))
+    return fits
+
+
+def left_out_documents(
+    data: AdapterData,
+    strength: float,
+    known_share: float,
+    shares: Sequence[float] = SHARES,
+    fits: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
+) -> dict[float, np.ndarray]:
+    """Cross-validation by document: per share, the reciprocal ranks of each document's
+    questions (those whose evidence is in it alone) with the map fitted on the other
+    questions against the other documents' units (`left_out_fits`, or `fits` made by it),
+    ranked among all the units and the distractor units; the left-out document's units and
+    the distractors through the map at that share, the other documents' at `known_share`."""
+    found: dict[float, list[np.ndarray]] = {s: [] for s in shares}
+    for test, keep, matrix in left_out_fits(data, strength) if fits is None else fits:
         known = shrunk(matrix, known_share)
         for share in shares:
             ranks = first_answer_ranks(data, test, known, shrunk(matrix, share), keep, True)
@@ -259,7 +274,6 @@ def by_question(
     `known_share`, the corpus's units at that share instead and the distractor units, as
     units not fitted with, at each share of the grid."""
     folds = _folds(data)
-    every = np.ones(len(data.units), dtype=bool)
     found: dict[float, list[np.ndarray]] = {s: [] for s in shares}
     for k, matrix in enumerate(matrices):
         rows = np.flatnonzero(folds == k)
@@ -268,7 +282,7 @@ def by_question(
             if known is None:
                 ranks = first_answer_ranks(data, rows, shrunk(matrix, share))
             else:
-                ranks = first_answer_ranks(data, rows, known, shrunk(matrix, share), every, True)
+                ranks = first_answer_ranks(data, rows, known, shrunk(matrix, share), None, True)
             found[share].append(1 / (1 + ranks))
     return {s: np.concatenate(found[s]) for s in shares}
 

@@ -30,7 +30,7 @@ from service.answer.extractive import ExtractiveAnswerer
 from service.answer.features import QUESTION_FEATURES, UNIT_FEATURES, Candidate, question_features
 from service.answer.fitted import AnsweringModel, LogisticModel
 from service.answer.query import QueryPlan
-from service.answer.selection import select_units
+from service.answer.selection import overlaps, select_units
 from service.evaluate import comparable
 
 FOLDS = 5
@@ -150,13 +150,9 @@ def select(
 ) -> list[int]:
     """The example's units the answerer would quote (`select_units`)."""
     units = example.units
-
-    def overlapping(i: int, j: int) -> bool:
-        a, b = units[i], units[j]
-        same = a.hit.chunk.doc_id == b.hit.chunk.doc_id
-        return same and a.start < b.end and b.start < a.end
-
-    return select_units(probabilities, ratio, floor, limit, overlapping)
+    return select_units(
+        probabilities, ratio, floor, limit, lambda i, j: overlaps(units[i], units[j])
+    )
 
 
 def _facts_found(example: Example, chosen: list[int]) -> float:

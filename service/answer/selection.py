@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from index.hybrid import ScoredChunk
 from ingest.schema import Document
 from lang import tokenize
-from service.answer.features import is_list
+from service.answer.features import Candidate, is_list
 from service.answer.fitted import AnsweringModel
 from service.answer.query import QueryPlan, asks_several, term_alternatives
 from service.lexicon import Lexicon
@@ -35,7 +35,8 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def overlaps(a: Unit, b: Unit) -> bool:
+def overlaps(a: Unit | Candidate, b: Unit | Candidate) -> bool:
+    """Two quotable units share text (a sentence and the pair it is also offered joined into)."""
     return a.hit.chunk.doc_id == b.hit.chunk.doc_id and a.start < b.end and b.start < a.end
 
 
