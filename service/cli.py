@@ -210,6 +210,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
         examples,
         answerer.known_years,
         answerer.config.quote_limit,
+        lambda model, example, p: answerer.quoted_under(model, example.plan, example.units, p),
         max_false_answers=(
             MAX_FALSE_ANSWERS if args.max_false_answers is None else args.max_false_answers
         ),
@@ -220,7 +221,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
     print(json.dumps(report, indent=1, ensure_ascii=False))
     print(
         f"answer threshold {model.answer_threshold:.3f}, unit ratio {model.unit_ratio:.2f}, "
-        f"unit floor {model.unit_floor:.2f} -> {out}"
+        f"unit floor {model.unit_floor:.2f}, year weights {model.year_section_weight:.2f} "
+        f"(section) {model.year_word_weight:.2f} (words) -> {out}"
     )
     return 0
 

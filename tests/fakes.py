@@ -129,6 +129,8 @@ def coverage_answering_model(min_coverage: float = 0.5) -> AnsweringModel:
         answer_threshold=0.5,
         unit_ratio=0.6,
         unit_floor=0.0,
+        year_section_weight=0.5,
+        year_word_weight=1.0,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,15 +165,7 @@ class ExtractiveAnswerer:
         x = question_features(q, found, probabilities, self.known_years)
         p = model.question.probability(x)
         answerable = bool(found) and p >= model.answer_threshold
-        # another municipality's passage retrieved beside a named one's is evidence for the
-        # question model, never a quote for the answer
-        # ... and a question naming years is answered from those years' documents
-        quotable = [
-            Unit(c.hit, c.rank, c.start, c.end, pr)
-            for c, pr in zip(found, probabilities, strict=True)
-            if self.may_quote(plan, self.documents[c.hit.chunk.doc_id].meta)
-        ]
-        units = sorted(quotable, key=lambda u: -u.score)
+        units = self.quotable(plan, found, probabilities)
         answerable = answerable and bool(units)
         best: dict[str, float] = {}
         for u in units:
@@ -189,6 +181,32 @@ class ExtractiveAnswerer:
             for s in supports
         ]
         return Judgement(units, p, answerable, supports, x)
+
+    def quotable(
+        self, plan: QueryPlan, found: list[Candidate], probabilities: Sequence[float]
+    ) -> list[Unit]:
+        """The units an answer may quote, best first: another municipality's passage
+        retrieved beside a named one's is evidence for the question model, never a quote for
+        the answer, and a question naming years is answered from those years' documents."""
+        quotable = [
+            Unit(c.hit, c.rank, c.start, c.end, p)
+            for c, p in zip(found, probabilities, strict=True)
+            if self.may_quote(plan, self.documents[c.hit.chunk.doc_id].meta)
+        ]
+        return sorted(quotable, key=lambda u: -u.score)
+
+    def quoted_under(
+        self,
+        model: AnsweringModel,
+        plan: QueryPlan,
+        found: list[Candidate],
+        probabilities: Sequence[float],
+    ) -> list[int]:
+        """Which of `found` an answer quotes with `model`'s quote parameters: how
+        `falun-kb fit` scores a choice of them with the answerer's own selection."""
+        chosen = self.selection(model).select(plan, self.quotable(plan, found, probabilities))
+        where = {(c.hit.chunk.chunk_id, c.start, c.end): i for i, c in enumerate(found)}
+        return [where[(u.hit.chunk.chunk_id, u.start, u.end)] for u in chosen]
 
     @staticmethod
     def may_quote(plan: QueryPlan, meta: DocumentMeta) -> bool:
@@ -231,8 +249,10 @@ class ExtractiveAnswerer:
         )
 
     def select_units(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
-        selection = QuoteSelection(self.documents, self.lexicon, self.model, self.config)
-        return selection.select(plan, ranked)
+        return self.selection(self.model).select(plan, ranked)
+
+    def selection(self, model: AnsweringModel) -> QuoteSelection:
+        return QuoteSelection(self.documents, self.lexicon, model, self.config)
 
     def cite(self, n: int, unit: Unit) -> Citation:
         chunk = unit.hit.chunk

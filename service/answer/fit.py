@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import mean
 from typing import Any
@@ -44,6 +44,11 @@ REPEATS = 5
 MAX_FALSE_ANSWERS = 0.20
 FALSE_ANSWER_CAPS = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30)  # reported beside the chosen one
 REGULARISATION = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # C values tried, chosen by CV log-loss
+YEAR_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)  # tried for each overlap in a comparison's quotes
+
+# The units an answer quotes for an example with a model's quote parameters, given the
+# units' probabilities (`ExtractiveAnswerer.quoted_under`).
+Quoting = Callable[[AnsweringModel, "Example", Sequence[float]], list[int]]
 
 
 def answers_evidence(unit: str, evidence: Sequence[str]) -> bool:
@@ -74,6 +79,7 @@ class Example:
     labels: list[bool]
     question: Any  # features.Question
     source: str = CORPUS  # the index it was retrieved from
+    plan: QueryPlan | None = None  # the question as read
 
 
 def gather(
@@ -96,7 +102,9 @@ def gather(
         facts = [comparable(f) for f in item.get("facts", [])]
         question = answerer.question(plan)
         out.append(
-            Example(str(item["id"]), answerable, facts, units, texts, labels, question, source)
+            Example(
+                str(item["id"]), answerable, facts, units, texts, labels, question, source, plan
+            )
         )
     return out
 
@@ -194,10 +202,11 @@ def fit(
     examples: list[Example],
     known_years: set[int],
     quote_limit: Callable[[bool], int],
+    quoting: Quoting,
     max_false_answers: float = MAX_FALSE_ANSWERS,
 ) -> tuple[AnsweringModel, dict[str, Any]]:
     """The models and their cross-validated report. Every example is fitted on; the answer
-    threshold, the quote grid and the report are the corpus copies' (`CORPUS`)."""
+    threshold, the quote grids and the report are the corpus copies' (`CORPUS`)."""
     groups = question_groups(examples)
     rows = [(i, u.features, label) for i, e in enumerate(examples) for u, label in
             zip(e.units, e.labels, strict=True)]  # fmt: skip
@@ -238,7 +247,13 @@ def fit(
 
     # most facts; among equals the fewest quotes (highest ratio, then floor)
     ratio, floor = max(grid, key=lambda g: (round(facts_at(*g), 4), g[0], g[1]))
-    model = AnsweringModel(unit_model, question_model, threshold, float(ratio), float(floor))
+    model = AnsweringModel(
+        unit_model, question_model, threshold, float(ratio), float(floor), 0.0, 0.0
+    )
+    comparisons = [i for i in answered if len(known_years & set(examples[i].question.years)) >= 2]
+    model, year_facts = fit_year_weights(
+        model, [examples[i] for i in comparisons], [per_example[i] for i in comparisons], quoting
+    )
     on_corpus = [examples[i] for i in corpus]
     report = _report(on_corpus, question_cv[corpus], threshold, facts_at(ratio, floor), unit_c,
                      question_c)  # fmt: skip
@@ -251,10 +266,37 @@ def fit(
         )
         for cap in FALSE_ANSWER_CAPS
     ]
+    report["comparisons"] = {"answered": len(comparisons), "facts": round(year_facts, 3)}
     for source in sorted({e.source for e in examples} - {CORPUS}):
         other = [i for i, e in enumerate(examples) if e.source == source]
         report[f"with_{source}"] = _flags(question_cv[other] >= threshold, qy[other] == 1)
     return model, report
+
+
+def fit_year_weights(
+    model: AnsweringModel,
+    comparisons: Sequence[Example],
+    probabilities: Sequence[Sequence[float]],
+    quoting: Quoting,
+) -> tuple[AnsweringModel, float]:
+    """The weights of a comparison's quote from another year (`YEAR_WEIGHTS` for the overlap
+    of its section and of its words with the first quote) with the most facts quoted in the
+    comparison questions answered, among equals the smallest; and those facts (0 without
+    comparisons, whose model weighs the probability alone)."""
+
+    def facts(weights: tuple[float, float]) -> float:
+        weighed = replace(model, year_section_weight=weights[0], year_word_weight=weights[1])
+        return mean(
+            _facts_found(e, quoting(weighed, e, p))
+            for e, p in zip(comparisons, probabilities, strict=True)
+        )
+
+    if not comparisons:
+        return model, 0.0
+    grid = [(s, w) for s in YEAR_WEIGHTS for w in YEAR_WEIGHTS]
+    found = {g: facts(g) for g in grid}
+    best = max(grid, key=lambda g: (round(found[g], 4), -g[0] - g[1], -g[0]))
+    return replace(model, year_section_weight=best[0], year_word_weight=best[1]), found[best]
 
 
 def answer_threshold(unanswerable: np.ndarray, max_false_answers: float) -> float:

@@ -78,12 +78,18 @@ class AnsweringModel:
     unit_ratio: float
     # a unit is quoted at all only from this probability (the best one always is)
     unit_floor: float
+    # a comparison's quote from another named year is its unit with the highest probability
+    # plus these weights times its section's and its words' overlap with the first quote
+    year_section_weight: float
+    year_word_weight: float
 
     def to_json(self) -> dict[str, Any]:
         return {
             "answer_threshold": self.answer_threshold,
             "unit_ratio": self.unit_ratio,
             "unit_floor": self.unit_floor,
+            "year_section_weight": self.year_section_weight,
+            "year_word_weight": self.year_word_weight,
             "unit": self.unit.to_json(),
             "question": self.question.to_json(),
         }
@@ -97,4 +103,6 @@ class AnsweringModel:
             float(data["answer_threshold"]),
             float(data["unit_ratio"]),
             float(data["unit_floor"]),
+            float(data["year_section_weight"]),
+            float(data["year_word_weight"]),
         )

@@ -126,7 +126,10 @@ class QuoteSelection:
 
     def select_per_year(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
         """A comparison question gets one quote per named year, side by side: the best one
-        overall, and in each other year the best one from the corresponding section."""
+        overall, and in each other year the best one from the corresponding section: by its
+        probability and its section's and words' overlap with the first, as weighted by the
+        model (`falun-kb fit` fits the weights on the training questions that compare years)."""
+        section_weight, word_weight = self.model.year_section_weight, self.model.year_word_weight
         anchor = next((u for u in ranked if self.year_of(u) in plan.years), ranked[0])
         anchor_section = self.section_tokens(anchor)
         anchor_words = self.quote_tokens(anchor)
@@ -141,8 +144,8 @@ class QuoteSelection:
                         candidates,
                         key=lambda u: (
                             u.score
-                            + 0.5 * jaccard(self.section_tokens(u), anchor_section)
-                            + jaccard(self.quote_tokens(u), anchor_words)
+                            + section_weight * jaccard(self.section_tokens(u), anchor_section)
+                            + word_weight * jaccard(self.quote_tokens(u), anchor_words)
                         ),
                     )
                 )

@@ -8,8 +8,10 @@ from service.answer.features import QUESTION_FEATURES, UNIT_FEATURES
 from service.answer.fit import (
     CORPUS,
     FOLDS,
+    YEAR_WEIGHTS,
     Example,
     answers_evidence,
+    fit_year_weights,
     question_folds,
     question_groups,
 )
@@ -88,3 +90,22 @@ def test_a_questions_copies_from_other_indexes_share_its_fold_and_group():
             assert sum(not e.answerable for e in in_fold) >= 2
     groups = question_groups(both)
     assert list(groups[:40]) == list(groups[40:]) == list(range(40))
+
+
+def test_the_year_weights_are_those_quoting_most_facts_and_the_smallest_among_equals():
+    # two comparisons: the other year's unit with the fact is quoted only when the section
+    # weight reaches 0.5 (the first) or the word weight reaches 1 (the second)
+    def example(name: str) -> Example:
+        return Example(name, True, ["fact"], [], ["quote", "fact"], [], None)
+
+    def quoting(model: AnsweringModel, e: Example, p) -> list[int]:
+        reaches = model.year_section_weight >= 0.5 if e.id == "a" else model.year_word_weight >= 1
+        return [0, 1] if reaches else [0]
+
+    model = AnsweringModel(None, None, 0.5, 0.2, 0.1, 0.0, 0.0)  # type: ignore[arg-type]
+    fitted, facts = fit_year_weights(model, [example("a"), example("b")], [[], []], quoting)
+    assert (fitted.year_section_weight, fitted.year_word_weight) == (0.5, 1.0)
+    assert facts == 1.0
+    assert fitted.unit_ratio == model.unit_ratio and {0.5, 1.0} <= set(YEAR_WEIGHTS)
+    # without comparisons to fit on, the probability alone chooses
+    assert fit_year_weights(model, [], [], quoting) == (model, 0.0)

@@ -21,7 +21,9 @@ def selection() -> QuoteSelection:
         d: SimpleNamespace(meta=SimpleNamespace(year=y, doc_type="plan"), text="x" * 200)
         for d, y in YEARS.items()
     }
-    model = SimpleNamespace(unit_floor=0.1, unit_ratio=0.1)
+    model = SimpleNamespace(
+        unit_floor=0.1, unit_ratio=0.1, year_section_weight=0.5, year_word_weight=1.0
+    )
     config = AnswerConfig(max_sentences=3, max_list_sentences=5)
     return QuoteSelection(documents, lexicon=None, model=model, config=config)  # type: ignore[arg-type]
 
