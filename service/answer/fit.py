@@ -44,6 +44,9 @@ REPEATS = 5
 MAX_FALSE_ANSWERS = 0.20
 FALSE_ANSWER_CAPS = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30)  # reported beside the chosen one
 REGULARISATION = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # C values tried, chosen by CV log-loss
+# Quote limits (a question, one asking for several things) whose facts and length the report
+# shows beside the configured ones: more quotes find more facts, at more text to read.
+QUOTE_LIMITS = ((2, 4), (3, 5), (4, 6), (5, 7), (6, 8), (8, 10))
 YEAR_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)  # tried for each overlap in a comparison's quotes
 
 # The units an answer quotes for an example with a model's quote parameters, given the
@@ -236,17 +239,22 @@ def fit(
     answered = [i for i in corpus if qy[i] and question_cv[i] >= threshold]
     grid = [(r, f) for r in np.linspace(0.0, 1.0, 21) for f in np.linspace(0.0, 0.6, 13)]
 
-    def facts_at(ratio: float, floor: float, questions: Sequence[int] = answered) -> float:
-        chosen = [
-            select(
-                examples[i], per_example[i], ratio, floor, quote_limit(examples[i].question.several)
-            )
+    def quoted(ratio: float, floor: float, questions: Sequence[int], limit=quote_limit):
+        return [
+            (examples[i], select(examples[i], per_example[i], ratio, floor,
+                                 limit(examples[i].question.several)))
             for i in questions
-        ]
-        return mean(_facts_found(examples[i], c) for i, c in zip(questions, chosen, strict=True))
+        ]  # fmt: skip
 
-    # most facts; among equals the fewest quotes (highest ratio, then floor)
-    ratio, floor = max(grid, key=lambda g: (round(facts_at(*g), 4), g[0], g[1]))
+    def facts_at(ratio: float, floor: float, questions: Sequence[int] = answered) -> float:
+        return mean(_facts_found(e, c) for e, c in quoted(ratio, floor, questions))
+
+    def fitted_grid(limit: Callable[[bool], int]) -> tuple[float, float]:
+        """Most facts; among equals the fewest quotes (highest ratio, then floor)."""
+        facts = {g: mean(_facts_found(e, c) for e, c in quoted(*g, answered, limit)) for g in grid}
+        return max(grid, key=lambda g: (round(facts[g], 4), g[0], g[1]))
+
+    ratio, floor = fitted_grid(quote_limit)
     model = AnsweringModel(
         unit_model, question_model, threshold, float(ratio), float(floor), 0.0, 0.0
     )
@@ -267,6 +275,10 @@ def fit(
         for cap in FALSE_ANSWER_CAPS
     ]
     report["comparisons"] = {"answered": len(comparisons), "facts": round(year_facts, 3)}
+    report["by_quote_limit"] = [
+        _at_limits(limits, fitted_grid, lambda r, f, limit: quoted(r, f, answered, limit))
+        for limits in QUOTE_LIMITS
+    ]
     for source in sorted({e.source for e in examples} - {CORPUS}):
         other = [i for i, e in enumerate(examples) if e.source == source]
         report[f"with_{source}"] = _flags(question_cv[other] >= threshold, qy[other] == 1)
@@ -297,6 +309,27 @@ def fit_year_weights(
     found = {g: facts(g) for g in grid}
     best = max(grid, key=lambda g: (round(found[g], 4), -g[0] - g[1], -g[0]))
     return replace(model, year_section_weight=best[0], year_word_weight=best[1]), found[best]
+
+
+def _at_limits(
+    limits: tuple[int, int],
+    fitted_grid: Callable[[Callable[[bool], int]], tuple[float, float]],
+    quoted: Callable[..., list[tuple[Example, list[int]]]],
+) -> dict[str, Any]:
+    """What other quote limits (for a question, and for one asking for several things) would
+    give in cross-validation, with the ratio and floor refitted for them: the facts in the
+    answered questions' quotes, and how many quotes and characters that takes."""
+    limit = lambda several: limits[several]  # noqa: E731
+    ratio, floor = fitted_grid(limit)
+    chosen = quoted(ratio, floor, limit)
+    return {
+        "limits": list(limits),
+        "ratio": round(float(ratio), 2),
+        "floor": round(float(floor), 2),
+        "facts_when_answered": round(mean(_facts_found(e, c) for e, c in chosen), 3),
+        "quotes": round(mean(len(c) for _, c in chosen), 2),
+        "characters": round(mean(sum(len(e.texts[i]) for i in c) for e, c in chosen)),
+    }
 
 
 def answer_threshold(unanswerable: np.ndarray, max_false_answers: float) -> float:
