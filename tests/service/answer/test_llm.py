@@ -7,59 +7,22 @@ import re
 import socket
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
-from index.hybrid import ScoredChunk
-from index.lexical import SwedishBM25
-from ingest.chunk import chunk_document
-from ingest.load import load_corpus
-from ingest.schema import Chunk, Document
-from service.answer.evidence import TermStats
-from service.answer.extractive import AnswerConfig, ExtractiveAnswerer
 from service.answer.llm import LlmWithFallback, passages_of
 from service.answer.llm_client import LlmAnswerer, LlmTimeout, api_base
 from service.answer.query import plan_query
-from service.lexicon import Lexicon
-from tests.fakes import ScriptedLLM, coverage_answering_model
-
-CORPUS = Path(__file__).resolve().parents[3] / "corpus"
+from tests.fakes import ScriptedLLM
+from tests.service.answer.conftest import Corpus
 
 
-@dataclass
-class Corpus:
-    documents: dict[str, Document]
-    chunks: dict[str, Chunk]
-    bm25: SwedishBM25
-    answerer: ExtractiveAnswerer
-
-    def ask(self, question: str, llm: LlmAnswerer):
-        """What kb.ask does: plan, retrieve (BM25 here), answer extractively, then the LLM."""
-        plan = plan_query(question, self.answerer.municipalities(), self.answerer.lexicon)
-        hits = [
-            ScoredChunk(self.chunks[cid], score, None, score, None, rank)
-            for rank, (cid, score) in enumerate(
-                self.bm25.search(plan.lexical_text or question, 6), 1
-            )
-        ]
-        return plan, hits, LlmWithFallback(self.answerer, llm).outcome(plan, hits)
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    documents = {d.doc_id: d for d in load_corpus(CORPUS).documents}
-    chunks = {c.chunk_id: c for d in documents.values() for c in chunk_document(d)}
-    bm25 = SwedishBM25().build(list(chunks), [c.text for c in chunks.values()])
-    stats = TermStats.from_texts(" ".join([c.text, *c.section]) for c in chunks.values())
-    lexicon = Lexicon.load(CORPUS).with_definitions(d.text for d in documents.values())
-    answerer = ExtractiveAnswerer(
-        stats, documents, AnswerConfig(), lexicon, model=coverage_answering_model()
-    )
-    return Corpus(documents, chunks, bm25, answerer)
+def ask(corpus: Corpus, question: str, llm: LlmAnswerer):
+    """What kb.ask does: plan, retrieve (BM25 here), answer extractively, then the LLM."""
+    plan, hits = corpus.retrieve(question)
+    return plan, hits, LlmWithFallback(corpus.answerer, llm).outcome(plan, hits)
 
 
 def scripted(*replies: str | BaseException) -> tuple[ScriptedLLM, LlmAnswerer]:
@@ -69,7 +32,7 @@ def scripted(*replies: str | BaseException) -> tuple[ScriptedLLM, LlmAnswerer]:
 
 def test_an_unanswerable_question_never_reaches_the_llm(corpus: Corpus) -> None:
     fake, llm = scripted("Budgeten för simhallen är 3 miljoner kr [1].")
-    _, _, out = corpus.ask("Hur många simhallar har Falun?", llm)
+    _, _, out = ask(corpus, "Hur många simhallar har Falun?", llm)
     assert fake.history == []
     assert not out.llm_called
     assert out.mode == "extractive"
@@ -79,7 +42,7 @@ def test_an_unanswerable_question_never_reaches_the_llm(corpus: Corpus) -> None:
 
 def test_a_verified_answer_cites_exact_quotes_of_retrieved_passages(corpus: Corpus) -> None:
     fake, llm = scripted("Falun har Hamina i Finland som vänort [1].")
-    _plan, hits, out = corpus.ask("Vilken vänort har Falun i Finland?", llm)
+    _plan, hits, out = ask(corpus, "Vilken vänort har Falun i Finland?", llm)
     assert out.mode == "llm", out.fallback_reason
     assert out.answer.answer == "Falun har Hamina i Finland som vänort [1]."
     prompt = fake.history[0]
@@ -101,7 +64,7 @@ def test_a_hallucinated_number_is_removed_and_reported(corpus: Corpus) -> None:
         "Falun har Hamina i Finland som vänort [1]. Samarbetet inleddes 1987 [1]. "
         "Vänorten i Finland har 42 000 invånare [9]."
     )
-    _, _, out = corpus.ask("Vilken vänort har Falun i Finland?", llm)
+    _, _, out = ask(corpus, "Vilken vänort har Falun i Finland?", llm)
     assert out.mode == "llm"
     assert "1987" not in out.answer.answer and "42 000" not in out.answer.answer
     reasons = {r.sentence: r.reason for r in out.removed}
@@ -114,14 +77,14 @@ def test_labels_are_renumbered_over_the_cited_passages_only(corpus: Corpus) -> N
     question = "Vem är internationell koordinator?"
     plan = plan_query(question, corpus.answerer.municipalities(), corpus.answerer.lexicon)
     _, llm = scripted("x")
-    _, hits, _ = corpus.ask(question, llm)
+    _, hits, _ = ask(corpus, question, llm)
     passages = passages_of(corpus.answerer.support(plan, hits), corpus.answerer)
     later = [p for p in passages if p.n > 1 and "Perérs" in p.context]
     assert later, "a second retrieved passage names the coordinator"
     p = later[0]
     reply = f"Internationell koordinator är Karin Perérs [{p.n}]."
     _fake, llm = scripted(reply)
-    _, _, out = corpus.ask(question, llm)
+    _, _, out = ask(corpus, question, llm)
     assert out.mode == "llm"
     assert re.findall(r"\[(\d+)\]", out.answer.answer) == ["1"]
     assert out.answer.citations[0].chunk_id == p.hit.chunk.chunk_id
@@ -134,7 +97,7 @@ def test_failures_fall_back_to_the_extractive_answer_with_a_reason(
     corpus: Corpus, failure: Exception
 ) -> None:
     fake, llm = scripted(failure)
-    _, _, out = corpus.ask("Vilken vänort har Falun i Finland?", llm)
+    _, _, out = ask(corpus, "Vilken vänort har Falun i Finland?", llm)
     assert len(fake.history) == 1
     assert out.mode == "extractive"
     assert out.answer.answerable
@@ -145,7 +108,7 @@ def test_failures_fall_back_to_the_extractive_answer_with_a_reason(
 
 def test_an_answer_with_nothing_verifiable_falls_back(corpus: Corpus) -> None:
     _fake, llm = scripted("Falun har Stockholm som vänort i Finland sedan 1850 [1].")
-    _, _, out = corpus.ask("Vilken vänort har Falun i Finland?", llm)
+    _, _, out = ask(corpus, "Vilken vänort har Falun i Finland?", llm)
     assert out.mode == "extractive"
     assert "verifieras" in (out.fallback_reason or "")
     assert out.removed and "Stockholm" not in out.answer.answer
@@ -155,7 +118,7 @@ def test_streaming_yields_tokens_then_the_verified_outcome(corpus: Corpus) -> No
     question = "Vilken vänort har Falun i Finland?"
     plan = plan_query(question, corpus.answerer.municipalities(), corpus.answerer.lexicon)
     _, llm = scripted("Falun har Hamina i Finland som vänort [1]. Det bildades 1066 [1].")
-    _, hits, _first = corpus.ask(question, scripted("x")[1])
+    _, hits, _first = ask(corpus, question, scripted("x")[1])
     events = list(LlmWithFallback(corpus.answerer, llm).stream_outcome(plan, hits))
     tokens, final = events[:-1], events[-1]
     assert "".join(tokens).startswith("Falun har Hamina")
@@ -167,7 +130,7 @@ def test_streaming_yields_tokens_then_the_verified_outcome(corpus: Corpus) -> No
 def test_another_municipalitys_document_is_named_as_such(corpus: Corpus) -> None:
     question = "Vad säger Falköpings policy om internationellt arbete?"
     plan = plan_query(question, corpus.answerer.municipalities(), corpus.answerer.lexicon)
-    _, hits, _ = corpus.ask(question, scripted("x")[1])
+    _, hits, _ = ask(corpus, question, scripted("x")[1])
     passages = passages_of(corpus.answerer.support(plan, hits), corpus.answerer)
     foreign = [p for p in passages if p.source.municipality != "Falu kommun"]
     if not foreign:
@@ -175,7 +138,7 @@ def test_another_municipalitys_document_is_named_as_such(corpus: Corpus) -> None
     p = foreign[0]
     words = [w for w in re.findall(r"[a-zåäö]{6,}", p.text)][:3]
     fake, llm = scripted(f"Policyn nämner {' '.join(words)} [{p.n}].")
-    _, _, out = corpus.ask(question, llm)
+    _, _, out = ask(corpus, question, llm)
     assert "OBS: Falköpings kommun" in fake.history[0]
     assert out.mode == "llm", out.removed
     assert "Falköping" in out.answer.answer
@@ -240,7 +203,7 @@ def test_connect_speaks_the_openai_chat_protocol(
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-must-not-leak")
     llm = LlmAnswerer.connect(openai_stub, "qwen2.5-0.5b-instruct", timeout=10)
-    _, _, out = corpus.ask("Vilken vänort har Falun i Finland?", llm)
+    _, _, out = ask(corpus, "Vilken vänort har Falun i Finland?", llm)
     assert out.mode == "llm", out.fallback_reason
     assert out.answer.answer == _OpenAIStub.reply
     (request,) = _OpenAIStub.requests
@@ -258,7 +221,7 @@ def test_an_unreachable_server_falls_back(corpus: Corpus) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed again: nothing listens there
     llm = LlmAnswerer.connect(f"http://127.0.0.1:{port}", "m", timeout=5)
-    _, _, out = corpus.ask("Vilken vänort har Falun i Finland?", llm)
+    _, _, out = ask(corpus, "Vilken vänort har Falun i Finland?", llm)
     assert out.mode == "extractive" and out.llm_called
     assert "APIConnectionError" in (out.fallback_reason or "")
 
