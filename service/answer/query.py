@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lang import MONEY_UNITS, amounts, find_words, find_years, tokenize
+from service.answer.evidence import question_entities
 from service.answer.parts import asked_sentences
 from service.lexicon import Lexicon
 
@@ -225,24 +226,40 @@ _FREQUENCY = re.compile(
     re.I,
 )
 
-# What a question word asks for, as a test a good answer sentence passes.
-_ANSWER_KINDS: list[tuple[re.Pattern[str], Callable[[str], object]]] = [
-    (re.compile(r"\b(datum|vilken dag|what date|which date)\b", re.I), _DATE.search),
+
+def _names_beyond(question: str) -> Callable[[str], bool]:
+    """A test a sentence passes when it names something the question does not: a name or
+    an acronym inside it (a person, a place, a body; `question_entities`), not a year."""
+    own = set(tokenize(question))
+    return lambda sentence: any(
+        e not in own and not e.isdigit() for e in question_entities(sentence)
+    )
+
+
+def _always(test: Callable[[str], object]) -> Callable[[str], Callable[[str], object]]:
+    """The same test whatever the question."""
+    return lambda question: test
+
+
+# What a question word asks for: the test a good answer sentence passes, made for the question.
+_ANSWER_KINDS: list[tuple[re.Pattern[str], Callable[[str], Callable[[str], object]]]] = [
+    (re.compile(r"\b(datum|vilken dag|what date|which date)\b", re.I), _always(_DATE.search)),
     (
         re.compile(r"\b(telefon\w*|mejl\w*|e-?post\w*|e-?mail\w*|phone\w*|adress\w*)\b", re.I),
-        _CONTACT.search,
+        _always(_CONTACT.search),
     ),
-    (re.compile(r"\b(hur ofta|how often)\b", re.I), _FREQUENCY.search),
-    (re.compile(r"\b(hur många|how many)\b", re.I), _COUNT.search),
-    (re.compile(r"^\s*(när|vilket år|what year|when)\b", re.I), _names_a_year),
+    (re.compile(r"\b(hur ofta|how often)\b", re.I), _always(_FREQUENCY.search)),
+    (re.compile(r"\b(hur många|how many)\b", re.I), _always(_COUNT.search)),
+    (re.compile(r"^\s*(när|vilket år|what year|when)\b", re.I), _always(_names_a_year)),
     (
         re.compile(r"\b(hur mycket|hur stor|kostar|how much)\b", re.I),
-        _names_an_amount,
+        _always(_names_an_amount),
     ),
     (
-        # "vem" is often answered by a role or a body ("kommunstyrelsen"); a name is asked for
+        # "vem" is often answered by a role or a body ("kommunstyrelsen"); a name is asked for,
+        # of a person, a place or a body
         re.compile(r"\b(namn\w*|heter|name[sd]?|vilka personer)\b", re.I),
-        re.compile(r"\b[A-ZÅÄÖ][a-zåäöé]+ [A-ZÅÄÖ]").search,
+        _names_beyond,
     ),
 ]
 
@@ -280,10 +297,11 @@ def defines(sentence: str, words: int = 12) -> bool:
 
 
 def answer_kind(question: str) -> Callable[[str], object] | None:
-    """What a good answer to the question looks like: a year, an amount, a person's name."""
-    for asks, looks_like in _ANSWER_KINDS:
+    """What a good answer to the question looks like: a year, an amount, a name it does not
+    already say."""
+    for asks, test_for in _ANSWER_KINDS:
         if asks.search(question):
-            return looks_like
+            return test_for(question)
     return None
 
 

@@ -1,4 +1,5 @@
 from service.answer.query import (
+    answer_kind,
     asks_several,
     detect_language,
     expand_abbreviations,
@@ -70,3 +71,14 @@ def test_the_dense_side_embeds_what_is_asked(lexicon):
     assert "nyvald" in plan.lexical_text  # the lexical side keeps the asker's situation
     alone = plan_query("Vem samordnar arbetet", MUNICIPALITIES, lexicon)
     assert alone.dense_text == "Vem samordnar arbetet"  # nothing asks: the whole message
+
+
+def test_a_question_asking_for_a_name_wants_one_it_does_not_already_say():
+    town = answer_kind("Vad heter vänorten i Polen?")
+    assert town("Grudziadz är vänort, liksom Gütersloh i Tyskland.")  # names beyond the question
+    assert not town("Vänorten ligger i Polen.")  # only the question's own name
+    assert not town("Budgeten för 2023 är 180 000 kr.")  # a year is no name
+    person = answer_kind("What is the name of the coordinator?")
+    assert person("Internationell koordinator: Karin Perérs.")
+    assert not person("Koordinatorn är placerad på kommunstyrelsens utvecklingsavdelning.")
+    assert answer_kind("Vem leder rådet?") is None  # a role or a body answers "vem" too
