@@ -249,10 +249,16 @@ def fit(
     def facts_at(ratio: float, floor: float, questions: Sequence[int] = answered) -> float:
         return mean(_facts_found(e, c) for e, c in quoted(ratio, floor, questions))
 
+    fitted: dict[tuple[int, int], tuple[float, float]] = {}  # by limits, each fitted once
+
     def fitted_grid(limit: Callable[[bool], int]) -> tuple[float, float]:
         """Most facts; among equals the fewest quotes (highest ratio, then floor)."""
-        facts = {g: mean(_facts_found(e, c) for e, c in quoted(*g, answered, limit)) for g in grid}
-        return max(grid, key=lambda g: (round(facts[g], 4), g[0], g[1]))
+        limits = (limit(False), limit(True))
+        if limits not in fitted:
+            facts = {g: mean(_facts_found(e, c) for e, c in quoted(*g, answered, limit))
+                     for g in grid}  # fmt: skip
+            fitted[limits] = max(grid, key=lambda g: (round(facts[g], 4), g[0], g[1]))
+        return fitted[limits]
 
     ratio, floor = fitted_grid(quote_limit)
     model = AnsweringModel(
