@@ -42,3 +42,20 @@ def test_whatever_the_year_weights_a_comparison_quotes_each_year_it_names(corpus
 
     assert {2020, 2023} <= years_quoted(0.0, 0.0)
     assert {2020, 2023} <= years_quoted(2.0, 2.0)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Världsarvet: hur nämns det 2020 respektive 2023?",
+        "Hur beskrivs elevutbyten i planerna 2020 och 2023?",
+    ],
+)
+def test_a_comparisons_passages_lead_with_each_named_years_quoted_passage(
+    corpus: Corpus, question: str
+):
+    answerer = corpus.answerer
+    plan, hits = corpus.retrieve(question, k=10)
+    judged = answerer.judge(plan, hits)
+    first = [answerer.documents[h.chunk.doc_id].meta.year for h in judged.passages[:2]]
+    assert sorted(first, key=str) == [2020, 2023]
