@@ -71,6 +71,13 @@ class Lexicon:
         """hunspell's spellings for a word it does not know, best first."""
         return [str(s) for s in self._speller.suggest(word)]
 
+    def lemmas(self, word: str) -> list[str]:
+        """hunspell's dictionary forms of a word ("upphörde" → "upphöra"), the word aside."""
+        if not word.isalpha():
+            return []
+        found = (s.decode() if isinstance(s, bytes) else str(s) for s in self._speller.stem(word))
+        return [s for s in dict.fromkeys(found) if s != word]
+
     def valid(self, word: str) -> bool:
         if word not in self._valid:
             self._valid[word] = bool(self._speller.spell(word))

@@ -69,7 +69,13 @@ class KnowledgeBaseService:
         words = set(stats.vocabulary)  # what the documents' words are, counted at ingest
         lexicon = Lexicon.load(settings.corpus_dir).with_definitions(doc_texts)
         lexicon = with_english(lexicon, settings.english_words, words)
-        self.lexicon = with_thesaurus(lexicon, settings.thesaurus, words)
+        # hunspell's Swedish dictionary: typos corrected against the documents' own words, and
+        # the dictionary forms the thesaurus lists a question's words under
+        dictionary = (
+            RepairLexicon.build() if settings.correct_spelling or settings.thesaurus else None
+        )
+        lemmas = dictionary.lemmas if dictionary is not None else None
+        self.lexicon = with_thesaurus(lexicon, settings.thesaurus, words, lemmas)
         self.answerer = ExtractiveAnswerer(
             TermStats.of(stats),
             self.docs,
@@ -83,9 +89,10 @@ class KnowledgeBaseService:
         self.responder: Answerer = (
             self.answerer if llm is None else LlmWithFallback(self.answerer, llm)
         )
-        # typos corrected against the documents' own words (hunspell's Swedish dictionary)
         spelling = (
-            QuestionSpelling(words, RepairLexicon.build()) if settings.correct_spelling else None
+            QuestionSpelling(words, dictionary)
+            if settings.correct_spelling and dictionary is not None
+            else None
         )
         metas = [d.meta for d in self.docs.values()]
         self._filter_options: dict[str, list[str | int]] = {

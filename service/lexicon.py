@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -69,6 +69,9 @@ class Lexicon:
     # "pengar" -> ("medel",): a general thesaurus's synonyms that the documents use; they
     # count as covering a question term, but do not widen the search (service.thesaurus)
     thesaurus: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _frozen({}))
+    # a word's dictionary forms ("upphörde" -> ("upphöra",)), under which the thesaurus
+    # lists it; None: a word is looked up as written
+    lemmas: Callable[[str], Sequence[str]] | None = None
 
     @classmethod
     def load(cls, corpus_dir: Path) -> Lexicon:

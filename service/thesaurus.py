@@ -4,10 +4,12 @@ thesaurus), kept to synonyms the documents themselves use."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
+from lang import tokenize
 from service.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
@@ -32,26 +34,39 @@ def read_mythes(path: Path = MYTHES) -> dict[str, list[str]]:
     return entries
 
 
-def corpus_synonyms(
-    entries: dict[str, list[str]], vocabulary: set[str]
-) -> dict[str, tuple[str, ...]]:
-    """Word → its one-word synonyms among the documents' words (the word itself need not be)."""
+def corpus_synonyms(entries: dict[str, list[str]], stems: set[str]) -> dict[str, tuple[str, ...]]:
+    """Word → its one-word synonyms that the documents use in some form (their stems are
+    among the documents' `stems`: "avsluta" for documents that say "avslutade"); the word
+    itself need not be used."""
     out = {}
     for word, synonyms in entries.items():
-        used = [s.lower() for s in synonyms if " " not in s and s.lower() in vocabulary]
+        used = [s.lower() for s in synonyms if " " not in s and _used(s, stems)]
         used = [s for s in dict.fromkeys(used) if s != word]
         if used and " " not in word:
             out[word] = tuple(used)
     return out
 
 
-def with_thesaurus(lexicon: Lexicon, use: bool, vocabulary: set[str]) -> Lexicon:
+def _used(word: str, stems: set[str]) -> bool:
+    found = tokenize(word)
+    return bool(found) and all(t in stems for t in found)
+
+
+def with_thesaurus(
+    lexicon: Lexicon,
+    use: bool,
+    vocabulary: set[str],
+    lemmas: Callable[[str], Sequence[str]] | None = None,
+) -> Lexicon:
     """The lexicon with (when `use`) the thesaurus's synonyms that the documents use, for
     judging coverage only: measured on the tuning questions, they help that, and widening the
-    search with them costs recall (README, configuration)."""
+    search with them costs recall (README, configuration). The thesaurus lists dictionary
+    forms: with `lemmas` (hunspell's stems) a question's "upphörde" finds "upphöra"'s."""
     if not use:
         return lexicon
     if not MYTHES.exists():
         log.warning("%s not found (Debian's mythes-sv): no thesaurus synonyms", MYTHES)
         return lexicon
-    return replace(lexicon, thesaurus=MappingProxyType(corpus_synonyms(read_mythes(), vocabulary)))
+    stems = {t for word in vocabulary for t in tokenize(word)}
+    synonyms = MappingProxyType(corpus_synonyms(read_mythes(), stems))
+    return replace(lexicon, thesaurus=synonyms, lemmas=lemmas)

@@ -133,7 +133,9 @@ def term_alternatives(text: str, lexicon: Lexicon) -> dict[str, list[str]]:
     for word in (w.lower() for w in find_words(text, "table")):
         abbreviation = lexicon.abbreviations.get(word)
         expansions = abbreviation.expansions if abbreviation else ()
-        related = [*lexicon.synonyms.get(word, ()), *lexicon.thesaurus.get(word, ()), *expansions]
+        forms = [word, *(lexicon.lemmas(word) if lexicon.lemmas else ())]
+        thesaurus = [s for form in dict.fromkeys(forms) for s in lexicon.thesaurus.get(form, ())]
+        related = [*lexicon.synonyms.get(word, ()), *thesaurus, *expansions]
         stems = [t for r in related if " " not in r for t in tokenize(r)]
         for term in tokenize(word):
             if stems:
