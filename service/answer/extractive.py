@@ -34,9 +34,9 @@ from service.models import Answer, Citation, Location, SearchResult
 @dataclass(frozen=True)
 class AnswerConfig:
     home_municipality: str = "Falu kommun"
-    # The fewest quotes at which the facts in the quotes when answered reach .90 in
-    # cross-validation (`falun-kb fit`'s by_quote_limit: 3 / 5 gave .895 at 500 characters,
-    # 4 / 6 gives .916 at 627); a choice of answer length, so a setting, not a fit.
+    # A choice of answer length, so a setting, not a fit: `falun-kb fit`'s by_quote_limit
+    # gives each limit's facts in the quotes when answered (cross-validated) and length;
+    # 4 / 6 finds .92 of them at ~630 characters, 3 / 5 .90 at ~500 (eval/README.md).
     max_sentences: int = 4
     max_list_sentences: int = 6  # ... when the question asks for several things ("vilka")
     passages: int = 6  # retrieved passages an answer is chosen from
