@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lang import line_of
 
+SECTION_SEPARATOR = " › "  # between the headings of a section path ("Mål › Mål Norden")
+
 ChunkKind = Literal["paragraph", "list", "list_item", "goal", "heading", "table"]
 # in force, replaced by another document, or archived; each year's plan is in force for its year
 DocStatus = Literal["gällande", "ersatt", "arkiverad"]
@@ -126,7 +128,7 @@ class Chunk(Span):
 
     @property
     def section_path(self) -> str:
-        return " › ".join(self.section)
+        return SECTION_SEPARATOR.join(self.section)
 
 
 def chunk_id_for(doc_id: str, text: str, start: int) -> str:

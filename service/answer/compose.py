@@ -3,6 +3,7 @@ plain refusal when the documents do not answer."""
 
 from __future__ import annotations
 
+from ingest.schema import SECTION_SEPARATOR
 from lang import collapse_whitespace
 from service.answer.query import QueryPlan
 from service.models import Citation
@@ -38,22 +39,32 @@ def older_phrase(c: Citation, language: str) -> str:
     return f"Tidigare, {c.year}, stod det i «{c.title}»"
 
 
+def heading(c: Citation) -> str:
+    """The most specific heading the quote stands under ("" when none but the title)."""
+    last = c.section.split(SECTION_SEPARATOR)[-1].strip() if c.section else ""
+    return "" if last == c.title else last
+
+
 def compose_answer(plan: QueryPlan, citations: list[Citation], home: str) -> str:
-    """Each sentence is a verbatim quote framed by where it comes from, marked [n]."""
+    """Each sentence is a verbatim quote framed by where it comes from, its document and
+    the heading it stands under (when that changes), marked [n]."""
     lines = []
-    previous_doc = None
+    previous: tuple[str, str] | None = None
     newest = max((c.year for c in citations if c.year), default=None)
     comparing = len(plan.years) >= 2
     for c in citations:
         quote = collapse_whitespace(c.quote)
-        if c.doc_id == previous_doc:
+        where = (c.doc_id, heading(c))
+        if previous and c.doc_id == previous[0]:
             lead = "The same document also says" if plan.language == "en" else "Där står också"
         elif c.year and newest and c.year < newest and not comparing:
             lead = older_phrase(c, plan.language)
         else:
             lead = source_phrase(c, plan.language, home)
+        if where[1] and where != previous:
+            lead += f", under «{where[1]}»"
         lines.append(f'{lead}: "{quote}" [{c.n}]')
-        previous_doc = c.doc_id
+        previous = where
     if plan.language == "en":
         lines.insert(0, "The documents are in Swedish; the quotes below are verbatim.")
     return "\n\n".join(lines)
