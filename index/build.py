@@ -40,7 +40,7 @@ from index.store import open_chroma
 from index.units import UNIT_VECTORS, UnitVectors, unit_texts
 from index.word_stats import WORD_STATS, WordStats
 from ingest.load import no_progress
-from ingest.schema import Chunk, Document, DocumentMeta
+from ingest.schema import SECTION_SEPARATOR, Chunk, Document, DocumentMeta
 
 if TYPE_CHECKING:
     from index.protocols import Embedder
@@ -65,7 +65,7 @@ class KnowledgeIndex:
 def indexed_text(chunk: Chunk, meta: DocumentMeta) -> str:
     """What is embedded and BM25-indexed for a chunk: its text under its document title and
     section path, so a passage like a bare list of names is found by what it is a list of."""
-    heading = " › ".join([meta.title, *chunk.section])
+    heading = SECTION_SEPARATOR.join([meta.title, *chunk.section])
     return f"{heading}\n{chunk.text}"
 
 

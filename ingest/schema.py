@@ -12,6 +12,12 @@ from lang import line_of
 
 SECTION_SEPARATOR = " › "  # between the headings of a section path ("Mål › Mål Norden")
 
+
+def last_heading(section_path: str) -> str:
+    """The most specific heading of a section path ("Mål Norden"; "" for none)."""
+    return section_path.split(SECTION_SEPARATOR)[-1]
+
+
 ChunkKind = Literal["paragraph", "list", "list_item", "goal", "heading", "table"]
 # in force, replaced by another document, or archived; each year's plan is in force for its year
 DocStatus = Literal["gällande", "ersatt", "arkiverad"]

@@ -3,7 +3,7 @@ plain refusal when the documents do not answer."""
 
 from __future__ import annotations
 
-from ingest.schema import SECTION_SEPARATOR
+from ingest.schema import last_heading
 from lang import collapse_whitespace
 from service.answer.query import QueryPlan
 from service.models import Citation
@@ -41,7 +41,7 @@ def older_phrase(c: Citation, language: str) -> str:
 
 def heading(c: Citation) -> str:
     """The most specific heading the quote stands under ("" when none but the title)."""
-    last = c.section.split(SECTION_SEPARATOR)[-1].strip() if c.section else ""
+    last = last_heading(c.section)
     return "" if last == c.title else last
 
 

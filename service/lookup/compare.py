@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.schema import Chunk, Document
+from ingest.schema import SECTION_SEPARATOR, Chunk, Document
 from lang import (
     SAME_WORD,
     Token,
@@ -50,7 +50,7 @@ class _Aligned:
     def side(self) -> Side:
         return Side(
             **self.doc.span(self.start, self.end).model_dump(),
-            section=" › ".join(self.section),
+            section=SECTION_SEPARATOR.join(self.section),
             quote=self.text,
         )
 

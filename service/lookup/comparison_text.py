@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+from ingest.schema import last_heading
 from service.models import ComparedItem, Side
 
 
@@ -18,7 +19,7 @@ def _cell(side: Side | None) -> str:
         else f"{side.start_line}–{side.end_line}"
     )
     short = textwrap.shorten(quote, 90, placeholder="…")
-    return f"{side.section.split(' › ')[-1]} r.{lines}: “{short}”"
+    return f"{last_heading(side.section)} r.{lines}: “{short}”"
 
 
 def comparison_table(items: Sequence[ComparedItem]) -> str:
