@@ -44,7 +44,7 @@ def build_with_distractors(
     chunker = chunker_settings(settings)
     manifest = read_manifest(data_dir)
     if (
-        index_is_current(data_dir, all_docs, embed_model, chunker)
+        index_is_current(data_dir, all_docs, all_chunks, embed_model, chunker)
         and manifest is not None
         and manifest.counts.get("chunks") == len(all_chunks)
     ):

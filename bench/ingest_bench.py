@@ -110,7 +110,7 @@ def _stage_breakdown(
         UnitVectors(units, unit_vectors).save(generation / UNIT_VECTORS)
         dim = int(vectors.shape[1])
         manifest = new_manifest(
-            documents, len(chunks), embed_model, dim, chunker_settings(settings),
+            documents, chunks, embed_model, dim, chunker_settings(settings),
             "bench-breakdown", len(units),
         )  # fmt: skip
         write_atomic(generation / MANIFEST, manifest.model_dump_json(indent=2))

@@ -161,7 +161,7 @@ def build_index(
         save_centrality(central, generation / CENTRALITY)
         collection = collection_for(generation.name)
         manifest = new_manifest(
-            documents, len(ordered), embed_model, dim, chunker_settings, collection, len(units)
+            documents, ordered, embed_model, dim, chunker_settings, collection, len(units)
         )
         write_atomic(generation / MANIFEST, manifest.model_dump_json(indent=2))
         _verify(generation, manifest, chroma_url)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from index.centrality import CENTRALITY
 from index.generations import MANIFEST, current_generation
-from ingest.schema import Document
+from ingest.schema import Chunk, Document
 
 if TYPE_CHECKING:
     from index.protocols import Embedder
@@ -42,6 +42,8 @@ class IndexManifest(BaseModel):
     created_at: datetime
     doc_hashes: dict[str, str]
     doc_texts: dict[str, str] = {}  # sha256 of each indexed text (repair changes it)
+    # sha256 of every chunk (chunking changes it); "" in indexes from before it was recorded
+    chunk_hash: str = ""
     collection: str = "falun-kb-chunks"
 
 
@@ -68,9 +70,18 @@ def _text_hash(doc: Document) -> str:
     return hashlib.sha256(doc.text.encode()).hexdigest()
 
 
+def chunks_hash(chunks: Sequence[Chunk]) -> str:
+    """sha256 of what the chunker made of the files: a changed chunker rebuilds the index
+    though no file and no setting changed."""
+    digest = hashlib.sha256()
+    for chunk in sorted(chunks, key=lambda c: c.chunk_id):
+        digest.update(chunk.model_dump_json().encode())
+    return digest.hexdigest()
+
+
 def new_manifest(
     documents: Sequence[Document],
-    chunk_count: int,
+    chunks: Sequence[Chunk],
     embed_model: Embedder,
     dim: int,
     chunker_settings: dict[str, Any],
@@ -83,11 +94,12 @@ def new_manifest(
         engine=getattr(embed_model, "engine", None),
         dim=dim,
         chunker=_normalized(chunker_settings),
-        counts={"documents": len(documents), "chunks": chunk_count, "units": unit_count},
+        counts={"documents": len(documents), "chunks": len(chunks), "units": unit_count},
         versions=library_versions(),
         created_at=datetime.now(UTC),
         doc_hashes={d.doc_id: d.content_hash for d in documents},
         doc_texts={d.doc_id: _text_hash(d) for d in documents},
+        chunk_hash=chunks_hash(chunks),
         collection=collection,
     )
 
@@ -101,11 +113,16 @@ def read_manifest(data_dir: Path) -> IndexManifest | None:
 
 
 def index_is_current(
-    data_dir: Path, documents: Sequence[Document], embed_model: Embedder, chunker: dict
+    data_dir: Path,
+    documents: Sequence[Document],
+    chunks: Sequence[Chunk],
+    embed_model: Embedder,
+    chunker: dict,
 ) -> bool:
-    """True when the live index was built from these very files with these settings, and
-    holds what a build now writes (an older generation without the chunks' centrality still
-    opens, with plain cosines, and the next ingest rebuilds it from the embedding cache)."""
+    """True when the live index was built from these very files, chunked as now, with these
+    settings, and holds what a build now writes (an older generation without the chunks'
+    centrality still opens, with plain cosines, and the next ingest rebuilds it from the
+    embedding cache; one without a chunk hash is rebuilt, its texts from the cache too)."""
     manifest = read_manifest(data_dir)
     generation = current_generation(data_dir)
     return manifest is not None and (
@@ -116,6 +133,7 @@ def index_is_current(
         and manifest.chunker == _normalized(chunker)
         and manifest.doc_hashes == {d.doc_id: d.content_hash for d in documents}
         and manifest.doc_texts == {d.doc_id: _text_hash(d) for d in documents}
+        and manifest.chunk_hash == chunks_hash(chunks)
     )
 
 

@@ -19,7 +19,7 @@ from ingest.lines import (
     title_like,
 )
 from ingest.schema import Document
-from lang import ends_sentence
+from lang import ends_sentence, folds
 
 BlockKind = Literal["heading", "paragraph", "list_item", "goal", "table", "toc", "noise"]
 CONTENT_KINDS = frozenset({"paragraph", "list_item", "goal", "table"})
@@ -61,6 +61,7 @@ class _Lines:
         self.levels: dict[int, int] = {}  # title (level 0) or heading levels known from markup
         self.implicit: set[int] = set()
         self.title: int | None = None
+        self.letterhead: int | None = None  # a first line that is not the document's title
 
     def content(self, i: int) -> str:
         return self.raw[i][self.body[i] :].rstrip()
@@ -85,13 +86,24 @@ class _Lines:
         return None
 
 
-def _guess_headings(lines: _Lines) -> None:
-    """Mark plain-text headings: the title line, then short capitalised lines before body text."""
+def names_title(line: str, title: str) -> bool:
+    """At least half the line's words are words of the title (a letterhead's are not)."""
+    words, known = folds(line), set(folds(title))
+    return 2 * sum(w in known for w in words) >= len(words)
+
+
+def _guess_headings(lines: _Lines, title: str | None) -> None:
+    """Mark plain-text headings: the title line, then short capitalised lines before body text.
+    A first line that does not name the document's known title ("Kommun Dnr 12/23") is a
+    letterhead: text to quote, not a heading."""
     first = lines.next_content(-1)
     if first is not None and lines.kinds[first] == "text" and title_like(lines.content(first)):
-        lines.kinds[first], lines.levels[first], lines.title = "heading", 0, first
+        if title is None or names_title(lines.content(first), title):
+            lines.kinds[first], lines.levels[first], lines.title = "heading", 0, first
+        else:
+            lines.letterhead = first
     for i, kind in enumerate(lines.kinds):
-        if kind != "text" or not heading_like(lines.content(i)):
+        if kind != "text" or i == lines.letterhead or not heading_like(lines.content(i)):
             continue
         nxt = lines.next_content(i)
         if nxt is None or (lines.kinds[nxt] == "text" and starts_lower(lines.content(nxt))):
@@ -201,15 +213,18 @@ def _span_block(
     return Block(kind, text, start, end, first + 1, last + 1, section=section, level=level)
 
 
-def parse_blocks(text: str, heading_levels: Mapping[int, int] | None = None) -> list[Block]:
-    """Split text into blocks with section paths; `heading_levels` maps 1-based line -> level."""
+def parse_blocks(
+    text: str, heading_levels: Mapping[int, int] | None = None, title: str | None = None
+) -> list[Block]:
+    """Split text into blocks with section paths; `heading_levels` maps 1-based line -> level;
+    `title`, the document's title when known, tells its title line from a letterhead."""
     lines = _Lines(text)
     if heading_levels is not None:
         for number, level in heading_levels.items():
             lines.kinds[number - 1], lines.body[number - 1] = "heading", 0
             lines.levels[number - 1] = level
     else:
-        _guess_headings(lines)
+        _guess_headings(lines, title)
     _find_implicit_lists(lines)
     levels = _section_levels(lines, heading_levels)
     blocks: list[Block] = []
@@ -254,4 +269,4 @@ def _mark_intros(blocks: list[Block]) -> list[Block]:
 def document_blocks(doc: Document) -> list[Block]:
     """Blocks of a loaded document, using markup heading levels when the loader kept them."""
     levels = dict(doc.heading_levels) if doc.heading_levels is not None else None
-    return parse_blocks(doc.text, levels)
+    return parse_blocks(doc.text, levels, doc.meta.title)

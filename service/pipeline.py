@@ -133,7 +133,7 @@ def run_ingest(
         raise RuntimeError(f"no loadable documents in {corpus}")
     embed_model = embedder if embedder is not None else open_embedder(settings)
     chunker = chunker_settings(settings)
-    if index_is_current(settings.data_dir, documents, embed_model, chunker):
+    if index_is_current(settings.data_dir, documents, chunks, embed_model, chunker):
         return IngestReport(reports, len(chunks), embed_model.model_name, unchanged=True)
     build_index(
         documents,

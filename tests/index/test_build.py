@@ -161,10 +161,21 @@ def test_unchanged_files_are_recognised_and_old_generations_are_removed(tmp_path
     for _ in range(3):
         build_index(documents, chunks, HashEmbedding(), tmp_path, CHUNKER)
     assert len(list((tmp_path / "generations").iterdir())) == 2  # live + the one before
-    assert index_is_current(tmp_path, documents, HashEmbedding(), CHUNKER)
+    assert index_is_current(tmp_path, documents, chunks, HashEmbedding(), CHUNKER)
     changed = [documents[0].model_copy(update={"content_hash": "0" * 64}), *documents[1:]]
-    assert not index_is_current(tmp_path, changed, HashEmbedding(), CHUNKER)
-    assert not index_is_current(tmp_path, documents, HashEmbedding(dim=16), CHUNKER)
+    assert not index_is_current(tmp_path, changed, chunks, HashEmbedding(), CHUNKER)
+    assert not index_is_current(tmp_path, documents, chunks, HashEmbedding(dim=16), CHUNKER)
+
+
+def test_the_same_files_chunked_otherwise_are_not_current(tmp_path, corpus):
+    """A changed chunker (a letterhead now kept as text, say) rebuilds the index, though no
+    file and no setting changed."""
+    documents, chunks = corpus
+    build_index(documents, chunks, HashEmbedding(), tmp_path, CHUNKER)
+    first = chunks[0]
+    rechunked = [first.model_copy(update={"section": ("Annan rubrik",)}), *chunks[1:]]
+    assert not index_is_current(tmp_path, documents, rechunked, HashEmbedding(), CHUNKER)
+    assert index_is_current(tmp_path, documents, list(reversed(chunks)), HashEmbedding(), CHUNKER)
 
 
 class StopAfter(Exception):

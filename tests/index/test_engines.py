@@ -92,10 +92,10 @@ def test_a_cache_from_before_engines_were_recorded_is_read_and_extended(tmp_path
 
 
 def test_the_manifest_records_the_engine_and_reads_old_manifests():
-    document, _ = make_document("falun-strategi", ["Vänorter i Norden."])
-    manifest = new_manifest([document], 1, EngineHashEmbedding(dim=8), 8, {}, "c")
+    document, chunks = make_document("falun-strategi", ["Vänorter i Norden."])
+    manifest = new_manifest([document], chunks, EngineHashEmbedding(dim=8), 8, {}, "c")
     assert manifest.engine == "torch"
-    assert new_manifest([document], 1, HashEmbedding(dim=8), 8, {}, "c").engine is None
+    assert new_manifest([document], chunks, HashEmbedding(dim=8), 8, {}, "c").engine is None
     old = manifest.model_dump(mode="json")
     del old["engine"]  # written before the engine was recorded
     assert IndexManifest.model_validate(old).engine is None

@@ -48,3 +48,22 @@ def test_plain_heading_chain_and_list_intro() -> None:
     goal = next(b for b in blocks if b.kind == "goal")
     assert goal.section == ("Mål 2024", "Mål Norden")
     assert goal.text.endswith("fortsätta planerna.")
+
+
+def test_a_first_line_that_is_not_the_title_is_quotable_text() -> None:
+    text = "Exempel kommun Dnr KS0012/24\n\nLedamöter\nAnna Berg (S)\n\nInledning\nPlanen gäller 2024.\n"
+    letterhead = parse_blocks(text, title="Rådets verksamhetsplan 2024")
+    assert (letterhead[0].kind, letterhead[0].text) == ("paragraph", "Exempel kommun Dnr KS0012/24")
+    assert letterhead[1].kind == "heading" and letterhead[1].section == ("Ledamöter",)
+    # the same line names the title when the catalog says so, or when no title is known
+    named = parse_blocks(text, title="Exempel kommun, Dnr KS0012/24")
+    assert (named[0].kind, named[0].level) == ("heading", 0)
+    assert parse_blocks(text)[0].kind == "heading"
+
+
+def test_the_scanned_plans_letterhead_is_in_its_first_chunk(docs) -> None:
+    from ingest.chunk import chunk_document
+
+    plan = docs["falun-verksamhetsplan-2023"]
+    first = min(chunk_document(plan), key=lambda c: c.start)
+    assert plan.meta.reference and plan.meta.reference in first.text  # "Dnr KS0081/23"
