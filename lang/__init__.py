@@ -1,5 +1,6 @@
 """One Swedish text toolkit: words, matching, sentences and list units, numbers, lines."""
 
+from lang.layout import lines_kept
 from lang.lines import line_of
 from lang.marks import (
     BULLET_GLYPHS,
@@ -95,6 +96,7 @@ __all__ = [
     "is_word",
     "is_year",
     "line_of",
+    "lines_kept",
     "ocr_bullet",
     "ocr_key",
     "same_word",

@@ -36,9 +36,14 @@ def _cut_points(text: str) -> list[int]:
     width = max((len(line.rstrip()) for line in text.split("\n")), default=0)
     for m in new_line_items(text):
         before = text[: m.start()].rstrip()
-        if before and not _CONTINUES.search(before) and not _wrapped(before, text, m, width):
+        if before and not runs_on(before) and not _wrapped(before, text, m, width):
             cuts.add(m.end())
     return sorted(c for c in cuts if 0 < c < len(text))
+
+
+def runs_on(line: str) -> bool:
+    """The line runs on into the next: it ends with a comma, a dash or a joining word."""
+    return _CONTINUES.search(line) is not None
 
 
 def _ends_item_number(text: str, end: int) -> bool:

@@ -10,22 +10,17 @@ from __future__ import annotations
 import re
 from html import escape
 
-# A line that starts a list item or a heading keeps its own line.
-LIST_ITEM = re.compile(r"\s*(?:[-–•*▪●◦]\s|\d{1,2}[.)]\s|[a-z][.)]\s|#)")
+from lang.layout import tidy_line_breaks
+
 # A footnote mark glued to a word: "vänorter1", "samarbete.2" is left alone (it may be a list).
 FOOTNOTE = re.compile(r"(?<=[a-zåäöéü])\d{1,2}(?=[\s,;:)]|[.](?:\s|$)|$)")
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+")
-# A line this much shorter than the passage's longest, or shorter than MIN_WRAP_WIDTH, ends on
-# purpose (a list item, a name with its party); a longer one was wrapped at the page's width
-# (the corpus's prose lines run 70-80 characters, its member lines 25-45).
-WRAPPED_LINE_SHARE = 0.6
-MIN_WRAP_WIDTH = 50
 
 
 def display_map(text: str) -> list[str]:
     """What each character of `text` is shown as ("" for dropped characters)."""
     out = list(text)
-    _tidy_line_breaks(text, out)
+    tidy_line_breaks(text, out)
     for m in FOOTNOTE.finditer(text):
         for i in range(m.start(), m.end()):
             out[i] = ""
@@ -41,33 +36,6 @@ def short_url(url: str) -> str:
     host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url)
     site, _, rest = host.partition("/")
     return f"{site}/…" if rest.strip("/") else site
-
-
-def _tidy_line_breaks(text: str, out: list[str]) -> None:
-    lines = text.split("\n")
-    longest = max((len(line.strip()) for line in lines), default=0)
-    wrap_width = max(longest * WRAPPED_LINE_SHARE, MIN_WRAP_WIDTH)
-    for m in re.finditer(r"[ \t\r]*\n[\s]*", text):
-        before = text[: m.start()].rsplit("\n", 1)[-1].strip()
-        after_line = text[m.end() :].split("\n", 1)[0]
-        blank = text.count("\n", m.start(), m.end()) > 1
-        if not before or not after_line.strip():
-            shown = "\n"  # the passage's start or end: nothing to join
-        elif LIST_ITEM.match(after_line):
-            shown = "\n"
-        elif _continues(after_line) or (not blank and len(before) >= wrap_width):
-            shown = " "  # a sentence carried on, or a line wrapped at the page's width
-        else:
-            shown = "\n"  # a short line ends on purpose (a name in a list), or a paragraph
-        out[m.start()] = shown
-        for i in range(m.start() + 1, m.end()):
-            out[i] = ""
-
-
-def _continues(line: str) -> bool:
-    """The next line carries on a sentence: it starts with a small letter."""
-    first = line.lstrip()[:1]
-    return first.isalpha() and first.islower()
 
 
 def display_text(text: str) -> str:

@@ -4,7 +4,7 @@ plain refusal when the documents do not answer."""
 from __future__ import annotations
 
 from ingest.schema import last_heading
-from lang import collapse_whitespace
+from lang import lines_kept
 from service.answer.query import QueryPlan
 from service.models import Citation
 
@@ -47,13 +47,14 @@ def heading(c: Citation) -> str:
 
 def compose_answer(plan: QueryPlan, citations: list[Citation], home: str) -> str:
     """Each sentence is a verbatim quote framed by where it comes from, its document and
-    the heading it stands under (when that changes), marked [n]."""
+    the heading it stands under (when that changes), marked [n]. Only a quote's whitespace
+    changes: a list keeps its lines, so no item runs into the next ("ordförande Jonas")."""
     lines = []
     previous: tuple[str, str] | None = None
     newest = max((c.year for c in citations if c.year), default=None)
     comparing = len(plan.years) >= 2
     for c in citations:
-        quote = collapse_whitespace(c.quote)
+        quote = lines_kept(c.quote)  # a list keeps one item per line
         where = (c.doc_id, heading(c))
         if previous and c.doc_id == previous[0]:
             lead = "The same document also says" if plan.language == "en" else "Där står också"

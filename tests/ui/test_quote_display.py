@@ -37,6 +37,8 @@ def test_a_list_of_short_lines_keeps_its_lines():
         display_text("Mål:\n- Röros och\nHamina\n- Ukraina")
         == "Mål:\n- Röros och\nHamina\n- Ukraina"
     )
+    # a sentence the page broke after a joining word, with a blank line, is one line
+    assert display_text("en med Tyskland och \n\nPolen.") == "en med Tyskland och Polen."
 
 
 def test_urls_show_as_their_site():

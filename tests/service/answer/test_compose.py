@@ -41,3 +41,13 @@ def test_a_quote_under_no_heading_but_its_title_is_framed_by_its_document_alone(
         'According to «Verksamhetsplan 2023» (Falu kommun, 2023): "Planen är ettårig." [1]'
         in answer
     )
+
+
+def test_a_quoted_list_keeps_one_item_per_line_and_a_wrapped_sentence_is_one():
+    members = "Jan E Fors (M), ordförande\n\nJonas Sallén (S)\nElisabeth Rooth (C)"
+    wrapped = "Vänorterna tillhör två grupperingar; en med Tyskland och \n\nPolen."
+    citations = [_citation(1, members, "Ledamöter"), _citation(2, wrapped, "Ledamöter")]
+    answer = compose_answer(QueryPlan("Vilka sitter i rådet?", "sv"), citations, HOME)
+    # no item runs into the next: "ordförande Jonas Sallén" would name the wrong chair
+    assert '"Jan E Fors (M), ordförande\nJonas Sallén (S)\nElisabeth Rooth (C)" [1]' in answer
+    assert '"Vänorterna tillhör två grupperingar; en med Tyskland och Polen." [2]' in answer
