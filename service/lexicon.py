@@ -17,6 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, NamedTuple, TypeVar, cast
 
+from lang import is_year
+
 log = logging.getLogger(__name__)
 
 LEXICON_DIR = "lexicon"
@@ -72,6 +74,9 @@ class Lexicon:
     # a word's dictionary forms ("upphörde" -> ("upphöra",)), under which the thesaurus
     # lists it; None: a word is looked up as written
     lemmas: Callable[[str], Sequence[str]] | None = None
+    # names with a year in them that the documents use ("Agenda 2030": ("agenda", 2030)); a
+    # question naming one asks about the name, not about a plan of that year
+    year_names: frozenset[tuple[str, int]] = frozenset()
 
     @classmethod
     def load(cls, corpus_dir: Path) -> Lexicon:
@@ -120,6 +125,10 @@ class Lexicon:
         if not added:
             return self
         return replace(self, abbreviations=_frozen({**self.abbreviations, **added}))
+
+    def with_year_names(self, texts: Iterable[str], document_years: Iterable[int]) -> Lexicon:
+        """This lexicon plus the names with a year in them that the texts use."""
+        return replace(self, year_names=self.year_names | year_names(texts, document_years))
 
     def organisations(self) -> frozenset[str]:
         return frozenset(n.name for n in self.names if n.kind == "organisation")
@@ -197,3 +206,23 @@ def defined_abbreviations(texts: Iterable[str]) -> dict[str, str]:
             if full is not None:
                 found[short] = full
     return found
+
+
+# a capitalised word inside a sentence, then a four-digit number: "för Agenda 2030 genom"
+_YEAR_NAME = re.compile(r"[a-zåäö,]\s+([A-ZÅÄÖ][\w-]*)\s+(\d{4})(?!\d)")
+
+
+def year_names(
+    texts: Iterable[str], document_years: Iterable[int], *, min_uses: int = 2
+) -> frozenset[tuple[str, int]]:
+    """(word, year) for a capitalised word inside a sentence followed by a year that no
+    document is of, written so at least `min_uses` times: a name ("Agenda 2030"), where a
+    date of an event ("i Danmark 2007") is written once."""
+    known = set(document_years)
+    uses: dict[tuple[str, int], int] = {}
+    for text in texts:
+        for m in _YEAR_NAME.finditer(text):
+            key = (m.group(1).lower(), int(m.group(2)))
+            if is_year(m.group(2)) and key[1] not in known:
+                uses[key] = uses.get(key, 0) + 1
+    return frozenset(key for key, n in uses.items() if n >= min_uses)

@@ -183,7 +183,7 @@ def plan_query(text: str, municipalities: list[str], lexicon: Lexicon) -> QueryP
     if language == "en":
         expansions += translate_english(text, lexicon)
     named = named_municipality(text, municipalities)
-    years = tuple(sorted(set(find_years(text, standalone=True))))
+    years = asked_years(text, lexicon)
     lexical_text = without_municipality(text, named)
     dense_text = asked_sentences(lexical_text)
     return QueryPlan(
@@ -197,6 +197,14 @@ def plan_query(text: str, municipalities: list[str], lexicon: Lexicon) -> QueryP
         dense_text=dense_text,
         gloss=swedish_gloss(dense_text, lexicon) if language == "en" else "",
     )
+
+
+def asked_years(text: str, lexicon: Lexicon) -> tuple[int, ...]:
+    """The years a question names, but not a year in a name the documents use ("Agenda
+    2030"): that question asks about the name, not about a plan of that year."""
+    for word, year in lexicon.year_names:
+        text = re.sub(rf"\b{re.escape(word)}\s+{year}\b", " ", text, flags=re.IGNORECASE)
+    return tuple(sorted(set(find_years(text, standalone=True))))
 
 
 def _names_a_year(sentence: str) -> bool:

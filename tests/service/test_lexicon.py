@@ -22,6 +22,7 @@ from service.lexicon import (
     LexiconError,
     Name,
     defined_abbreviations,
+    year_names,
 )
 from service.lookup.align import places
 from service.lookup.compare import compare_documents
@@ -104,6 +105,21 @@ def test_abbreviations_the_documents_define_are_mined() -> None:
         "NNV": "Nordiskt nätverk för vänorter",
         "MUCF": "Myndigheten för Ungdoms- och Civilsamhällesfrågor",
     }
+
+
+def test_names_with_a_year_in_them_are_mined_and_asked_about_as_names() -> None:
+    texts = [
+        "Planen stöder Horisont 2040 och arbetet inom \n\nHorisont 2040. Budgeten för 2040 "
+        "saknas. Vid sammanslagningen i Norrland 2007 upphörde samarbetet.",
+        "Mål 2024 gäller arbetet med Horisont 2024 och Horisont 2024.",
+    ]
+    # a year a document is of (2024) names its plan; an event's year is written once
+    assert year_names(texts, [2024]) == {("horisont", 2040)}
+    lexicon = Lexicon().with_year_names(texts, [2024])
+    assert plan_query("Vad säger planen om horisont 2040?", [], lexicon).years == ()
+    assert plan_query("Vad är budgeten 2040?", [], lexicon).years == (2040,)
+    assert plan_query("Horisont 2040 och budgeten 2040?", [], lexicon).years == (2040,)
+    assert plan_query("Vad säger planen om Horisont 2040?", [], Lexicon()).years == (2040,)
 
 
 def test_the_lexicon_files_win_over_what_documents_define(lexicon: Lexicon) -> None:
