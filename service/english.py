@@ -7,6 +7,7 @@ import gzip
 import logging
 import re
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -38,6 +39,7 @@ def read_freedict(path: Path = FREEDICT) -> dict[str, list[str]]:
     return entries
 
 
+@cache
 def english_stopwords() -> frozenset[str]:
     """English function words: NLTK's list, which llama-index ships with its own data."""
     from llama_index.core.utils import globals_helper

@@ -27,11 +27,35 @@ def test_a_chain_of_follow_ups_is_read_back_to_its_start():
 
 @pytest.mark.parametrize(
     "question",
-    ["Vem är internationell koordinator i Falu kommun?", "Vilka vänorter har Falun i Norden?"],
+    [
+        "Vem är internationell koordinator i Falu kommun?",
+        "Vilka vänorter har Falun i Norden?",
+        # articles, not pronouns: "det"/"den"/"de" before an adjective or a number
+        "Vad är den internationella strategin till för?",
+        "Hur finansieras det internationella arbetet i Falköping?",
+        "Hur mycket av de 180 000 kronorna går till kulturprojekt?",
+        # "det" after "finns"/"står" stands for nothing
+        "Vad står det om extern finansiering i strategin?",
+        # the pronoun points to what the question itself names
+        "Vilka riktlinjer i policyn handlar om samarbetsavtal? Räkna upp dem.",
+        "Vad är ICLD?",  # one word, but a name
+    ],
 )
 def test_a_question_that_stands_alone_is_not_changed(question):
     assert not is_elliptic(question)
     assert standalone(question, ["Vad är budgeten 2023?"]) is None
+
+
+def test_a_word_of_its_own_beside_a_year_is_not_the_earlier_question_in_that_year():
+    # after a budget question this asks about the chair, not "Vad var budgeten 2020?"
+    assert standalone("Vem var ordförande 2020?", ["Vad var budgeten 2023?"]) is None
+
+
+@pytest.mark.parametrize(
+    "question", ["Varför tog det slut?", "Vilka av dem hör till Norden?", "Who are its members?"]
+)
+def test_a_pronoun_before_any_word_of_its_own_points_back(question):
+    assert is_elliptic(question)
 
 
 def test_without_history_nothing_is_rewritten():
