@@ -106,6 +106,8 @@ def standalone(question: str, history: Sequence[str]) -> str | None:
     if years and not own_words(question):  # "Och 2020?": the earlier question, that year
         return _with_years(previous, years)
     topic = _topic(previous, question)
+    if not years:  # the earlier question's years hold ("… 2023?" / "Och budgeten?")
+        topic = " ".join([topic, *map(str, find_years(previous, standalone=True))]).strip()
     if not topic:
         return None
     rest = rest[:1].upper() + rest[1:]

@@ -74,3 +74,10 @@ def test_the_topic_comes_from_what_was_asked_not_the_greeting_before_it():
     out = standalone("Vad heter hon?", [earlier])
     assert out is not None and "praktiska samarbetet" in out
     assert "Hej" not in out and "kommunalråd" not in out
+
+
+def test_the_earlier_questions_year_holds_for_a_follow_up_naming_none():
+    out = standalone("Och hur stor är budgeten?", ["Vem är ordförande i rådet 2023?"])
+    assert out is not None and "2023" in out and out.startswith("Hur stor är budgeten")
+    # a follow-up's own year wins
+    assert "2023" not in (standalone("Och vilka satt där 2020?", ["Vem leder rådet 2023?"]) or "")
