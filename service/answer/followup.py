@@ -75,7 +75,7 @@ def _topic(previous: str, question: str) -> str:
     have = set(question_terms(question))
     words = []
     for word in find_words(asked_sentences(previous), "table"):
-        terms = [t for t in question_terms(word) if not t.isdigit()]
+        terms = own_words(word)
         if terms and not set(terms) & have and word not in words:
             words.append(word)
     return " ".join(words)

@@ -81,3 +81,8 @@ def test_the_earlier_questions_year_holds_for_a_follow_up_naming_none():
     assert out is not None and "2023" in out and out.startswith("Hur stor är budgeten")
     # a follow-up's own year wins
     assert "2023" not in (standalone("Och vilka satt där 2020?", ["Vem leder rådet 2023?"]) or "")
+
+
+def test_an_english_topic_carries_no_function_words():
+    out = standalone("What is their budget?", ["Who chairs the international council in 2020?"])
+    assert out is not None and "Who" not in out and "council" in out and "2020" in out
