@@ -108,9 +108,15 @@ class ExtractiveAnswerer:
             self._model = AnsweringModel.load(self.config.model_file)
         return self._model
 
+    @staticmethod
+    def term_text(plan: QueryPlan) -> str:
+        """The text a question's terms are read from: an English question's with its Swedish
+        gloss, which its terms come from."""
+        return f"{plan.text} {plan.lexical_extra}" if plan.language == "en" else plan.text
+
     def terms(self, plan: QueryPlan) -> tuple[list[str], list[str]]:
         """The question's content stems and the names among them; years are handled apart."""
-        query_text = f"{plan.text} {plan.lexical_extra}" if plan.language == "en" else plan.text
+        query_text = self.term_text(plan)
         years = {str(y) for y in plan.years}
         terms = [t for t in question_terms(query_text) if t not in years]
         if plan.language == "en":
@@ -147,7 +153,7 @@ class ExtractiveAnswerer:
             specificity={t: self.stats.specificity(t) for t in terms},
             terms=terms,
             entities=entities,
-            synonyms=term_alternatives(plan.text, self.lexicon),
+            synonyms=term_alternatives(self.term_text(plan), self.lexicon),
             years=plan.years,
             municipality=plan.municipality,
             wants=answer_kind(plan.text),
@@ -266,7 +272,7 @@ class ExtractiveAnswerer:
         return self.selection(self.model).select(plan, ranked)
 
     def selection(self, model: AnsweringModel) -> QuoteSelection:
-        return QuoteSelection(self.documents, self.lexicon, model, self.config)
+        return QuoteSelection(self.documents, self.lexicon, model, self.config, self.units)
 
     def cite(self, n: int, unit: Unit) -> Citation:
         chunk = unit.hit.chunk

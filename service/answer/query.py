@@ -135,7 +135,8 @@ def term_alternatives(text: str, lexicon: Lexicon) -> dict[str, list[str]]:
         expansions = abbreviation.expansions if abbreviation else ()
         forms = [word, *(lexicon.lemmas(word) if lexicon.lemmas else ())]
         thesaurus = [s for form in dict.fromkeys(forms) for s in lexicon.thesaurus.get(form, ())]
-        related = [*lexicon.synonyms.get(word, ()), *thesaurus, *expansions]
+        origin = lexicon.origin_names(word)
+        related = [*lexicon.synonyms.get(word, ()), *thesaurus, *expansions, *origin]
         stems = [t for r in related if " " not in r for t in tokenize(r)]
         for term in tokenize(word):
             if stems:
