@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from index.hybrid import ScoredChunk
 from ingest.schema import Document
 from lang import tokenize
+from service.answer.evidence import question_terms
 from service.answer.features import Candidate, is_list
 from service.answer.fitted import AnsweringModel
 from service.answer.query import QueryPlan, asks_several, term_alternatives
@@ -39,6 +40,19 @@ def jaccard(a: set[str], b: set[str]) -> float:
 def overlaps(a: Unit | Candidate, b: Unit | Candidate) -> bool:
     """Two quotable units share text (a sentence and the pair it is also offered joined into)."""
     return a.hit.chunk.doc_id == b.hit.chunk.doc_id and a.start < b.end and b.start < a.end
+
+
+# a heading of one word ("Riktlinjer", "Syfte") names a part of a document that a question
+# mentions in passing ("enligt riktlinjerna"); one of two or more names a topic
+HEADING_NAME_WORDS = 2
+
+
+def heading_named(section: Sequence[str], asked: set[str]) -> bool:
+    """Every word of the section's last heading, at least `HEADING_NAME_WORDS` of them, is
+    among the question's terms (numbers aside): "Mål Europa" in "Vilka mål har rådet under
+    Mål Europa?"."""
+    heading = {t for t in tokenize(section[-1]) if not t.isdigit()} if section else set()
+    return len(heading) >= HEADING_NAME_WORDS and heading <= asked
 
 
 def select_units(
@@ -78,14 +92,45 @@ class QuoteSelection:
         self.units = units  # every unit's vector: which quotes say the same in other words
 
     def select(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
-        chosen = self.select_by_score(plan, ranked)
         if len(plan.years) < 2:
-            return chosen
+            return self.named_section(plan, ranked) or self.select_by_score(plan, ranked)
+        chosen = self.select_by_score(plan, ranked)
         # a comparison: the quotes the model rates best, and beside them one per named year
         side_by_side = [
             u for u in self.select_per_year(plan, ranked) if not any(overlaps(u, c) for c in chosen)
         ]
         return sorted(chosen + side_by_side, key=lambda u: self.year_of(u) or 0)
+
+    def named_section(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
+        """For a question asking for several things that names a section by its heading
+        ("Vilka övergripande mål har rådet?" and a section "Övergripande mål"), what that
+        section says, in its order: its units from the first, a longer one (a lead-in with
+        its list) before those inside it, up to the longer quote limit. The section is the
+        one of the best unit under such a heading, and only when that unit would be quoted
+        by score (at least the floor and the ratio of the best); none otherwise."""
+        if not ranked or not asks_several(plan.text):
+            return []
+        asked = set(question_terms(plan.text))
+        model = self.model
+        least = max(model.unit_floor, model.unit_ratio * ranked[0].score)
+        named = next(
+            (u for u in ranked if u.score >= least and heading_named(u.hit.chunk.section, asked)),
+            None,
+        )
+        if named is None:
+            return []
+        where = (named.hit.chunk.doc_id, named.hit.chunk.section)
+        inside = sorted(
+            (u for u in ranked if (u.hit.chunk.doc_id, u.hit.chunk.section) == where),
+            key=lambda u: (u.start, -u.end),
+        )
+        chosen: list[Unit] = []
+        for unit in inside:
+            if len(chosen) < self.config.quote_limit(True) and not any(
+                overlaps(unit, c) for c in chosen
+            ):
+                chosen.append(unit)
+        return chosen
 
     def select_by_score(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
         """The best unit and the others the model rates close to it (`select_units`); a

@@ -111,3 +111,35 @@ def test_a_comparisons_other_year_quote_is_the_one_saying_the_same_when_meaning_
     assert chooser.select_per_year(compared, ranked)[1] is other_point
     chooser.model.year_meaning_weight = 0.5
     assert chooser.select_per_year(compared, ranked)[1] is same_point
+
+
+def test_a_question_for_several_things_naming_a_heading_gets_that_section_in_its_order():
+    chooser = selection()
+    goals = "Samarbeta i Norden.\nStödja kulturprojekt.\nSprida kunskap."
+    text = "Inledning om planen. " + goals + " " * 150
+    chooser.documents["plan-2023"].text = text
+    start = len("Inledning om planen. ")
+
+    def at(n: int, begin: int, end: int, score: float, section: tuple[str, ...]) -> Unit:
+        chunk = Chunk(chunk_id=f"plan-2023:{n}", doc_id="plan-2023", text="x", start=0,
+                      end=1, start_line=1, end_line=1, section=section)  # fmt: skip
+        return Unit(ScoredChunk(chunk, score, None, None, None, None), 0, begin, end, score)
+
+    goals_section = ("Verksamhetsmål", "Övergripande mål")
+    intro = at(1, 0, start - 1, 0.9, ("Inledning",))
+    first = at(2, start, start + 19, 0.3, goals_section)
+    second = at(2, start + 20, start + 41, 0.6, goals_section)
+    both = at(2, start, start + 41, 0.5, goals_section)  # a pair of them, offered joined
+    third = at(2, start + 42, start + 57, 0.2, goals_section)
+    ranked = sorted([intro, first, second, both, third], key=lambda u: -u.score)
+    asked = chooser.select(plan("Vilka övergripande mål har planen?"), ranked)
+    assert asked == [both, third]  # the section in order, the longer unit before its parts
+    # not asking for several things, or not naming the heading: quoted by score
+    assert chooser.select(plan("Har planen övergripande mål?"), ranked)[0] is intro
+    assert chooser.select(plan("Vilka mål har planen?"), ranked)[0] is intro
+    # a one-word heading names no topic ("enligt riktlinjerna")
+    renamed = [at(2, u.start, u.end, u.score, ("Mål",)) if u is not intro else u for u in ranked]
+    assert chooser.select(plan("Vilka mål har planen?"), renamed)[0] is intro
+    # the section's best unit must be one the score would quote
+    chooser.model.unit_ratio = 0.9
+    assert chooser.select(plan("Vilka övergripande mål har planen?"), ranked)[0] is intro
