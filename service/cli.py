@@ -222,8 +222,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
     print(
         f"answer threshold {model.answer_threshold:.3f}, unit ratio {model.unit_ratio:.2f}, "
         f"unit floor {model.unit_floor:.2f}, year weights {model.year_section_weight:.2f} "
-        f"(section) {model.year_word_weight:.2f} (words) {model.year_meaning_weight:.2f} "
-        f"(meaning) -> {out}"
+        f"(section) {model.year_word_weight:.2f} (words) -> {out}"
     )
     return 0
 

@@ -70,7 +70,6 @@ class KnowledgeBaseService:
         lexicon = Lexicon.load(settings.corpus_dir).with_definitions(doc_texts)
         document_years = [d.meta.year for d in self.docs.values() if d.meta.year]
         lexicon = lexicon.with_year_names(doc_texts, document_years)
-        lexicon = lexicon.with_proper_names(doc_texts)
         lexicon = with_english(lexicon, settings.english_words, words)
         # hunspell's Swedish dictionary: typos corrected against the documents' own words, and
         # the dictionary forms the thesaurus lists a question's words under

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, NamedTuple, TypeVar, cast
 
-from lang import fold, is_year
+from lang import is_year
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +77,6 @@ class Lexicon:
     # names with a year in them that the documents use ("Agenda 2030": ("agenda", 2030)); a
     # question naming one asks about the name, not about a plan of that year
     year_names: frozenset[tuple[str, int]] = frozenset()
-    # words the documents write only capitalised ("Finland", "Danmark"): proper names, which an
-    # adjective of origin in a question ("finska", "danska") stands for (`origin_names`)
-    proper_names: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, corpus_dir: Path) -> Lexicon:
@@ -132,14 +129,6 @@ class Lexicon:
     def with_year_names(self, texts: Iterable[str], document_years: Iterable[int]) -> Lexicon:
         """This lexicon plus the names with a year in them that the texts use."""
         return replace(self, year_names=self.year_names | year_names(texts, document_years))
-
-    def with_proper_names(self, texts: Iterable[str]) -> Lexicon:
-        """This lexicon plus the proper names the texts use (`proper_names`)."""
-        return replace(self, proper_names=self.proper_names | proper_names(texts))
-
-    def origin_names(self, word: str) -> list[str]:
-        """The proper names an adjective of origin stands for (`names_of_origin`)."""
-        return names_of_origin(word, self.proper_names)
 
     def organisations(self) -> frozenset[str]:
         return frozenset(n.name for n in self.names if n.kind == "organisation")
@@ -237,61 +226,3 @@ def year_names(
             if is_year(m.group(2)) and key[1] not in known:
                 uses[key] = uses.get(key, 0) + 1
     return frozenset(key for key, n in uses.items() if n >= min_uses)
-
-
-# a capital after a sentence's end or a list marker may be any word's, one inside a
-# sentence (a line may break it) is a name's
-_LETTERS = re.compile(r"[^\W\d_]+")
-_SENTENCE_END = ".!?:;•–-*"
-
-
-def proper_names(texts: Iterable[str]) -> frozenset[str]:
-    """The words the texts write capitalised inside a sentence and never in lower case
-    ("Finland", "Danmark", not "Policy", which is also "policy")."""
-    inside: set[str] = set()
-    lower: set[str] = set()
-    for text in texts:
-        for m in _LETTERS.finditer(text):
-            word = m.group()
-            if word.islower():
-                lower.add(word)
-                continue
-            if not word[0].isupper() or not word[1:].islower() or len(word) < 3:
-                continue  # an acronym or a mixed word is no place name's spelling
-            before = text[: m.start()].rstrip()
-            if before and before[-1] not in _SENTENCE_END:
-                inside.add(word)
-    return frozenset(w for w in inside if w.lower() not in lower)
-
-
-# an adjective of origin, inflected or not: "dansk", "danska", "europeiskt" (Swedish
-# derives it from the place name with -sk, so the name shares its beginning)
-_ORIGIN_ADJECTIVE = re.compile(r"(\w{2,}sk)(?:a|t|e)?")
-# how many of the adjective's last letters may differ from the name ("europe|isk" /
-# "Europ|a"): its suffix and a stem change
-ORIGIN_SUFFIX = 4
-ORIGIN_MIN_PREFIX = 3
-
-
-def names_of_origin(word: str, names: Iterable[str]) -> list[str]:
-    """The proper names sharing the longest beginning with an adjective of origin, at least
-    all of it but its last `ORIGIN_SUFFIX` letters and `ORIGIN_MIN_PREFIX` letters: "finska"
-    -> "Finland", "nordisk" -> "Norden" (not "Norge"), "tysk" -> "Tyskland"; none for a
-    word that is no such adjective."""
-    m = _ORIGIN_ADJECTIVE.fullmatch(fold(word))
-    if m is None:
-        return []
-    adjective = m.group(1)
-    need = max(ORIGIN_MIN_PREFIX, len(adjective) - ORIGIN_SUFFIX)
-    shared = {name: _common_prefix(adjective, fold(name)) for name in names}
-    best = max((n for n in shared.values() if n >= need), default=0)
-    return sorted(name for name, n in shared.items() if best and n == best)
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n

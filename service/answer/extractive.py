@@ -272,7 +272,7 @@ class ExtractiveAnswerer:
         return self.selection(self.model).select(plan, ranked)
 
     def selection(self, model: AnsweringModel) -> QuoteSelection:
-        return QuoteSelection(self.documents, self.lexicon, model, self.config, self.units)
+        return QuoteSelection(self.documents, self.lexicon, model, self.config)
 
     def cite(self, n: int, unit: Unit) -> Citation:
         chunk = unit.hit.chunk

@@ -15,7 +15,6 @@ threshold and the quote grid are chosen on the corpus copies, which is what user
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -299,30 +298,23 @@ def fit_year_weights(
     quoting: Quoting,
 ) -> tuple[AnsweringModel, float]:
     """The weights of a comparison's quote from another year (`YEAR_WEIGHTS` for the overlap
-    of its section and of its words with the first quote, and for its vector's cosine to the
-    first quote's) with the most facts quoted in the comparison questions answered, among
-    equals the smallest; and those facts (0 without comparisons, whose model weighs the
-    probability alone)."""
+    of its section and of its words with the first quote) with the most facts quoted in the
+    comparison questions answered, among equals the smallest; and those facts (0 without
+    comparisons, whose model weighs the probability alone)."""
 
-    def weighed(weights: tuple[float, float, float]) -> AnsweringModel:
-        section, words, meaning = weights
-        return replace(
-            model, year_section_weight=section, year_word_weight=words, year_meaning_weight=meaning
-        )
-
-    def facts(weights: tuple[float, float, float]) -> float:
-        with_weights = weighed(weights)
+    def facts(weights: tuple[float, float]) -> float:
+        weighed = replace(model, year_section_weight=weights[0], year_word_weight=weights[1])
         return mean(
-            _facts_found(e, quoting(with_weights, e, p))
+            _facts_found(e, quoting(weighed, e, p))
             for e, p in zip(comparisons, probabilities, strict=True)
         )
 
     if not comparisons:
         return model, 0.0
-    grid = list(itertools.product(YEAR_WEIGHTS, repeat=3))
+    grid = [(s, w) for s in YEAR_WEIGHTS for w in YEAR_WEIGHTS]
     found = {g: facts(g) for g in grid}
-    best = max(grid, key=lambda g: (round(found[g], 4), -sum(g), -g[0], -g[1]))
-    return weighed(best), found[best]
+    best = max(grid, key=lambda g: (round(found[g], 4), -g[0] - g[1], -g[0]))
+    return replace(model, year_section_weight=best[0], year_word_weight=best[1]), found[best]
 
 
 def _at_limits(

@@ -82,9 +82,6 @@ class AnsweringModel:
     # plus these weights times its section's and its words' overlap with the first quote
     year_section_weight: float
     year_word_weight: float
-    # ... and this weight times its vector's cosine to the first quote's (the same point
-    # said in other words)
-    year_meaning_weight: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -93,7 +90,6 @@ class AnsweringModel:
             "unit_floor": self.unit_floor,
             "year_section_weight": self.year_section_weight,
             "year_word_weight": self.year_word_weight,
-            "year_meaning_weight": self.year_meaning_weight,
             "unit": self.unit.to_json(),
             "question": self.question.to_json(),
         }
@@ -109,5 +105,4 @@ class AnsweringModel:
             float(data["unit_floor"]),
             float(data["year_section_weight"]),
             float(data["year_word_weight"]),
-            float(data.get("year_meaning_weight", 0.0)),
         )

@@ -135,8 +135,7 @@ def term_alternatives(text: str, lexicon: Lexicon) -> dict[str, list[str]]:
         expansions = abbreviation.expansions if abbreviation else ()
         forms = [word, *(lexicon.lemmas(word) if lexicon.lemmas else ())]
         thesaurus = [s for form in dict.fromkeys(forms) for s in lexicon.thesaurus.get(form, ())]
-        origin = lexicon.origin_names(word)
-        related = [*lexicon.synonyms.get(word, ()), *thesaurus, *expansions, *origin]
+        related = [*lexicon.synonyms.get(word, ()), *thesaurus, *expansions]
         stems = [t for r in related if " " not in r for t in tokenize(r)]
         for term in tokenize(word):
             if stems:

@@ -18,7 +18,6 @@ from service.answer.query import QueryPlan, asks_several, term_alternatives
 from service.lexicon import Lexicon
 
 if TYPE_CHECKING:
-    from index.units import UnitVectors
     from service.answer.extractive import AnswerConfig
 
 
@@ -83,13 +82,11 @@ class QuoteSelection:
         lexicon: Lexicon,
         model: AnsweringModel,
         config: AnswerConfig,
-        units: UnitVectors | None = None,
     ) -> None:
         self.documents = documents
         self.lexicon = lexicon
         self.model = model
         self.config = config
-        self.units = units  # every unit's vector: which quotes say the same in other words
 
     def select(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
         if len(plan.years) < 2:
@@ -175,15 +172,12 @@ class QuoteSelection:
     def select_per_year(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
         """A comparison question gets one quote per named year, side by side: the best one
         overall, and in each other year the best one from the corresponding section: by its
-        probability and its section's, words' and meaning's nearness to the first, as weighted
-        by the model (`falun-kb fit` fits the weights on the training questions that compare
-        years)."""
-        model = self.model
-        section_weight, word_weight = model.year_section_weight, model.year_word_weight
+        probability and its section's and words' overlap with the first, as weighted by the
+        model (`falun-kb fit` fits the weights on the training questions that compare years)."""
+        section_weight, word_weight = self.model.year_section_weight, self.model.year_word_weight
         anchor = next((u for u in ranked if self.year_of(u) in plan.years), ranked[0])
         anchor_section = self.section_tokens(anchor)
         anchor_words = self.quote_tokens(anchor)
-        near_anchor = self.meaning_near(anchor)
         chosen = [anchor]
         for year in plan.years:
             if year == self.year_of(anchor):
@@ -197,24 +191,10 @@ class QuoteSelection:
                             u.score
                             + section_weight * jaccard(self.section_tokens(u), anchor_section)
                             + word_weight * jaccard(self.quote_tokens(u), anchor_words)
-                            + model.year_meaning_weight * near_anchor(u)
                         ),
                     )
                 )
         return sorted(chosen, key=lambda u: self.year_of(u) or 0)
-
-    def meaning_near(self, unit: Unit) -> Callable[[Unit], float]:
-        """The cosine of another unit's vector to this one's (0 without vectors)."""
-        vector = self.units.vector_of(self.text_of(unit)) if self.units is not None else None
-        if vector is None or self.units is None:
-            return lambda other: 0.0
-        units = self.units
-
-        def cosine(other: Unit) -> float:
-            found = units.vector_of(self.text_of(other))
-            return 0.0 if found is None else float(found @ vector)
-
-        return cosine
 
     def year_of(self, unit: Unit) -> int | None:
         return self.documents[unit.hit.chunk.doc_id].meta.year

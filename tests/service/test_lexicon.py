@@ -22,8 +22,6 @@ from service.lexicon import (
     LexiconError,
     Name,
     defined_abbreviations,
-    names_of_origin,
-    proper_names,
     year_names,
 )
 from service.lookup.align import places
@@ -266,30 +264,3 @@ def test_no_place_organisation_or_programme_name_is_a_literal_in_the_algorithms(
                     if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", literal.value):
                         found.append(f"{path.relative_to(ROOT)}:{literal.lineno}: {name}")
     assert found == []
-
-
-def test_proper_names_are_words_written_only_capitalised_inside_a_sentence():
-    texts = [
-        "Vänorterna finns i Nordby och Sydlanda. Policy för arbetet.\nDen policy vi har.",
-        "Samarbetet med\nSydlanda fortsätter. Arbetet: Ekonomi och EU.",
-    ]
-    # a line break inside a sentence keeps a name ("med\nSydlanda"); a capital after a
-    # sentence's end or a colon, an acronym, and a word also written in lower case are none
-    assert proper_names(texts) == {"Nordby", "Sydlanda"}
-    assert Lexicon().with_proper_names(texts).proper_names == {"Nordby", "Sydlanda"}
-
-
-def test_an_adjective_of_origin_stands_for_the_name_sharing_its_beginning():
-    names = ["Nordby", "Norland", "Norrland", "Sydlanda", "Europa", "Afrika"]
-    assert names_of_origin("syriska", names) == []  # "sy" only: no name is so near
-    assert names_of_origin("sydlandska", names) == ["Sydlanda"]
-    assert names_of_origin("nordbysk", names) == ["Nordby"]
-    assert names_of_origin("norländskt", names) == ["Norland"]  # the longest beginning wins
-    assert names_of_origin("europeiska", names) == ["Europa"]
-    assert names_of_origin("afrikanskt", names) == ["Afrika"]
-    # not an adjective of origin, or too little in common: no name
-    assert names_of_origin("Nordby", names) == []
-    assert names_of_origin("strategiska", names) == []
-    lexicon = Lexicon(proper_names=frozenset(names))
-    assert lexicon.origin_names("Europeiska") == ["Europa"]
-    assert term_alternatives("Vilken sydlandsk stad?", lexicon)["sydlandsk"] == ["sydland"]

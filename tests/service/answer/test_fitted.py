@@ -104,18 +104,8 @@ def test_the_year_weights_are_those_quoting_most_facts_and_the_smallest_among_eq
 
     model = AnsweringModel(None, None, 0.5, 0.2, 0.1, 0.0, 0.0)  # type: ignore[arg-type]
     fitted, facts = fit_year_weights(model, [example("a"), example("b")], [[], []], quoting)
-    weights = (fitted.year_section_weight, fitted.year_word_weight, fitted.year_meaning_weight)
-    assert weights == (0.5, 1.0, 0.0)
+    assert (fitted.year_section_weight, fitted.year_word_weight) == (0.5, 1.0)
     assert facts == 1.0
-
-    # the meaning weight is fitted alike: here it alone brings in the second's fact
-    def by_meaning(model: AnsweringModel, e: Example, p) -> list[int]:
-        reaches = model.year_section_weight >= 0.5 if e.id == "a" else model.year_meaning_weight > 0
-        return [0, 1] if reaches else [0]
-
-    fitted, _ = fit_year_weights(model, [example("a"), example("b")], [[], []], by_meaning)
-    weights = (fitted.year_section_weight, fitted.year_word_weight, fitted.year_meaning_weight)
-    assert weights == (0.5, 0.0, min(w for w in YEAR_WEIGHTS if w > 0))
     assert fitted.unit_ratio == model.unit_ratio and {0.5, 1.0} <= set(YEAR_WEIGHTS)
     # without comparisons to fit on, the probability alone chooses
     assert fit_year_weights(model, [], [], quoting) == (model, 0.0)

@@ -1,7 +1,5 @@
 from types import SimpleNamespace
 
-import numpy as np
-
 from index.hybrid import ScoredChunk
 from ingest.schema import Chunk
 from service.answer.extractive import AnswerConfig
@@ -24,9 +22,8 @@ def selection() -> QuoteSelection:
         for d, y in YEARS.items()
     }
     model = SimpleNamespace(
-        unit_floor=0.1, unit_ratio=0.1, year_section_weight=0.5, year_word_weight=1.0,
-        year_meaning_weight=0.0,
-    )  # fmt: skip
+        unit_floor=0.1, unit_ratio=0.1, year_section_weight=0.5, year_word_weight=1.0
+    )
     config = AnswerConfig(max_sentences=3, max_list_sentences=5)
     return QuoteSelection(documents, lexicon=None, model=model, config=config)  # type: ignore[arg-type]
 
@@ -79,38 +76,6 @@ def test_a_comparison_keeps_the_best_quotes_and_adds_each_named_years_best_side_
     assert [u.hit.chunk.doc_id for u in chosen][-2:] == ["plan-2020", "plan-2023"]
     alone = selection().select(plan("Vad skiljer planerna?"), ranked)
     assert "plan-2020" not in {u.hit.chunk.doc_id for u in alone}
-
-
-class Vectors:
-    """Unit vectors by the unit's text, as `index.units.UnitVectors.vector_of` gives them."""
-
-    def __init__(self, by_text: dict[str, list[float]]) -> None:
-        self.by_text = {t: np.asarray(v) / np.linalg.norm(v) for t, v in by_text.items()}
-
-    def vector_of(self, text: str):
-        return self.by_text.get(text)
-
-
-def test_a_comparisons_other_year_quote_is_the_one_saying_the_same_when_meaning_is_weighed():
-    chooser = selection()
-    chooser.model.year_section_weight = chooser.model.year_word_weight = 0.0
-    text = "Ta emot besök. " + "Aktiviteter med Hamina." + " " * 20 + "Genomföra besök inom ramen."
-    for doc in ("plan-2020", "plan-2023"):
-        chooser.documents[doc].text = text + " " * 100
-    anchor = Unit(unit("plan-2020", 0.9).hit, 0, 0, 14, 0.9)
-    other_point = Unit(unit("plan-2023", 0.5, 2).hit, 0, 15, 38, 0.5)
-    same_point = Unit(unit("plan-2023", 0.4, 3).hit, 0, 58, 85, 0.4)
-    compared = QueryPlan(text="Besök 2020 och 2023?", language="sv", years=(2020, 2023))
-    ranked = [anchor, other_point, same_point]
-    # without vectors, or with the meaning unweighed, the probability alone chooses
-    assert chooser.select_per_year(compared, ranked)[1] is other_point
-    chooser.units = Vectors(
-        {"Ta emot besök.": [1, 0.1], "Aktiviteter med Hamina.": [0, 1],
-         "Genomföra besök inom ramen.": [1, 0]}
-    )  # fmt: skip
-    assert chooser.select_per_year(compared, ranked)[1] is other_point
-    chooser.model.year_meaning_weight = 0.5
-    assert chooser.select_per_year(compared, ranked)[1] is same_point
 
 
 def test_a_question_for_several_things_naming_a_heading_gets_that_section_in_its_order():
