@@ -109,6 +109,22 @@ def naming_text(doc: Document) -> str:
     return " ".join([meta.title, meta.municipality, str(meta.year) if meta.year else ""])
 
 
+# the shortest last part of a compound in a document's name that the question may call it
+# by ("plan" of "verksamhetsplan"), and the shortest part before it
+NAME_TAIL = 4
+NAME_HEAD = 3
+
+
+def names_document(term: str, naming: set[str], synonyms: dict[str, list[str]]) -> bool:
+    """The question term is a word of the document's name, or the last part of one of its
+    compounds ("planen" for "Internationella rådets verksamhetsplan 2023")."""
+    if covered(term, naming, synonyms):
+        return True
+    return len(term) >= NAME_TAIL and any(
+        len(word) - len(term) >= NAME_HEAD and word.endswith(term) for word in naming
+    )
+
+
 def context_text(chunk: Chunk, doc: Document) -> str:
     """Words a passage carries beyond its text: its document's title, place, year, section."""
     return " ".join([chunk.text, *chunk.section, naming_text(doc)])
@@ -130,10 +146,14 @@ def candidates(
         meta = doc.meta
         tokens = set(tokenize(context_text(chunk, doc)))
         section = set(tokenize(" ".join(chunk.section)))
-        # a question term that names the document ("strategin") picks no unit within it
+        # a question term that names the document ("strategin", "planen" for a
+        # "verksamhetsplan") picks no unit within it
         naming = set(tokenize(naming_text(doc)))
-        beyond = [t for t in q.terms if not covered(t, naming, q.synonyms)]
-        in_passage = frozenset(t for t in q.terms if covered(t, tokens, q.synonyms))
+        names_it = {t for t in q.terms if names_document(t, naming, q.synonyms)}
+        beyond = [t for t in q.terms if t not in names_it]
+        in_passage = frozenset(
+            t for t in q.terms if t in names_it or covered(t, tokens, q.synonyms)
+        )
         passage = [
             coverage(q.terms, tokens, stats, q.synonyms),
             1 / (1 + rank),

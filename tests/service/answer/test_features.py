@@ -71,3 +71,15 @@ def test_a_term_only_the_best_units_heading_carries_is_lacking_in_the_unit_not_i
     x = question_features(q, units, [0.9] * len(units), set())
     assert x[QUESTION_FEATURES.index("best_unit_lacks")] > 0  # the sentence lacks the name
     assert x[QUESTION_FEATURES.index("best_passage_lacks")] == 0.0  # its heading has it
+
+
+def test_a_question_term_names_a_document_by_a_word_of_its_name_or_a_compounds_last_part():
+    from service.answer.features import names_document
+
+    naming = set(tokenize("Internationella rådets verksamhetsplan 2023 Falu kommun"))
+    assert names_document(tokenize("planen")[0], naming, {})  # "the 2023 plan"
+    assert names_document(tokenize("verksamhetsplanen")[0], naming, {})
+    assert names_document(tokenize("rådet")[0], naming, {})
+    # too short a last part, or a word not in the name, names nothing
+    assert not names_document("lan", naming, {})
+    assert not names_document(tokenize("budgeten")[0], naming, {})
