@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from lang.units import runs_on
+from lang.units import collapse_whitespace, runs_on
 
 # A line that starts a list item or a heading keeps its own line.
 LIST_ITEM = re.compile(r"\s*(?:[-–•*▪●◦]\s|\d{1,2}[.)]\s|[a-z][.)]\s|#)")
@@ -60,4 +60,4 @@ def lines_kept(text: str) -> str:
     out = list(text)
     tidy_line_breaks(text, out)
     lines = "".join(out).split("\n")
-    return "\n".join(re.sub(r"\s+", " ", line).strip() for line in lines if line.strip())
+    return "\n".join(collapse_whitespace(line) for line in lines if line.strip())

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from index.hybrid import ScoredChunk
 from ingest.schema import Chunk, Document
-from lang import split_units, tokenize
+from lang import compound_splits, split_units, tokenize
 from service.answer.evidence import TermStats, coverage, covered
 from service.answer.query import defines
 
@@ -120,8 +120,10 @@ def names_document(term: str, naming: set[str], synonyms: dict[str, list[str]]) 
     compounds ("planen" for "Internationella rådets verksamhetsplan 2023")."""
     if covered(term, naming, synonyms):
         return True
-    return len(term) >= NAME_TAIL and any(
-        len(word) - len(term) >= NAME_HEAD and word.endswith(term) for word in naming
+    return any(
+        tail == term
+        for word in naming
+        for _, tail in compound_splits(word, min_head=NAME_HEAD, min_tail=NAME_TAIL)
     )
 
 
