@@ -225,9 +225,11 @@ _MONTHS = (
 )
 _DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b", re.I)
 _CONTACT = re.compile(r"@|\b\d{2,4}[- ]?\d{2,3}\s?\d{2}\s?\d{2}\b|\bwww\.|https?://")
+# A count: a number that is not a year, or a number word from two up ("en"/"ett"/"one" are
+# mostly articles, and every sentence has one)
 _COUNT = re.compile(
-    r"\b\d+\b|\b(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    r"\b(?!(?:1[89]|20)\d\d\b)\d+\b|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|"
+    r"båda|bägge|two|three|four|five|six|seven|eight|nine|ten|both)\b",
     re.I,
 )
 _FREQUENCY = re.compile(
@@ -235,6 +237,11 @@ _FREQUENCY = re.compile(
     r"every|each|times|annual\w*|monthly|weekly)\b",
     re.I,
 )
+
+
+def _names_a_count(sentence: str) -> bool:
+    """A count, or a list whose items can be counted (three or more lines)."""
+    return bool(_COUNT.search(sentence)) or sentence.count("\n") >= 2
 
 
 def _names_beyond(question: str) -> Callable[[str], bool]:
@@ -259,7 +266,7 @@ _ANSWER_KINDS: list[tuple[re.Pattern[str], Callable[[str], Callable[[str], objec
         _always(_CONTACT.search),
     ),
     (re.compile(r"\b(hur ofta|how often)\b", re.I), _always(_FREQUENCY.search)),
-    (re.compile(r"\b(hur många|how many)\b", re.I), _always(_COUNT.search)),
+    (re.compile(r"\b(hur många|how many)\b", re.I), _always(_names_a_count)),
     (re.compile(r"^\s*(när|vilket år|what year|when)\b", re.I), _always(_names_a_year)),
     (
         re.compile(r"\b(hur mycket|hur stor|kostar|how much)\b", re.I),

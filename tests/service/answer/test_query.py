@@ -82,3 +82,12 @@ def test_a_question_asking_for_a_name_wants_one_it_does_not_already_say():
     assert person("Internationell koordinator: Karin Perérs.")
     assert not person("Koordinatorn är placerad på kommunstyrelsens utvecklingsavdelning.")
     assert answer_kind("Vem leder rådet?") is None  # a role or a body answers "vem" too
+
+
+def test_a_question_asking_how_many_wants_a_count_not_an_article_or_a_year():
+    count = answer_kind("Hur många vänorter har kommunen?")
+    assert count("Kommunen har sedan lång tid fyra vänorter.")
+    assert count("Det finns 3 mål för arbetet.")
+    assert count("Ledamöter:\nA (M)\nB (S)\nC (C)")  # a list's items can be counted
+    assert not count("Kommunen har en vänort i Norge och ett avtal.")  # articles, not counts
+    assert not count("Planen för 2023 antogs i januari.")  # a year is no count
