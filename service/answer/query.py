@@ -267,7 +267,7 @@ _ANSWER_KINDS: list[tuple[re.Pattern[str], Callable[[str], Callable[[str], objec
     ),
     (re.compile(r"\b(hur ofta|how often)\b", re.I), _always(_FREQUENCY.search)),
     (re.compile(r"\b(hur många|how many)\b", re.I), _always(_names_a_count)),
-    (re.compile(r"^\s*(när|vilket år|what year|when)\b", re.I), _always(_names_a_year)),
+    (re.compile(r"(?:^|[.!?]\s+)(när|vilket år|what year|when)\b", re.I), _always(_names_a_year)),
     (
         re.compile(r"\b(hur mycket|hur stor|kostar|how much)\b", re.I),
         _always(_names_an_amount),

@@ -91,3 +91,9 @@ def test_a_question_asking_how_many_wants_a_count_not_an_article_or_a_year():
     assert count("Ledamöter:\nA (M)\nB (S)\nC (C)")  # a list's items can be counted
     assert not count("Kommunen har en vänort i Norge och ett avtal.")  # articles, not counts
     assert not count("Planen för 2023 antogs i januari.")  # a year is no count
+
+
+def test_a_question_asking_when_wants_a_year_also_after_a_greeting():
+    when = answer_kind("Hej, jag skriver en motion. När antogs strategin?")
+    assert when is not None and when("Strategin antogs 2019.") and not when("Strategin antogs.")
+    assert answer_kind("Vad gäller när vi reser?") is None  # "när" inside a sentence asks no time
