@@ -12,7 +12,7 @@ from index.hybrid import ScoredChunk
 from ingest.schema import Chunk, Document
 from lang import compound_splits, split_units, tokenize
 from service.answer.evidence import TermStats, coverage, covered
-from service.answer.query import defines
+from service.answer.query import defines, is_list
 
 # The names of the features, in the order the fitted weights use.
 UNIT_FEATURES = (
@@ -96,11 +96,6 @@ class Question:
     meaning: Callable[[str], float | None] = lambda text: None
     # ... to the mean direction of every unit's vector
     centrality: Callable[[str], float | None] = lambda text: None
-
-
-def is_list(unit: str) -> bool:
-    """The unit is a lead-in with its list or a run of list lines."""
-    return unit.count("\n") >= 2
 
 
 def naming_text(doc: Document) -> str:

@@ -239,9 +239,14 @@ _FREQUENCY = re.compile(
 )
 
 
+def is_list(unit: str) -> bool:
+    """The unit is a lead-in with its list or a run of list lines."""
+    return unit.count("\n") >= 2
+
+
 def _names_a_count(sentence: str) -> bool:
-    """A count, or a list whose items can be counted (three or more lines)."""
-    return bool(_COUNT.search(sentence)) or sentence.count("\n") >= 2
+    """A count, or a list whose items can be counted."""
+    return bool(_COUNT.search(sentence)) or is_list(sentence)
 
 
 def _names_beyond(question: str) -> Callable[[str], bool]:

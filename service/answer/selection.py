@@ -12,9 +12,9 @@ from index.hybrid import ScoredChunk
 from ingest.schema import Document
 from lang import tokenize
 from service.answer.evidence import question_terms
-from service.answer.features import Candidate, is_list
+from service.answer.features import Candidate
 from service.answer.fitted import AnsweringModel
-from service.answer.query import QueryPlan, asks_several, term_alternatives
+from service.answer.query import QueryPlan, asks_several, is_list, term_alternatives
 from service.lexicon import Lexicon
 
 if TYPE_CHECKING:
