@@ -3,7 +3,8 @@
 Whether to answer is a model fitted (`falun-kb fit`) so that at most 20% of the unanswerable
 training questions get an answer in cross-validation; the bars hold it near that on the dev
 file, and to what it measured on the plainly worded questions (d01–d17). The held-out files
-(eval/own_heldout.jsonl and own_heldout2.jsonl, written by other hands and never fitted on)
+(eval/own_heldout.jsonl, own_heldout2.jsonl and own_heldout3.jsonl, written by other hands and
+never fitted on)
 are held to what they measured there, a little below, so a worse model fails.
 """
 
@@ -56,12 +57,14 @@ def test_retrieval_and_answer_quality_meet_the_bar(report):
         ("dev_questions.jsonl", 0.8, 0.8),
         ("own_heldout.jsonl", 0.8, 0.85),
         ("own_heldout2.jsonl", 0.75, 0.75),
+        ("own_heldout3.jsonl", 0.65, 0.8),
     ],
 )
 def test_unanswerable_questions_are_refused(real_kb, name, refused, answered):
-    """The fitted refusal, on the whole dev file and on the two never-fitted files:
-    measured 1.00/0.90, 0.84/0.93 and 0.84/0.85 (refused when unanswerable / answered when
-    answerable), fitted on 992 questions retrieved clean and among distractors, where
+    """The fitted refusal, on the whole dev file and on the three never-fitted files:
+    measured 1.00/0.90, 0.84/0.93, 0.84/0.85 and 0.78/0.89 (refused when unanswerable /
+    answered when answerable; own_heldout3 has 9 unanswerable questions, so its bar allows
+    one more answered), fitted on 992 questions retrieved clean and among distractors, where
     cross-validation says 0.80/0.86."""
     path = DEV_QUESTIONS.parent / name
     summary = evaluate(real_kb, path).summary()
