@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+from lang import tokenize
 from service.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
@@ -50,12 +51,22 @@ def english_stopwords() -> frozenset[str]:
 def english_to_swedish(
     entries: dict[str, list[str]], vocabulary: set[str], stopwords: frozenset[str] = frozenset()
 ) -> dict[str, str]:
-    """English word → the space-joined translations among the documents' words. A function
-    word is not translated: FreeDict's "the" and "in" give "Ukraina", "emot", "såsom" …,
-    which would become search terms of every English question."""
+    """English word → the space-joined translations among the documents' words, or forms
+    of them: FreeDict gives base forms ("åtagande"), the documents inflect ("åtaganden"),
+    and both are one search token. A function word is not translated: FreeDict's "the" and
+    "in" give "Ukraina", "emot", "såsom" …, which would become search terms of every
+    English question."""
+    tokens = {t for word in vocabulary for t in tokenize(word)}
+
+    def used_in_documents(word: str) -> bool:
+        if word.lower() in vocabulary:
+            return True
+        found = tokenize(word)
+        return len(found) == 1 and found[0] in tokens
+
     out = {}
     for english, swedish in entries.items():
-        used = [s for s in swedish if s.lower() in vocabulary]
+        used = [s for s in swedish if used_in_documents(s)]
         if used and " " not in english and english not in stopwords:
             out[english] = " ".join(dict.fromkeys(used))
     return out

@@ -26,7 +26,8 @@ def test_entries_are_read_with_every_translation(tmp_path):
     assert entries["budget"] == ["budget", "kalkyl"]
     words = vocabulary(["Rådets budget är 180 000 kr.", "Våra tvillingar."])
     kept = english_to_swedish(entries, words)
-    assert kept == {"twins": "tvillingar", "budget": "budget"}  # no paraply in the documents
+    # "tvilling" is a form of the documents' "tvillingar"; no paraply in the documents
+    assert kept == {"twins": "tvilling tvillingar", "budget": "budget"}
 
 
 def test_function_words_are_not_translated():
@@ -38,3 +39,11 @@ def test_function_words_are_not_translated():
     kept = english_to_swedish(entries, words, english_stopwords())
     assert kept == {"twins": "tvillingar"}
     assert english_to_swedish(entries, words)["the"] == "Ukraina Nederländerna"  # no stop list
+
+
+def test_a_base_form_is_kept_when_the_documents_inflect_it():
+    # FreeDict gives "åtagande"; the documents write "åtaganden": one search token
+    entries = {"commitment": ["åtagande", "förpliktelse"], "umbrella": ["paraply"]}
+    words = vocabulary(["Kommunens internationella åtaganden ska främja fred."])
+    assert "åtagande" not in words
+    assert english_to_swedish(entries, words) == {"commitment": "åtagande"}
