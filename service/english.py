@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 
 FREEDICT = Path("/usr/share/dictd/freedict-eng-swe.dict.dz")
 
-# an entry starts with its headword and pronunciation: "twins /twinz/"
-_HEAD = re.compile(r"^([a-z][a-z' -]*?) /[^/]*/\s*$")
+# an entry starts with its headword and pronunciation: "twins /twinz/", "Europe /juərəp/"
+_HEAD = re.compile(r"^([A-Za-z][A-Za-z' -]*?) /[^/]*/\s*$")
 _NUMBERED = re.compile(r"^\d+\.\s*")
 
 
@@ -32,7 +32,7 @@ def read_freedict(path: Path = FREEDICT) -> dict[str, list[str]]:
             line = line.rstrip("\n")
             match = _HEAD.match(line)
             if match:
-                head = match.group(1).strip()
+                head = match.group(1).strip().lower()  # questions are looked up lower-cased
                 entries.setdefault(head, [])
             elif head and line.strip():
                 words = _NUMBERED.sub("", line.strip())

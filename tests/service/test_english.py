@@ -14,6 +14,8 @@ budget /bʌdʒit/
 budget, kalkyl
 umbrella /ʌmbrelə/
 paraply
+Europe /juərəp/
+Europa
 """
 
 
@@ -24,6 +26,7 @@ def test_entries_are_read_with_every_translation(tmp_path):
     entries = read_freedict(path)
     assert entries["twins"] == ["tvilling", "tvillingar"]
     assert entries["budget"] == ["budget", "kalkyl"]
+    assert entries["europe"] == ["Europa"]  # a capitalised headword, looked up lower-cased
     words = vocabulary(["Rådets budget är 180 000 kr.", "Våra tvillingar."])
     kept = english_to_swedish(entries, words)
     # "tvilling" is a form of the documents' "tvillingar"; no paraply in the documents
