@@ -55,6 +55,7 @@ from lang.words import (
     tokenize,
     vocabulary,
     word_matches,
+    word_tokens,
 )
 
 __all__ = [
@@ -110,4 +111,5 @@ __all__ = [
     "unit_spans",
     "vocabulary",
     "word_matches",
+    "word_tokens",
 ]

@@ -114,6 +114,12 @@ def tokenize(text: str) -> list[str]:
     return [_stem_folded(w) for w in kept]
 
 
+def word_tokens(words: Iterable[str]) -> set[str]:
+    """The tokens of some words (a corpus's `vocabulary`): a dictionary's base form is used by
+    the documents when its token is among them ("åtagande" for "åtaganden")."""
+    return {t for word in words for t in tokenize(word)}
+
+
 @lru_cache(maxsize=1 << 18)
 def _stem_folded(word: str) -> str:
     """A word's token, remembered: an archive repeats its words, and stemming and folding

@@ -49,20 +49,22 @@ def english_stopwords() -> frozenset[str]:
 
 
 def english_to_swedish(
-    entries: dict[str, list[str]], vocabulary: set[str], stopwords: frozenset[str] = frozenset()
+    entries: dict[str, list[str]],
+    vocabulary: set[str],
+    stems: set[str],
+    stopwords: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """English word → the space-joined translations among the documents' words, or forms
     of them: FreeDict gives base forms ("åtagande"), the documents inflect ("åtaganden"),
     and both are one search token. A function word is not translated: FreeDict's "the" and
     "in" give "Ukraina", "emot", "såsom" …, which would become search terms of every
-    English question."""
-    tokens = {t for word in vocabulary for t in tokenize(word)}
+    English question. `stems` are the vocabulary's tokens (`word_tokens`)."""
 
     def used_in_documents(word: str) -> bool:
         if word.lower() in vocabulary:
             return True
         found = tokenize(word)
-        return len(found) == 1 and found[0] in tokens
+        return len(found) == 1 and found[0] in stems
 
     out = {}
     for english, swedish in entries.items():
@@ -72,7 +74,7 @@ def english_to_swedish(
     return out
 
 
-def with_english(lexicon: Lexicon, source: str, vocabulary: set[str]) -> Lexicon:
+def with_english(lexicon: Lexicon, source: str, vocabulary: set[str], stems: set[str]) -> Lexicon:
     """The lexicon with its English words from `source`: "glossary" (the corpus's own
     lexicon file), "dictionary" (FreeDict, kept to the documents' `vocabulary`) or "both"."""
     if source == "glossary":
@@ -80,6 +82,6 @@ def with_english(lexicon: Lexicon, source: str, vocabulary: set[str]) -> Lexicon
     if not FREEDICT.exists():
         log.warning("%s not found (Debian's dict-freedict-eng-swe): glossary only", FREEDICT)
         return lexicon
-    translated = english_to_swedish(read_freedict(), vocabulary, english_stopwords())
+    translated = english_to_swedish(read_freedict(), vocabulary, stems, english_stopwords())
     glossary = translated if source == "dictionary" else {**translated, **lexicon.glossary}
     return replace(lexicon, glossary=MappingProxyType(glossary))

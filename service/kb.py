@@ -12,6 +12,7 @@ from index.protocols import Embedder, Retriever
 from index.word_stats import WordStats
 from ingest.repair_lexicon import Lexicon as RepairLexicon
 from ingest.schema import Chunk
+from lang import word_tokens
 from service.answer.answerer import Answerer
 from service.answer.evidence import TermStats
 from service.answer.extractive import ExtractiveAnswerer
@@ -67,17 +68,18 @@ class KnowledgeBaseService:
         doc_texts = [d.text for d in self.docs.values()]
         stats = index.word_stats or WordStats.count(index.chunks.values(), list(self.docs.values()))
         words = set(stats.vocabulary)  # what the documents' words are, counted at ingest
+        stems = word_tokens(words)  # ... and the tokens of those words, any form of them
         lexicon = Lexicon.load(settings.corpus_dir).with_definitions(doc_texts)
         document_years = [d.meta.year for d in self.docs.values() if d.meta.year]
         lexicon = lexicon.with_year_names(doc_texts, document_years)
-        lexicon = with_english(lexicon, settings.english_words, words)
+        lexicon = with_english(lexicon, settings.english_words, words, stems)
         # hunspell's Swedish dictionary: typos corrected against the documents' own words, and
         # the dictionary forms the thesaurus lists a question's words under
         dictionary = (
             RepairLexicon.build() if settings.correct_spelling or settings.thesaurus else None
         )
         lemmas = dictionary.lemmas if dictionary is not None else None
-        self.lexicon = with_thesaurus(lexicon, settings.thesaurus, words, lemmas)
+        self.lexicon = with_thesaurus(lexicon, settings.thesaurus, stems, lemmas)
         self.answerer = ExtractiveAnswerer(
             TermStats.of(stats),
             self.docs,

@@ -55,18 +55,18 @@ def _used(word: str, stems: set[str]) -> bool:
 def with_thesaurus(
     lexicon: Lexicon,
     use: bool,
-    vocabulary: set[str],
+    stems: set[str],
     lemmas: Callable[[str], Sequence[str]] | None = None,
 ) -> Lexicon:
     """The lexicon with (when `use`) the thesaurus's synonyms that the documents use, for
     judging coverage only: measured on the tuning questions, they help that, and widening the
     search with them costs recall (README, configuration). The thesaurus lists dictionary
-    forms: with `lemmas` (hunspell's stems) a question's "upphörde" finds "upphöra"'s."""
+    forms: with `lemmas` (hunspell's stems) a question's "upphörde" finds "upphöra"'s.
+    `stems` are the tokens of the documents' vocabulary (`word_tokens`)."""
     if not use:
         return lexicon
     if not MYTHES.exists():
         log.warning("%s not found (Debian's mythes-sv): no thesaurus synonyms", MYTHES)
         return lexicon
-    stems = {t for word in vocabulary for t in tokenize(word)}
     synonyms = MappingProxyType(corpus_synonyms(read_mythes(), stems))
     return replace(lexicon, thesaurus=synonyms, lemmas=lemmas)

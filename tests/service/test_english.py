@@ -2,7 +2,7 @@
 
 import gzip
 
-from lang import vocabulary
+from lang import vocabulary, word_tokens
 from service.english import english_stopwords, english_to_swedish, read_freedict
 
 ENTRIES = """00databaseshort
@@ -28,7 +28,7 @@ def test_entries_are_read_with_every_translation(tmp_path):
     assert entries["budget"] == ["budget", "kalkyl"]
     assert entries["europe"] == ["Europa"]  # a capitalised headword, looked up lower-cased
     words = vocabulary(["Rådets budget är 180 000 kr.", "Våra tvillingar."])
-    kept = english_to_swedish(entries, words)
+    kept = english_to_swedish(entries, words, word_tokens(words))
     # "tvilling" is a form of the documents' "tvillingar"; no paraply in the documents
     assert kept == {"twins": "tvilling tvillingar", "budget": "budget"}
 
@@ -39,9 +39,11 @@ def test_function_words_are_not_translated():
     entries = {"the": ["Ukraina", "Nederländerna"], "in": ["mot", "för"], "twins": ["tvillingar"]}
     words = vocabulary(["Ukraina, Nederländerna, mot, för, tvillingar."])
     assert "the" in english_stopwords() and "twins" not in english_stopwords()
-    kept = english_to_swedish(entries, words, english_stopwords())
+    kept = english_to_swedish(entries, words, word_tokens(words), english_stopwords())
     assert kept == {"twins": "tvillingar"}
-    assert english_to_swedish(entries, words)["the"] == "Ukraina Nederländerna"  # no stop list
+    assert (
+        english_to_swedish(entries, words, word_tokens(words))["the"] == "Ukraina Nederländerna"
+    )  # no stop list
 
 
 def test_a_base_form_is_kept_when_the_documents_inflect_it():
@@ -49,4 +51,4 @@ def test_a_base_form_is_kept_when_the_documents_inflect_it():
     entries = {"commitment": ["åtagande", "förpliktelse"], "umbrella": ["paraply"]}
     words = vocabulary(["Kommunens internationella åtaganden ska främja fred."])
     assert "åtagande" not in words
-    assert english_to_swedish(entries, words) == {"commitment": "åtagande"}
+    assert english_to_swedish(entries, words, word_tokens(words)) == {"commitment": "åtagande"}

@@ -1,6 +1,6 @@
 """mythes-sv's synonyms, kept to the words the documents use, judge coverage only."""
 
-from lang import tokenize, vocabulary
+from lang import tokenize, vocabulary, word_tokens
 from service.answer.query import synonyms_of, term_alternatives
 from service.lexicon import Lexicon
 from service.thesaurus import corpus_synonyms, read_mythes, with_thesaurus
@@ -12,7 +12,7 @@ DAT = (
 
 
 def stems(texts: list[str]) -> set[str]:
-    return {t for word in vocabulary(texts) for t in tokenize(word)}
+    return word_tokens(vocabulary(texts))
 
 
 def test_entries_are_read_and_kept_to_the_documents_words(tmp_path):
@@ -34,7 +34,7 @@ def test_a_question_word_finds_the_synonyms_of_its_dictionary_form(monkeypatch, 
     path = tmp_path / "th_sv.dat"
     path.write_bytes(DAT.encode("latin-1"))
     monkeypatch.setattr("service.thesaurus.MYTHES", path)
-    words = vocabulary(["2007 avslutade de samtliga vänortssamarbeten."])
+    words = stems(["2007 avslutade de samtliga vänortssamarbeten."])
     question = "När upphörde samarbetet?"
     as_written = with_thesaurus(Lexicon(), True, words)
     term = tokenize("upphörde")[0]
@@ -48,7 +48,7 @@ def test_thesaurus_synonyms_cover_terms_but_do_not_widen_the_search(monkeypatch,
     path = tmp_path / "th_sv.dat"
     path.write_bytes(DAT.encode("latin-1"))
     monkeypatch.setattr("service.thesaurus.MYTHES", path)
-    words = vocabulary(["Projekten finansieras med externa medel."])
+    words = stems(["Projekten finansieras med externa medel."])
     lexicon = with_thesaurus(Lexicon(), True, words)
     assert "medel" in term_alternatives("Vilka pengar finns?", lexicon)["peng"]
     assert synonyms_of("Vilka pengar finns?", lexicon) == []
