@@ -91,6 +91,16 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+@lru_cache(maxsize=1)
+def _english_stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def english_stem(word: str) -> str:
+    """The Snowball English stem of one lower-case word ("municipalities" → "municip")."""
+    return _english_stemmer().stemWord(word)
+
+
 def _search_words(text: str) -> Iterable[str]:
     text = unicodedata.normalize("NFC", text).lower()
     for match in word_matches(text, "search"):

@@ -13,11 +13,12 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, NamedTuple, TypeVar, cast
 
-from lang import is_year
+from lang import english_stem, is_year
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,22 @@ class Lexicon:
     # names with a year in them that the documents use ("Agenda 2030": ("agenda", 2030)); a
     # question naming one asks about the name, not about a plan of that year
     year_names: frozenset[tuple[str, int]] = frozenset()
+
+    @cached_property
+    def _glossary_by_stem(self) -> Mapping[str, str]:
+        by_stem: dict[str, list[str]] = {}
+        for english, swedish in self.glossary.items():
+            by_stem.setdefault(english_stem(english), []).extend(swedish.split())
+        return _frozen({s: " ".join(dict.fromkeys(words)) for s, words in by_stem.items()})
+
+    def in_swedish(self, word: str) -> str | None:
+        """The glossary's Swedish words for a lower-case English word; for a form the
+        glossary does not list ("municipalities", "evaluated"), those of its words with the
+        same English stem ("municipality", "evaluate"); None when it has neither."""
+        found = self.glossary.get(word)
+        if found is not None:
+            return found
+        return self._glossary_by_stem.get(english_stem(word))
 
     @classmethod
     def load(cls, corpus_dir: Path) -> Lexicon:

@@ -119,6 +119,12 @@ class ExtractiveAnswerer:
         query_text = self.term_text(plan)
         years = {str(y) for y in plan.years}
         terms = [t for t in question_terms(query_text) if t not in years]
+        if plan.language == "sv":
+            # the greeting and the asker's situation around the question ("Hej! Jag är
+            # rektor.") are context: their words the documents never use are not evidence
+            # that something asked is missing
+            asked = set(question_terms(asked_sentences(plan.text)))
+            terms = [t for t in terms if t in asked or t in self.stats.df]
         if plan.language == "en":
             # English words cannot match, and its function words are not Swedish terms
             english = {t for w in ENGLISH_FUNCTION_WORDS for t in tokenize(w)}

@@ -9,10 +9,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
-from lang import MONEY_UNITS, amounts, find_words, find_years, tokenize
+from lang import (
+    FOLDED_STOPWORDS,
+    MONEY_UNITS,
+    SWEDISH_STOPWORDS,
+    amounts,
+    find_words,
+    find_years,
+    tokenize,
+)
 from service.answer.evidence import question_entities
 from service.answer.parts import asked_sentences
+from service.english import english_stopwords
 from service.lexicon import Lexicon
 
 _ENGLISH_MARKERS = frozenset(
@@ -96,12 +106,26 @@ class QueryPlan:
 _SWEDISH_LETTERS = frozenset("åäö")
 
 
+@cache
+def _language_markers() -> tuple[frozenset[str], frozenset[str]]:
+    """English and Swedish function words: the lists above and the published stopword lists
+    (NLTK's English, Snowball's Swedish, also as typed without å, ä, ö: "for", "nar"), less
+    the words both languages have ("i", "under", "for")."""
+    english = english_stopwords()
+    swedish = SWEDISH_STOPWORDS | FOLDED_STOPWORDS
+    return (
+        _ENGLISH_MARKERS | (english - swedish),
+        _SWEDISH_MARKERS | (swedish - english),
+    )
+
+
 def detect_language(text: str) -> str:
     """'en' when the question reads as English, else 'sv' (the default for short input)."""
     typed = find_words(text, "table")
     words = [w.lower() for w in typed]
-    en = sum(w in _ENGLISH_MARKERS for w in words)
-    sv = sum(w in _SWEDISH_MARKERS for w in words)
+    english, swedish = _language_markers()
+    en = sum(w in english for w in words)
+    sv = sum(w in swedish for w in words)
     # a word spelled with å, ä or ö is Swedish, unless it is a name: an English question
     # names Falköping or Röros as they are spelled
     sv += sum(bool(_SWEDISH_LETTERS & set(w)) for w in typed if not w[:1].isupper())
@@ -146,15 +170,13 @@ def term_alternatives(text: str, lexicon: Lexicon) -> dict[str, list[str]]:
 def swedish_gloss(text: str, lexicon: Lexicon) -> str:
     """The text word by word, each English word the glossary knows replaced by its Swedish
     words ("How is work financed" → "How is arbeta verka arbete finansieras")."""
-    glossary = lexicon.glossary
-    return " ".join(glossary.get(w.lower(), w) for w in find_words(text, "table"))
+    return " ".join(lexicon.in_swedish(w.lower()) or w for w in find_words(text, "table"))
 
 
 def translate_english(text: str, lexicon: Lexicon) -> list[str]:
     """Swedish domain words for the English words of a question (lexical search only)."""
-    words = [w.lower() for w in find_words(text, "table")]
-    glossary = lexicon.glossary
-    return list(dict.fromkeys(glossary[w] for w in words if w in glossary))
+    found = (lexicon.in_swedish(w.lower()) for w in find_words(text, "table"))
+    return list(dict.fromkeys(s for s in found if s))
 
 
 def _municipality_pattern(municipality: str) -> re.Pattern[str]:

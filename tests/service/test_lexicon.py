@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -73,6 +74,23 @@ def test_the_loaded_tables_drive_query_planning(tiny: Path) -> None:
     synonyms = [*tokenize("vänort"), *tokenize("systervänort")]
     assert term_alternatives("Vilken vänstad?", lexicon) == {word: synonyms}
     assert plan_query("Vad gör NN?", [], Lexicon()).expansions == ()  # no lexicon, no expansion
+
+
+def test_an_english_form_the_glossary_lacks_is_read_by_its_stem() -> None:
+    glossary = {
+        "municipality": "kommun",
+        "evaluate": "utvärdera",
+        "plans": "planer",
+        "plan": "plan",
+    }
+    lexicon = Lexicon(glossary=MappingProxyType(glossary))
+    assert lexicon.in_swedish("municipalities") == "kommun"
+    assert lexicon.in_swedish("evaluated") == "utvärdera"
+    assert lexicon.in_swedish("plans") == "planer"  # a listed form keeps its own entry
+    assert lexicon.in_swedish("planning") == "planer plan"  # the forms of one stem, merged
+    assert lexicon.in_swedish("munich") is None
+    plan = plan_query("Which municipalities evaluated it?", [], lexicon)
+    assert plan.expansions == ("kommun", "utvärdera")
 
 
 def test_a_missing_lexicon_is_empty(tmp_path: Path) -> None:

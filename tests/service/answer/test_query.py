@@ -20,6 +20,11 @@ def test_swedish_and_english_questions_are_told_apart():
     assert detect_language("Is Röros one of Falun's twin towns?") == "en"
     assert detect_language("Hur är det finansierat i Falköping?") == "sv"
     assert detect_language("Vad är Röros?") == "sv"
+    # the published stopword lists count too: a follow-up of function words only
+    assert detect_language("Why that one?") == "en"
+    assert detect_language("Och varför den?") == "sv"
+    # Swedish typed without å, ä, ö ("för" as "for") stays Swedish
+    assert detect_language("ska falun medverka i natverk enligt planen for 2023?") == "sv"
 
 
 def test_abbreviations_expand_both_ways(lexicon):

@@ -5,6 +5,8 @@ from dataclasses import replace
 
 import pytest
 
+from lang import tokenize
+from service.answer.query import plan_query
 from tests.service.answer.conftest import Corpus
 
 
@@ -59,3 +61,22 @@ def test_a_comparisons_passages_lead_with_each_named_years_quoted_passage(
     judged = answerer.judge(plan, hits)
     first = [answerer.documents[h.chunk.doc_id].meta.year for h in judged.passages[:2]]
     assert sorted(first, key=str) == [2020, 2023]
+
+
+def test_the_greetings_words_the_documents_never_use_are_not_terms(corpus: Corpus):
+    answerer = corpus.answerer
+
+    def terms(text: str) -> list[str]:
+        plan = plan_query(text, answerer.municipalities(), answerer.lexicon)
+        return answerer.terms(plan)[0]
+
+    asked = "Vad har internationella rådets ordförande för telefonnummer?"
+    greeting = "Hej! Jag är rektor och undrar en sak om rådet."
+    got = terms(f"{greeting} {asked}")
+    # what is asked stays whole, a word no document has included: its absence is evidence
+    assert set(terms(asked)) <= set(got)
+    assert any(t not in answerer.stats.df for t in terms(asked))
+    # the greeting keeps only the words the documents use
+    assert all(t in answerer.stats.df for t in got if t not in terms(asked))
+    assert not set(tokenize("hej rektor undrar")) & set(got)
+    assert set(tokenize("rådet")) <= set(got)
