@@ -43,7 +43,14 @@ from lang.numbers import (
     find_years,
     is_year,
 )
-from lang.units import MAX_UNIT_CHARS, Offsets, collapse_whitespace, split_units, unit_spans
+from lang.units import (
+    MAX_UNIT_CHARS,
+    Offsets,
+    collapse_whitespace,
+    list_around,
+    split_units,
+    unit_spans,
+)
 from lang.words import (
     FOLDED_STOPWORDS,
     SWEDISH_STOPWORDS,
@@ -104,6 +111,7 @@ __all__ = [
     "ocr_key",
     "same_word",
     "sentence_breaks",
+    "list_around",
     "split_units",
     "starts_item",
     "stem",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from typing import NamedTuple
@@ -146,6 +147,48 @@ def _short_item_run(text: str, spans: list[tuple[int, int]], bulleted: list[bool
             break
         j += 1
     return j
+
+
+def _is_item_line(line: str) -> bool:
+    return bool(bullet_end(line, "document")) or is_numbered(line, "document")
+
+
+def list_around(text: str, start: int, end: int) -> Offsets | None:
+    """The whole bulleted or numbered list that text[start:end] is an item of, from its
+    first item's words to its last one's end (blank lines between items, and an item's
+    words wrapped onto a next line, perhaps after a blank one, stay inside it); None when
+    that unit is no list item."""
+    lines = text.split("\n")
+    offsets = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    # each line's part in a list: an item, an item's wrapped words, or none
+    inside: list[bool] = []
+    for n, line in enumerate(lines):
+        above = n - 1 if n < 2 or lines[n - 1].strip() else n - 2  # across one blank line
+        wrapped = above >= 0 and inside[above] and line.strip()[:1].islower()
+        inside.append(_is_item_line(line) or wrapped)
+    at = bisect.bisect_right(offsets, text.rfind("\n", 0, start) + 1) - 1
+    if not inside[at]:
+        return None
+
+    def next_item(n: int, step: int) -> int | None:
+        """The list's line next to line n that way, across blank lines; None past its end."""
+        n += step
+        while 0 <= n < len(lines) and not lines[n].strip():
+            n += step
+        return n if 0 <= n < len(lines) and inside[n] else None
+
+    top = bottom = at
+    while (above := next_item(top, -1)) is not None:
+        top = above
+    while (below := next_item(bottom, 1)) is not None:
+        bottom = below
+    while not _is_item_line(lines[top]):  # wrapped words belong to the item above them
+        top += 1
+    a = offsets[top] + bullet_end(lines[top], "document")
+    b = offsets[bottom] + len(lines[bottom].rstrip())
+    while a < b and text[a].isspace():
+        a += 1
+    return Offsets(a, b) if b > a else None
 
 
 def collapse_whitespace(text: str) -> str:

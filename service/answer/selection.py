@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from index.hybrid import ScoredChunk
 from ingest.schema import Document
-from lang import tokenize
+from lang import MAX_UNIT_CHARS, list_around, tokenize
 from service.answer.evidence import question_terms
 from service.answer.features import Candidate
 from service.answer.fitted import AnsweringModel
@@ -52,6 +52,10 @@ def heading_named(section: Sequence[str], asked: set[str]) -> bool:
     Mål Europa?"."""
     heading = {t for t in tokenize(section[-1]) if not t.isdigit()} if section else set()
     return len(heading) >= HEADING_NAME_WORDS and heading <= asked
+
+
+# A list quoted whole is at most two units long; a longer one is quoted by its items.
+WHOLE_LIST_CHARS = 2 * MAX_UNIT_CHARS
 
 
 def select_units(
@@ -146,9 +150,38 @@ class QuoteSelection:
         ]
         chosen += self.other_year_statement(chosen, ranked)
         ordered = self.dated_newest_first(chosen)
-        if several:  # asked for several things: the list they are in first
+        if several:  # asked for several things: the list they are in first, and whole
+            ordered = self.whole_lists(ordered)
             ordered.sort(key=lambda u: not is_list(self.text_of(u)))
         return ordered
+
+    def whole_lists(self, chosen: list[Unit]) -> list[Unit]:
+        """Two or more quotes that are items of one bulleted or numbered list become that
+        list, quoted whole once, where its first quote stood: asked which things, the
+        answer is every item, in the document's order, not the items that scored best.
+        A list longer than `WHOLE_LIST_CHARS` keeps its quoted items."""
+        out: list[Unit] = []
+        for unit in chosen:
+            if any(overlaps(unit, quoted) for quoted in out):
+                continue  # inside a list already quoted whole
+            doc_id = unit.hit.chunk.doc_id
+            # a lead-in with its first items is inside the list its last line is an item of
+            run = list_around(self.documents[doc_id].text, unit.end - 1, unit.end)
+            members = [
+                u for u in chosen
+                if run and u.hit.chunk.doc_id == doc_id and u.start < run.end and run.start < u.end
+            ]  # fmt: skip
+            if len(members) < 2 or run is None or run.end - run.start > WHOLE_LIST_CHARS:
+                out.append(unit)
+                continue
+            first = min(members, key=lambda u: u.start)
+            start = min(run.start, first.start)
+            end = max(run.end, *(u.end for u in members))
+            out.append(
+                Unit(first.hit, min(u.rank for u in members), start, end,
+                     max(u.score for u in members))
+            )  # fmt: skip
+        return out
 
     def other_year_statement(self, chosen: list[Unit], ranked: list[Unit]) -> list[Unit]:
         """When the answer comes from a dated plan, what another year's plan says on the same

@@ -3,7 +3,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lang import collapse_whitespace, split_units, unit_spans
+from lang import collapse_whitespace, list_around, split_units, unit_spans
 
 
 def texts(spans, text):
@@ -120,3 +120,37 @@ def test_unit_spans_stay_inside_their_chunk_in_order(text, start, is_list):
         assert last <= span.start < span.end <= len(text)
         assert text[span.start : span.end] == text[span.start : span.end].strip()
         last = span.end
+
+
+LISTED = (
+    "Målen godkänns av styrelsen.\n\n"
+    "- Mål 1: Besluta om en strategi\n"
+    "- Mål 2: Utveckla samarbetet med\n  vänorterna i Norden\n\n"
+    "- Mål 3: Ta emot besök\n\n"
+    "I synnerhet prioriteras kultur."
+)
+
+
+def test_a_list_item_is_found_inside_its_whole_list_from_the_first_items_words():
+    item = LISTED.index("Mål 3")
+    whole = list_around(LISTED, item, item + 5)
+    assert LISTED[whole.start : whole.end] == (
+        "Mål 1: Besluta om en strategi\n"
+        "- Mål 2: Utveckla samarbetet med\n  vänorterna i Norden\n\n"
+        "- Mål 3: Ta emot besök"
+    )
+    assert list_around(LISTED, LISTED.index("Mål 1"), LISTED.index("Mål 1") + 3) == whole
+
+
+def test_a_sentence_outside_a_list_is_no_list_item():
+    assert list_around(LISTED, 0, 10) is None
+    last = LISTED.index("I synnerhet")
+    assert list_around(LISTED, last, last + 5) is None
+
+
+def test_a_page_wrapped_item_stays_in_its_list_across_a_blank_line():
+    text = "Syftet är att:\n\n1. Utveckla samarbetet och öka\n\nmedvetenheten om världen\n2. Stärka varumärket\n\nNästa stycke."
+    wrapped = text.index("medvetenheten")
+    whole = list_around(text, wrapped, wrapped + 5)
+    assert text[whole.start : whole.end].startswith("1. Utveckla samarbetet")  # its number kept
+    assert text[whole.start : whole.end].endswith("Stärka varumärket")

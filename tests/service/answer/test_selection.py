@@ -108,3 +108,24 @@ def test_a_question_for_several_things_naming_a_heading_gets_that_section_in_its
     # the section's best unit must be one the score would quote
     chooser.model.unit_ratio = 0.9
     assert chooser.select(plan("Vilka övergripande mål har planen?"), ranked)[0] is intro
+
+
+def test_two_quoted_items_of_one_list_become_the_whole_list_when_several_things_are_asked():
+    chooser = selection()
+    items = "- Mål 1: Besluta om strategin\n- Mål 2: Ta emot besök\n- Mål 3: Söka EU-medel"
+    text = "Målen godkänns av styrelsen.\n" + items + "\nI synnerhet prioriteras kultur." + " " * 50
+    chooser.documents["plan-2020"].text = text
+
+    def at(phrase: str, score: float) -> Unit:
+        start = text.index(phrase)
+        return Unit(unit("plan-2020", score).hit, 0, start, start + len(phrase), score)
+
+    second, third = at("Mål 2: Ta emot besök", 0.9), at("Mål 3: Söka EU-medel", 0.8)
+    lead = at("Målen godkänns av styrelsen.", 0.7)
+    asked = chooser.select(plan("Vilka mål har planen?"), [second, third, lead])
+    whole = text[asked[0].start : asked[0].end]
+    assert whole == items.removeprefix("- ")
+    assert asked[0].score == 0.9 and asked[1:] == [lead]
+    # asked for one thing, the items stay apart; one quoted item stays an item
+    assert chooser.select(plan("Ska planen ta emot besök?"), [second, third, lead])[0] == second
+    assert chooser.select(plan("Vilka mål har planen?"), [second, lead]) == [second, lead]
