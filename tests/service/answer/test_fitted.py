@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from service.answer.features import QUESTION_FEATURES, UNIT_FEATURES
@@ -12,6 +13,7 @@ from service.answer.fit import (
     Example,
     answers_evidence,
     fit_year_weights,
+    kind_weights,
     question_folds,
     question_groups,
 )
@@ -109,3 +111,14 @@ def test_the_year_weights_are_those_quoting_most_facts_and_the_smallest_among_eq
     assert fitted.unit_ratio == model.unit_ratio and {0.5, 1.0} <= set(YEAR_WEIGHTS)
     # without comparisons to fit on, the probability alone chooses
     assert fit_year_weights(model, [], [], quoting) == (model, 0.0)
+
+
+def test_kind_weights_give_the_kind_questions_the_share_and_leave_the_others_alone():
+    asks_kind = np.array([True] * 8 + [False] * 4)
+    answerable = np.array([True, True, False, False, False, False, False, False] + [True] * 4)
+    w = kind_weights(asks_kind, answerable, 0.4)
+    kind = asks_kind
+    assert w[kind & answerable].sum() / w[kind].sum() == pytest.approx(0.4)  # was 2 of 8
+    assert w[kind].sum() == pytest.approx(kind.sum())  # their weighted count unchanged
+    assert list(w[~kind]) == [1.0] * 4
+    assert list(kind_weights(asks_kind, answerable, None)) == [1.0] * 12
