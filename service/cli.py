@@ -204,7 +204,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
         kb = _open_at(settings, data_dir)
         if source == CORPUS:
             answerer = kb.answerer
-            out_of_fold = _out_of_fold_adapters(kb, items, settings)
+            out_of_fold = _out_of_fold_adapters(kb, items, settings, files)
         examples += _gather_out_of_fold(kb, items, source, out_of_fold)
     model, report = fit(
         examples,
@@ -227,17 +227,26 @@ def cmd_fit(args: argparse.Namespace) -> int:
     return 0
 
 
-def _out_of_fold_adapters(kb, items, settings):
+def _out_of_fold_adapters(kb, items, settings, files):
     """With a question adapter in use, the adapters the answering models' features are
     gathered with: each question's with one fitted without its fold, as a new question's
-    are with the adapter fitted on them all. None without an adapter."""
+    are with the adapter fitted on them all. Each is also fitted on the questions of the
+    adapter's files beyond `files` (the answering models' own), so that its cosines are as
+    sharp as the packaged adapter's. None without an adapter."""
+    from service.evaluate import load_questions
     from service.fit_adapter import OutOfFold, adapter_data, fold_adapters
 
     if kb.answerer.units.adapter is None:
         return None
     about = json.loads(Path(settings.unit_adapter).read_text(encoding="utf-8"))
     distractors = [_open_at(settings, d) for d in about.get("distractors", [])]
-    fold_of, matrices = fold_adapters(adapter_data(kb, items, distractors), about["strength"])
+    own = {Path(f).resolve() for f in files}
+    beyond = [
+        item for f in about.get("data", {})
+        if Path(f).resolve() not in own for item in load_questions(Path(f))
+    ]  # fmt: skip
+    data = adapter_data(kb, [*items, *beyond], distractors)
+    fold_of, matrices = fold_adapters(data, about["strength"], always=len(beyond))
     return OutOfFold(fold_of, matrices, about)
 
 
@@ -352,7 +361,7 @@ def cmd_fit_retrieval(args: argparse.Namespace) -> int:
     kbs = {name: _open_at(settings, d) for name, d in indexes.items()}
     # the third ranking compares units through the question adapter, fitted on these
     # questions: each is compared through one fitted without its fold
-    out_of_fold = _out_of_fold_adapters(kbs[CORPUS], items, settings)
+    out_of_fold = _out_of_fold_adapters(kbs[CORPUS], items, settings, files)
     adapters = None if out_of_fold is None else out_of_fold.adapters_of(scored_items(items))
     qualities = {name: fusion_quality(kb, questions, adapters) for name, kb in kbs.items()}
     chosen, grid = fit_fusion(qualities)
@@ -434,8 +443,14 @@ TRAINING_FILES = [
     "eval/own_tune5.jsonl",
 ]
 # The question adapter learns where each question's evidence lies, which the probes tell as
-# well as any file: it fits on them too (eval/README.md, eleventh session).
-ADAPTER_FILES = [*TRAINING_FILES, "eval/own_tune6.jsonl", "eval/own_tune7.jsonl"]
+# well as any file, and own_tune8 was written for it (questions over every section): it fits
+# on them too, and gains with each file (eval/README.md, eleventh session).
+ADAPTER_FILES = [
+    *TRAINING_FILES,
+    "eval/own_tune6.jsonl",
+    "eval/own_tune7.jsonl",
+    "eval/own_tune8.jsonl",
+]
 
 
 def _training_files(p: argparse.ArgumentParser, default: list[str]) -> None:

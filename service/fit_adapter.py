@@ -23,7 +23,8 @@ answers: fitted on the corpus's units alone, the map also drew questions toward 
 corpus index never holds, and an archive that grows would hold them.
 
 `falun-kb fit` fits the answering models on features that must look like a new question's:
-it gathers each fold's questions with an adapter fitted on the other folds (`fold_adapters`).
+it gathers each fold's questions with an adapter fitted on the other folds (`fold_adapters`)
+and on the adapter's training files beyond its own.
 """
 
 from __future__ import annotations
@@ -352,10 +353,17 @@ class OutOfFold:
         return [adapters[self.fold_of[str(item["id"])]] for item in items]
 
 
-def fold_adapters(data: AdapterData, strength: float) -> tuple[dict[str, int], list[np.ndarray]]:
-    """Each question's fold and, per fold, the matrix fitted on the other folds' questions."""
-    folds = _folds(data)
-    fold_of = dict(zip(data.ids, (int(f) for f in folds), strict=True))
+def fold_adapters(
+    data: AdapterData, strength: float, always: int = 0
+) -> tuple[dict[str, int], list[np.ndarray]]:
+    """Each question's fold and, per fold, the matrix fitted on the other folds' questions.
+    The last `always` questions are in no fold: every fold's matrix is fitted on them too
+    (questions the adapter in use was fitted on that the answering models are not)."""
+    asked = len(data.ids) - always
+    folds = np.concatenate([
+        item_folds(data.ids[:asked], data.answerable[:asked], SEED), np.full(always, -1)
+    ])  # fmt: skip
+    fold_of = dict(zip(data.ids[:asked], (int(f) for f in folds[:asked]), strict=True))
     return fold_of, _fold_matrices(data, folds, strength)
 
 

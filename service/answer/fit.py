@@ -471,7 +471,8 @@ def write_model(
         else {
             "matrix_sha256": adapter["matrix_sha256"],
             "strength": adapter["strength"],
-            "gathered": "each fold's questions with an adapter fitted on the other folds",
+            "gathered": "each fold's questions with an adapter fitted on the other folds "
+            "and the adapter's files beyond these",
         },
         "cross_validated": report,
         **model.to_json(),

@@ -70,6 +70,19 @@ def test_each_fold_adapter_is_fitted_without_its_folds_questions():
     assert np.allclose(matrices[0], fit_matrix(data, others, 1e-4))
 
 
+def test_questions_in_no_fold_are_in_every_fold_adapters_fit():
+    data = rotated_questions(n=60)
+    fold_of, matrices = fold_adapters(data, 1e-4, always=20)
+    asked = data.ids[:40]
+    assert list(fold_of) == asked  # the last twenty are in no fold
+    # the asked questions keep the folds they have without the others
+    alone = AdapterData(asked, data.answerable[:40], data.questions[:40], data.answers[:40],
+                        data.units)  # fmt: skip
+    assert fold_of == fold_adapters(alone, 1e-4)[0]
+    others = np.array([i for i, q in enumerate(asked) if fold_of[q] != 0] + list(range(40, 60)))
+    assert np.allclose(matrices[0], fit_matrix(data, others, 1e-4))
+
+
 def test_the_nearest_distractor_units_are_fitted_as_wrong_answers():
     base = rotated_questions()
     rng = np.random.default_rng(1)
