@@ -44,14 +44,14 @@ REPEATS = 5
 MAX_FALSE_ANSWERS = 0.20
 FALSE_ANSWER_CAPS = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30)  # reported beside the chosen one
 REGULARISATION = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # C values tried, chosen by CV log-loss
-# Quote limits (a question, one asking for several things) whose facts and length the report
-# shows beside the configured ones: more quotes find more facts, at more text to read.
 # The answerable share the question model is fitted as if the questions asking for a kind of
 # answer (how many, when, a name ...) had: None keeps the files' own share. Our tempting
 # unanswerable questions were mostly written in that form (about 28 % of those questions
 # answerable against 72 % of the others), a prior of how we wrote them; the share is chosen
 # by cross-validated flag accuracy at the cap (eval/README.md, eleventh session).
 KIND_SHARES = (None, 0.35, 0.40, 0.45, 0.50)
+# Quote limits (a question, one asking for several things) whose facts and length the report
+# shows beside the configured ones: more quotes find more facts, at more text to read.
 QUOTE_LIMITS = ((2, 4), (3, 5), (4, 6), (5, 7), (6, 8), (8, 10))
 YEAR_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)  # tried for each overlap in a comparison's quotes
 
