@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -173,9 +173,9 @@ class ExtractiveAnswerer:
 
     def judge(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Judgement:
         """Score every unit, then decide from the question model whether to answer."""
-        q = self.question(plan)
-        found = candidates(q, hits, self.documents, self.stats, self.config.home_municipality)
         model = self.model
+        q = self.labelled(self.question(plan), plan, model)
+        found = candidates(q, hits, self.documents, self.stats, self.config.home_municipality)
         probabilities = [model.unit.probability(c.features) for c in found]
         x = question_features(q, found, probabilities, self.known_years)
         p = model.question.probability(x)
@@ -199,6 +199,15 @@ class ExtractiveAnswerer:
             for s in supports
         ]
         return Judgement(units, p, answerable, supports, x)
+
+    def labelled(self, q: Question, plan: QueryPlan, model: AnsweringModel) -> Question:
+        """The question with its margin to the model's labelled questions (none without them,
+        without an embedder, or with vectors of another size than they were embedded at)."""
+        labelled = model.questions
+        vector = self.question_vector(plan) if labelled is not None else None
+        if labelled is None or vector is None or vector.shape[-1] != labelled.vectors.shape[1]:
+            return q
+        return replace(q, labelled_margin=labelled.margin(vector))
 
     def side_by_side_passages(self, plan: QueryPlan, units: list[Unit]) -> set[str]:
         """The passages of a comparison's quotes from each named year (`select_per_year`);

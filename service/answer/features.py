@@ -60,6 +60,9 @@ QUESTION_FEATURES = (
     "compares_years",  # ... names two or more years that documents are of (a comparison)
     "foreign_covers_more",  # another municipality's best unit covers more than the named one's
     "terms",  # log(1 + number of content terms)
+    # the cosine of the nearest labelled training question the documents answer minus that
+    # of the nearest one they do not (`labelled.LabelledQuestions`)
+    "labelled_margin",
 )
 
 
@@ -96,6 +99,9 @@ class Question:
     meaning: Callable[[str], float | None] = lambda text: None
     # ... to the mean direction of every unit's vector
     centrality: Callable[[str], float | None] = lambda text: None
+    # how much nearer the question lies to a labelled question the documents answer than to
+    # one they do not (0 without labelled questions)
+    labelled_margin: float = 0.0
 
 
 def naming_text(doc: Document) -> str:
@@ -219,6 +225,7 @@ def question_features(
         "unknown_year": float(any(y not in known_years for y in q.years)),
         "compares_years": float(len({y for y in q.years if y in known_years}) >= 2),
         "terms": math.log(1 + len(q.terms)),
+        "labelled_margin": q.labelled_margin,
     }
     if not units:  # nothing retrieved: every name missing, nothing found
         found = {"entities_missing": 1.0, "kind_missing_in_best": float(q.wants is not None)}

@@ -10,6 +10,11 @@ on cross-validated facts. Only the training files are read; a held-out file is n
 The questions may also be retrieved from an index with distractor passages (`--distractors`):
 both copies of a question are fitted on and kept in one cross-validation fold, and the answer
 threshold and the quote grid are chosen on the corpus copies, which is what users query.
+
+The question model's `labelled_margin` compares a question with the training questions
+themselves (`labelled.py`): in cross-validation each question's margin is taken against the
+training folds' questions, never its own fold's, and in the final fit against every other
+training question; the model keeps them all, for a new question's margin.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from lang import tokenize
 from service.answer.extractive import ExtractiveAnswerer
 from service.answer.features import QUESTION_FEATURES, UNIT_FEATURES, Candidate, question_features
 from service.answer.fitted import AnsweringModel, LogisticModel
+from service.answer.labelled import LabelledQuestions, questions_file
 from service.answer.query import QueryPlan
 from service.answer.selection import overlaps, select_units
 from service.evaluate import comparable
@@ -89,6 +95,7 @@ class Example:
     question: Any  # features.Question
     source: str = CORPUS  # the index it was retrieved from
     plan: QueryPlan | None = None  # the question as read
+    vector: np.ndarray | None = None  # the question's vector, as the answerer embeds it
 
 
 def gather(
@@ -110,11 +117,29 @@ def gather(
         labels = [answerable and answers_evidence(t, evidence) for t in texts]
         facts = [comparable(f) for f in item.get("facts", [])]
         question = answerer.question(plan)
+        vector = answerer.question_vector(plan)
         out.append(
             Example(
-                str(item["id"]), answerable, facts, units, texts, labels, question, source, plan
+                str(item["id"]), answerable, facts, units, texts, labels, question, source, plan,
+                vector,
             )
-        )
+        )  # fmt: skip
+    return out
+
+
+def labelled_only(
+    answerer: ExtractiveAnswerer,
+    read: Callable[[dict[str, Any]], tuple[QueryPlan, list[ScoredChunk]]],
+    items: Sequence[dict[str, Any]],
+) -> list[Example]:
+    """The questions as read and embedded, with their labels only: labelled questions for
+    `labelled_margin` that are not fitted on (`fit`'s `labelled_also`)."""
+    out = []
+    for item in items:
+        plan, _ = read(item)
+        answerable = bool(item.get("answerable", True))
+        vector = answerer.question_vector(plan)
+        out.append(Example(str(item["id"]), answerable, [], [], [], [], None, CORPUS, plan, vector))
     return out
 
 
@@ -147,10 +172,12 @@ def _cv_probabilities(
     groupings: Sequence[np.ndarray],
     names: tuple[str, ...],
     weights: np.ndarray | None = None,
+    per_fold: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[np.ndarray, float]:
     """Out-of-fold probabilities at the regularisation with the best out-of-fold log-loss,
     averaged over the groupings (each assigns every row a group; groups are kept whole).
-    `weights` weigh the rows in each fit and in the log-loss."""
+    `weights` weigh the rows in each fit and in the log-loss. `per_fold(train, test)` gives
+    a fold's training and test rows when a feature depends on the training rows."""
     from sklearn.metrics import log_loss
     from sklearn.model_selection import GroupKFold
 
@@ -164,14 +191,54 @@ def _cv_probabilities(
                     p[test] += y[train].mean()
                     continue
                 w = None if weights is None else weights[train]
-                model = _fit_logistic(x[train], y[train], c, names, w)
-                p[test] += [model.probability(row) for row in x[test]]
+                x_train, x_test = (x[train], x[test]) if per_fold is None else per_fold(train, test)
+                model = _fit_logistic(x_train, y[train], c, names, w)
+                p[test] += [model.probability(row) for row in x_test]
         p /= len(splits)
         loss = log_loss(y, np.clip(p, 1e-6, 1 - 1e-6), sample_weight=weights)
         if best is None or loss < best[0]:
             best = (loss, p, c)
     assert best is not None
     return best[1], best[2]
+
+
+class LabelledRows:
+    """The examples' questions as labelled questions (`labelled.LabelledQuestions`), one per
+    question however many indexes it was retrieved from, and the questions of `also`, which
+    are labelled questions for every example (in every fold's training) but never fitted on;
+    a question's margin never counts itself, nor a question of the same text in another
+    file."""
+
+    def __init__(
+        self, examples: Sequence[Example], embedder: str = "", also: Sequence[Example] = ()
+    ):
+        every = [*examples, *also]
+        groups = question_groups(every)
+        self.fitted = len(examples)
+        self.answerable = np.array([e.answerable for e in every])
+        self.vectors = np.array([e.vector for e in every], dtype=np.float32)
+        self.firsts = np.flatnonzero(groups == np.arange(len(every)))
+        texts = np.array([e.plan.text.strip().lower() if e.plan else e.id for e in every])
+        self.same = (groups[:, None] == groups[self.firsts][None, :]) | (
+            texts[:, None] == texts[self.firsts][None, :]
+        )
+        self.embedder = embedder
+
+    def labelled(self, among: np.ndarray | None = None) -> LabelledQuestions:
+        """The questions of the example rows `among` (default: all) and of `also`."""
+        rows = self.firsts[self._columns(among)]
+        return LabelledQuestions.of(self.vectors[rows], self.answerable[rows], self.embedder)
+
+    def margins(self, rows: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
+        """Each example row's margin against the questions of the rows `among` and of
+        `also`, its own left out."""
+        columns = self._columns(among)
+        return self.labelled(among).margins(self.vectors[rows], self.same[np.ix_(rows, columns)])
+
+    def _columns(self, among: np.ndarray | None) -> np.ndarray:
+        if among is None:
+            return np.arange(len(self.firsts))
+        return np.flatnonzero(np.isin(self.firsts, among) | (self.firsts >= self.fitted))
 
 
 def kind_weights(asks_kind: np.ndarray, answerable: np.ndarray, share: float | None) -> np.ndarray:
@@ -238,9 +305,13 @@ def fit(
     quote_limit: Callable[[bool], int],
     quoting: Quoting,
     max_false_answers: float = MAX_FALSE_ANSWERS,
+    embedder: str = "",
+    labelled_also: Sequence[Example] = (),
 ) -> tuple[AnsweringModel, dict[str, Any]]:
     """The models and their cross-validated report. Every example is fitted on; the answer
-    threshold, the quote grids and the report are the corpus copies' (`CORPUS`)."""
+    threshold, the quote grids and the report are the corpus copies' (`CORPUS`). The
+    questions of `labelled_also` are labelled questions beside the examples' own, in every
+    fold, and not fitted on."""
     groups = question_groups(examples)
     rows = [(i, u.features, label) for i, e in enumerate(examples) for u, label in
             zip(e.units, e.labels, strict=True)]  # fmt: skip
@@ -261,13 +332,26 @@ def fit(
         dtype=float,
     )
     qy = np.array([e.answerable for e in examples], dtype=int)
+    per_fold = None
+    labelled = None
+    if examples and all(e.vector is not None for e in examples):
+        labelled = LabelledRows(examples, embedder, labelled_also)
+        column = QUESTION_FEATURES.index("labelled_margin")
+        qx[:, column] = labelled.margins(np.arange(len(examples)))
+
+        def per_fold(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            x_train, x_test = qx[train].copy(), qx[test].copy()
+            x_train[:, column] = labelled.margins(train, among=train)
+            x_test[:, column] = labelled.margins(test, among=train)
+            return x_train, x_test
+
     fold_ofs = [question_folds(examples, seed) for seed in range(SEED, SEED + REPEATS)]
     corpus = [i for i, e in enumerate(examples) if e.source == CORPUS]
     asks_kind = np.array([e.question.wants is not None for e in examples])
     by_share = []
     for share in KIND_SHARES:
         weights = kind_weights(asks_kind, qy == 1, share)
-        cv, c = _cv_probabilities(qx, qy, fold_ofs, QUESTION_FEATURES, weights)
+        cv, c = _cv_probabilities(qx, qy, fold_ofs, QUESTION_FEATURES, weights, per_fold)
         cut = answer_threshold(cv[[i for i in corpus if not qy[i]]], max_false_answers)
         accuracy = float(np.mean((cv[corpus] >= cut) == (qy[corpus] == 1)))
         by_share.append((round(accuracy, 4), share, cv, c, weights))
@@ -303,8 +387,9 @@ def fit(
         return fitted[limits]
 
     ratio, floor = fitted_grid(quote_limit)
+    questions = labelled.labelled() if labelled is not None else None
     model = AnsweringModel(
-        unit_model, question_model, threshold, float(ratio), float(floor), 0.0, 0.0
+        unit_model, question_model, threshold, float(ratio), float(floor), 0.0, 0.0, questions
     )
     comparisons = [i for i in answered if len(known_years & set(examples[i].question.years)) >= 2]
     model, year_facts = fit_year_weights(
@@ -457,13 +542,15 @@ def write_model(
     indexes: dict[str, str],
     out: Path,
     adapter: dict[str, Any] | None = None,
+    labelled_also: Sequence[Path] = (),
 ) -> None:
     """The model with the command that refits it, its data's hashes, the indexes its
     questions were retrieved from (`CORPUS` first, then any with distractors) and the
     question adapter its features were gathered with (out of fold), if any."""
     distractors = [f"--distractors {d}" for name, d in indexes.items() if name != CORPUS]
+    also = [f"--labelled-also {f}" for f in labelled_also] or ["--labelled-also none"]
     data = {
-        "fitted_by": " ".join(["falun-kb fit", *distractors, *(str(f) for f in files)]),
+        "fitted_by": " ".join(["falun-kb fit", *distractors, *also, *(str(f) for f in files)]),
         "data": {str(f): hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in files},
         "indexes": indexes,
         "unit_adapter": None
@@ -477,4 +564,16 @@ def write_model(
         "cross_validated": report,
         **model.to_json(),
     }
+    if model.questions is not None:
+        side = questions_file(out)
+        data["labelled_questions"] = {
+            "file": side.name,
+            "sha256": model.questions.save(side),
+            "questions": len(model.questions),
+            "answerable": int(model.questions.answerable.sum()),
+            "embedder": model.questions.embedder,
+            "also": {
+                str(f): hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in labelled_also
+            },
+        }
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -3,6 +3,8 @@
 `answering_model.json` holds two logistic regressions (which unit answers, and whether the
 question is answered at all), the thresholds chosen from cross-validated predictions, the
 data they were fitted on (with sha256) and the command that refits them (`falun-kb fit`).
+Beside it, `answering_model.questions.npz` holds the training questions' vectors and labels
+that the question model's `labelled_margin` is measured against (`labelled.py`).
 Predicting is a dot product: the product needs no scikit-learn to answer.
 """
 
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from service.answer.features import QUESTION_FEATURES, UNIT_FEATURES
+from service.answer.labelled import LabelledQuestions, questions_file
 
 MODEL_FILE = Path(__file__).with_name("answering_model.json")
 
@@ -82,6 +85,8 @@ class AnsweringModel:
     # plus these weights times its section's and its words' overlap with the first quote
     year_section_weight: float
     year_word_weight: float
+    # the labelled training questions `labelled_margin` is measured against
+    questions: LabelledQuestions | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -97,6 +102,13 @@ class AnsweringModel:
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> AnsweringModel:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+        labelled = data.get("labelled_questions")
+        questions = None
+        if labelled is not None:
+            side = questions_file(path)
+            if not side.is_file():
+                raise StaleModel(f"{side} is missing: run `falun-kb fit` to refit the model")
+            questions = LabelledQuestions.load(side)
         return cls(
             LogisticModel.from_json(data["unit"], UNIT_FEATURES),
             LogisticModel.from_json(data["question"], QUESTION_FEATURES),
@@ -105,4 +117,5 @@ class AnsweringModel:
             float(data["unit_floor"]),
             float(data["year_section_weight"]),
             float(data["year_word_weight"]),
+            questions,
         )

@@ -33,6 +33,16 @@ def test_the_packaged_model_matches_the_features_and_records_its_data():
     # 0.903 on 592 questions, 31 % of them unanswerable (0.93 on 247 with 26 %): what a 20 %
     # cap on answered unanswerables leaves at this share of them
     assert report["cv_precision_of_answering"] > 0.88
+    # the labelled questions `labelled_margin` is measured against: one per question of its
+    # training files and of the files it names beside them
+    labelled = data["labelled_questions"]
+    files = [*data["data"], *labelled["also"]]
+    root = MODEL_FILE.parents[2]  # the repository: the files are named from it
+    lines = [line for f in files for line in (root / f).read_text(encoding="utf-8").splitlines()]
+    questions = sum(1 for line in lines if line.strip())
+    assert model.questions is not None and len(model.questions) == questions
+    assert labelled["questions"] == questions
+    assert all("heldout" not in name for name in labelled["also"])
 
 
 def test_a_model_fitted_on_other_features_is_refused(tmp_path):
@@ -41,6 +51,15 @@ def test_a_model_fitted_on_other_features_is_refused(tmp_path):
     path = tmp_path / "old.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(StaleModel, match="falun-kb fit"):
+        AnsweringModel.load(path)
+
+
+def test_a_model_without_its_labelled_questions_file_is_refused(tmp_path):
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["labelled_questions"] = {"file": "old.questions.npz"}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(StaleModel, match=r"old\.questions\.npz is missing"):
         AnsweringModel.load(path)
 
 
