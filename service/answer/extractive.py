@@ -179,7 +179,9 @@ class ExtractiveAnswerer:
         probabilities = [model.unit.probability(c.features) for c in found]
         x = question_features(q, found, probabilities, self.known_years)
         p = model.question.probability(x)
-        answerable = bool(found) and p >= model.answer_threshold
+        # a question with no word to look up ("Och 2020?" with no conversation before it)
+        # asks nothing; no training question is like that, so the model is not asked
+        answerable = bool(found) and bool(q.terms) and p >= model.answer_threshold
         units = self.quotable(plan, found, probabilities)
         answerable = answerable and bool(units)
         best: dict[str, float] = {}
