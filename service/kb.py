@@ -87,6 +87,7 @@ class KnowledgeBaseService:
             lexicon=self.lexicon,
             units=index.units,
             query_vector=self.retriever.query_vector,
+            embedder=index.manifest.embedder,
         )
         # refusal stays with retrieval evidence; with an LLM, a failed or unverifiable
         # generation falls back to the extractive answer, saying so

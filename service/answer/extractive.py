@@ -90,6 +90,7 @@ class ExtractiveAnswerer:
         model: AnsweringModel | None = None,
         units: UnitVectors | None = None,
         query_vector: Callable[[str], np.ndarray] | None = None,
+        embedder: str = "",
     ):
         self.stats = stats
         self.documents = documents
@@ -99,6 +100,7 @@ class ExtractiveAnswerer:
         # every unit's vector from the index, and the question's: scoring by meaning
         self.units = units
         self.query_vector = query_vector
+        self.embedder = embedder  # what made the question vectors ("" unknown)
         self.known_years = {d.meta.year for d in documents.values() if d.meta.year}
 
     @property
@@ -204,10 +206,13 @@ class ExtractiveAnswerer:
 
     def labelled(self, q: Question, plan: QueryPlan, model: AnsweringModel) -> Question:
         """The question with its margin to the model's labelled questions (none without them,
-        without an embedder, or with vectors of another size than they were embedded at)."""
+        without an embedder, or when another embedder made them: their cosines would mean
+        nothing)."""
         labelled = model.questions
-        vector = self.question_vector(plan) if labelled is not None else None
-        if labelled is None or vector is None or vector.shape[-1] != labelled.vectors.shape[1]:
+        if labelled is None or (labelled.embedder and self.embedder != labelled.embedder):
+            return q
+        vector = self.question_vector(plan)
+        if vector is None or vector.shape[-1] != labelled.vectors.shape[1]:
             return q
         return replace(q, labelled_margin=labelled.margin(vector))
 

@@ -5,6 +5,7 @@ import hashlib
 import numpy as np
 import pytest
 
+from service.answer.extractive import ExtractiveAnswerer
 from service.answer.fit import CORPUS, Example, LabelledRows
 from service.answer.labelled import LabelledQuestions, questions_file
 
@@ -92,3 +93,27 @@ def test_questions_labelled_also_count_in_every_fold_and_are_kept():
     # a fold that trains on b alone still measures a against x (20 degrees), not b (90)
     margin = rows.margins(np.array([0]), among=np.array([1]))[0]
     assert margin == pytest.approx(-1.0 - np.cos(np.radians(20)))
+
+
+def test_the_answerer_measures_a_question_only_against_questions_its_embedder_made(corpus):
+    from dataclasses import replace
+
+    from service.answer.query import plan_query
+
+    labelled = LabelledQuestions.of(np.array([_at(0), _at(90)]), np.array([True, False]), "e5")
+    model = replace(corpus.answerer.model, questions=labelled)
+    base = corpus.answerer
+    plan = plan_query("Vem leder rådet?", base.municipalities(), base.lexicon)
+    question = base.question(plan)
+
+    def answerer(embedder: str) -> ExtractiveAnswerer:
+        a = ExtractiveAnswerer(
+            base.stats, base.documents, base.config, base.lexicon, model=model,
+            query_vector=lambda text: np.array(_at(10)), embedder=embedder,
+        )  # fmt: skip
+        return a
+
+    same = answerer("e5").labelled(question, plan, model).labelled_margin
+    assert same == pytest.approx(np.cos(np.radians(10)) - np.cos(np.radians(80)))
+    assert answerer("other").labelled(question, plan, model).labelled_margin == 0.0
+    assert base.labelled(question, plan, model).labelled_margin == 0.0  # no embedder at all
