@@ -147,8 +147,13 @@ class ExtractiveAnswerer:
         return combined_vector(self.query_vector, asked_sentences(plan.text), plan.gloss)
 
     def question(self, plan: QueryPlan) -> Question:
+        return self.question_of(plan, self.question_vector(plan))
+
+    def question_of(self, plan: QueryPlan, vector: np.ndarray | None) -> Question:
+        """The question as the features read it, its units compared with `vector` (its
+        `question_vector`, taken once by a caller that needs it too)."""
         terms, entities = self.terms(plan)
-        units, vector = self.units, self.question_vector(plan)
+        units = self.units
         meaning: Callable[[str], float | None] = lambda text: None  # noqa: E731
         centrality: Callable[[str], float | None] = lambda text: None  # noqa: E731
         if units is not None and vector is not None:
@@ -176,7 +181,8 @@ class ExtractiveAnswerer:
     def judge(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Judgement:
         """Score every unit, then decide from the question model whether to answer."""
         model = self.model
-        q = self.labelled(self.question(plan), plan, model)
+        vector = self.question_vector(plan)
+        q = self.labelled(self.question_of(plan, vector), vector, model)
         found = candidates(q, hits, self.documents, self.stats, self.config.home_municipality)
         probabilities = [model.unit.probability(c.features) for c in found]
         x = question_features(q, found, probabilities, self.known_years)
@@ -204,14 +210,13 @@ class ExtractiveAnswerer:
         ]
         return Judgement(units, p, answerable, supports, x)
 
-    def labelled(self, q: Question, plan: QueryPlan, model: AnsweringModel) -> Question:
-        """The question with its margin to the model's labelled questions (none without them,
-        without an embedder, or when another embedder made them: their cosines would mean
-        nothing)."""
+    def labelled(self, q: Question, vector: np.ndarray | None, model: AnsweringModel) -> Question:
+        """The question, whose vector is `vector`, with its margin to the model's labelled
+        questions (none without them, without an embedder, or when another embedder made
+        them: their cosines would mean nothing)."""
         labelled = model.questions
         if labelled is None or (labelled.embedder and self.embedder != labelled.embedder):
             return q
-        vector = self.question_vector(plan)
         if vector is None or vector.shape[-1] != labelled.vectors.shape[1]:
             return q
         return replace(q, labelled_margin=labelled.margin(vector))

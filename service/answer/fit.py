@@ -116,8 +116,8 @@ def gather(
         answerable = bool(item.get("answerable", True))
         labels = [answerable and answers_evidence(t, evidence) for t in texts]
         facts = [comparable(f) for f in item.get("facts", [])]
-        question = answerer.question(plan)
         vector = answerer.question_vector(plan)
+        question = answerer.question_of(plan, vector)
         out.append(
             Example(
                 str(item["id"]), answerable, facts, units, texts, labels, question, source, plan,
@@ -339,10 +339,18 @@ def fit(
         column = QUESTION_FEATURES.index("labelled_margin")
         qx[:, column] = labelled.margins(np.arange(len(examples)))
 
+        # a split's margins, the same for every regularisation and kind share tried
+        split_margins: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+
         def per_fold(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            key = test.tobytes()
+            if key not in split_margins:
+                split_margins[key] = (
+                    labelled.margins(train, among=train),
+                    labelled.margins(test, among=train),
+                )
             x_train, x_test = qx[train].copy(), qx[test].copy()
-            x_train[:, column] = labelled.margins(train, among=train)
-            x_test[:, column] = labelled.margins(test, among=train)
+            x_train[:, column], x_test[:, column] = split_margins[key]
             return x_train, x_test
 
     fold_ofs = [question_folds(examples, seed) for seed in range(SEED, SEED + REPEATS)]

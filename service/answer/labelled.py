@@ -70,7 +70,7 @@ class LabelledQuestions:
             np.max(cosines[:, side], axis=1, initial=-1.0)
             for side in (self.answerable, ~self.answerable)
         ]
-        return np.maximum(nearest[0], -1.0) - np.maximum(nearest[1], -1.0)
+        return nearest[0] - nearest[1]
 
     def save(self, path: Path) -> str:
         """Writes the vectors (float16) and labels; returns the file's sha256."""

@@ -107,13 +107,14 @@ def test_the_answerer_measures_a_question_only_against_questions_its_embedder_ma
     question = base.question(plan)
 
     def answerer(embedder: str) -> ExtractiveAnswerer:
-        a = ExtractiveAnswerer(
-            base.stats, base.documents, base.config, base.lexicon, model=model,
-            query_vector=lambda text: np.array(_at(10)), embedder=embedder,
-        )  # fmt: skip
-        return a
+        return ExtractiveAnswerer(
+            base.stats, base.documents, base.config, base.lexicon, model=model, embedder=embedder
+        )
 
-    same = answerer("e5").labelled(question, plan, model).labelled_margin
+    vector = np.array(_at(10))
+    same = answerer("e5").labelled(question, vector, model).labelled_margin
     assert same == pytest.approx(np.cos(np.radians(10)) - np.cos(np.radians(80)))
-    assert answerer("other").labelled(question, plan, model).labelled_margin == 0.0
-    assert base.labelled(question, plan, model).labelled_margin == 0.0  # no embedder at all
+    assert answerer("other").labelled(question, vector, model).labelled_margin == 0.0
+    assert (
+        base.labelled(question, base.question_vector(plan), model).labelled_margin == 0.0
+    )  # no embedder at all
