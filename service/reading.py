@@ -5,6 +5,7 @@ the passages retrieved for the question as read."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from index.hybrid import ScoredChunk
@@ -58,19 +59,24 @@ class QuestionReader:
 
         A rewritten follow-up is used unless the question as asked is answered on its own
         and at least as confidently (the answering model judges both); `judged=False`
-        always takes the rewrite (fitting that model, before there is one)."""
+        always takes the rewrite (fitting that model, before there is one). The question as
+        asked keeps the conversation's municipality when it names none: after a question on
+        one municipality's policy, "Och vad är målet i den policyn?" is not answered from
+        another's."""
         spelled = self.spelled(question)
         as_typed = spelled if spelled != question else None
         plan = self.plan(spelled)
-        hits = self.retrieve(plan, where)
         earlier = [self.spelled(h) for h in history[-MAX_HISTORY_TURNS:]]
         rewritten = standalone(spelled, earlier)
         if rewritten is None:
-            return plan, hits, as_typed
+            return plan, self.retrieve(plan, where), as_typed
         other = self.plan(rewritten)
+        if plan.municipality is None:
+            plan = replace(plan, municipality=other.municipality)
         other_hits = self.retrieve(other, where)
         if not judged:
             return other, other_hits, rewritten
+        hits = self.retrieve(plan, where)
         as_asked = self.answerer.judge(plan, hits)
         as_rewritten = self.answerer.judge(other, other_hits)
         if as_asked.answerable and (

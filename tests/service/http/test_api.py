@@ -315,6 +315,21 @@ def test_a_follow_up_is_read_with_its_history_and_shows_how(client):
     assert any(c["year"] == 2020 for c in body["citations"])
 
 
+def test_a_follow_up_keeps_the_municipality_its_conversation_is_about(client):
+    """ "den policyn" after a question on Falköping's policy is Falköping's: without the
+    history the same words are answered from Falun's policy."""
+    follow_up = "Och vad är det övergripande målet i den policyn?"
+    alone = client.post("/api/ask", json={"question": follow_up}).json()
+    assert "Falu kommun" in {c["municipality"] for c in alone["citations"]}
+    first = "Vem är ytterst ansvarig för Falköpings internationella policy?"
+    body = client.post(
+        "/api/ask", json={"question": follow_up, "history": [{"question": first}]}
+    ).json()
+    assert body["answerable"] is True
+    assert {c["municipality"] for c in body["citations"]} == {"Falköpings kommun"}
+    assert "aktiv roll i internationaliseringsprocessen" in body["answer"]
+
+
 def test_history_is_bounded_and_validated(client):
     too_long = [{"question": f"Fråga {i}?"} for i in range(11)]
     r = client.post("/api/ask", json={"question": "Och 2020?", "history": too_long})
