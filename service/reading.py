@@ -60,9 +60,9 @@ class QuestionReader:
         A rewritten follow-up is used unless the question as asked is answered on its own
         and at least as confidently (the answering model judges both); `judged=False`
         always takes the rewrite (fitting that model, before there is one). The question as
-        asked keeps the conversation's municipality when it names none: after a question on
-        one municipality's policy, "Och vad är målet i den policyn?" is not answered from
-        another's."""
+        asked keeps the conversation's municipality when it names none, and says so: after a
+        question on one municipality's policy, "Och vad är målet i den policyn?" is read as
+        "… (X kommun)?", not answered from another municipality's."""
         spelled = self.spelled(question)
         as_typed = spelled if spelled != question else None
         plan = self.plan(spelled)
@@ -71,8 +71,10 @@ class QuestionReader:
         if rewritten is None:
             return plan, self.retrieve(plan, where), as_typed
         other = self.plan(rewritten)
-        if plan.municipality is None:
+        if plan.municipality is None and other.municipality is not None:
             plan = replace(plan, municipality=other.municipality)
+            # shown as read, and read the same way again when it is searched
+            as_typed = f"{spelled.rstrip(' ?')} ({other.municipality})?"
         other_hits = self.retrieve(other, where)
         if not judged:
             return other, other_hits, rewritten

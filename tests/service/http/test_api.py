@@ -328,6 +328,8 @@ def test_a_follow_up_keeps_the_municipality_its_conversation_is_about(client):
     assert body["answerable"] is True
     assert {c["municipality"] for c in body["citations"]} == {"Falköpings kommun"}
     assert "aktiv roll i internationaliseringsprocessen" in body["answer"]
+    # the user sees how it was read: the question as asked, within that municipality
+    assert body["interpreted_question"] == f"{follow_up[:-1]} (Falköpings kommun)?"
 
 
 def test_history_is_bounded_and_validated(client):
