@@ -199,8 +199,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
     files = [Path(f) for f in args.files]
     items = [item for f in files for item in load_questions(f)]
     also_named = ANSWERING_FILES if args.labelled_also is None else args.labelled_also
-    also = [Path(f) for f in also_named if f != "none" and Path(f).resolve() not in
-            {f.resolve() for f in files}]  # fmt: skip
+    fitted = {f.resolve() for f in files}
+    also = [Path(f) for f in also_named if f != "none" and Path(f).resolve() not in fitted]
     indexes = _indexes(settings, args.distractors)
     examples = []
     for source, data_dir in indexes.items():

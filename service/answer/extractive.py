@@ -174,16 +174,20 @@ class ExtractiveAnswerer:
             several=asks_several(plan.text),
         )
 
-    def candidates(self, plan: QueryPlan, hits: list[ScoredChunk]) -> list[Candidate]:
-        home = self.config.home_municipality
-        return candidates(self.question(plan), hits, self.documents, self.stats, home)
+    def candidates(
+        self, plan: QueryPlan, hits: list[ScoredChunk], question: Question | None = None
+    ) -> list[Candidate]:
+        """The quotable units of the passages, with their features; `question` is the plan
+        as `question` reads it, when the caller has read it already."""
+        q = self.question(plan) if question is None else question
+        return candidates(q, hits, self.documents, self.stats, self.config.home_municipality)
 
     def judge(self, plan: QueryPlan, hits: list[ScoredChunk]) -> Judgement:
         """Score every unit, then decide from the question model whether to answer."""
         model = self.model
         vector = self.question_vector(plan)
         q = self.labelled(self.question_of(plan, vector), vector, model)
-        found = candidates(q, hits, self.documents, self.stats, self.config.home_municipality)
+        found = self.candidates(plan, hits, q)
         probabilities = [model.unit.probability(c.features) for c in found]
         x = question_features(q, found, probabilities, self.known_years)
         p = model.question.probability(x)

@@ -108,7 +108,9 @@ def gather(
     out = []
     for item in items:
         plan, hits = read(item)
-        units = answerer.candidates(plan, hits)
+        vector = answerer.question_vector(plan)
+        question = answerer.question_of(plan, vector)
+        units = answerer.candidates(plan, hits, question)
         texts = [
             comparable(answerer.documents[u.hit.chunk.doc_id].text[u.start : u.end]) for u in units
         ]
@@ -116,8 +118,6 @@ def gather(
         answerable = bool(item.get("answerable", True))
         labels = [answerable and answers_evidence(t, evidence) for t in texts]
         facts = [comparable(f) for f in item.get("facts", [])]
-        vector = answerer.question_vector(plan)
-        question = answerer.question_of(plan, vector)
         out.append(
             Example(
                 str(item["id"]), answerable, facts, units, texts, labels, question, source, plan,
