@@ -71,7 +71,7 @@ class QuestionReader:
         if rewritten is None:
             return plan, self.retrieve(plan, where), as_typed
         other = self.plan(rewritten)
-        if plan.municipality is None and other.municipality is not None:
+        if plan.municipality is None and not plan.compared and other.municipality is not None:
             plan = replace(plan, municipality=other.municipality)
             # shown as read, and read the same way again when it is searched
             as_typed = f"{spelled.rstrip(' ?')} ({other.municipality})?"
@@ -116,7 +116,7 @@ def passages_for(
 ) -> list[ScoredChunk]:
     """Passages for answering: the named municipality's (with, apart, the best of the other
     municipalities', for the answering model to see that a claim is theirs; they are never
-    quoted for the named one), and each named year's documents."""
+    quoted for the named one), each compared municipality's and each named year's."""
     where = with_named_municipality(plan, where)
 
     def retrieve(k: int, filters: dict[str, Any]) -> list[ScoredChunk]:
@@ -130,9 +130,10 @@ def passages_for(
             for h in retrieve(3, unfiltered)
             if documents[h.chunk.doc_id].meta.municipality != plan.municipality
         ]
-    for year in plan.years:
-        if year in known_years and "year" not in where:
-            seen = {h.chunk.chunk_id for h in hits}
-            named = retrieve(3, {**where, "year": year})
-            hits += [h for h in named if h.chunk.chunk_id not in seen]
+    sides = [] if "municipality" in where else [{"municipality": m} for m in plan.compared]
+    if "year" not in where:
+        sides += [{"year": year} for year in plan.years if year in known_years]
+    for side in sides:
+        seen = {h.chunk.chunk_id for h in hits}
+        hits += [h for h in retrieve(3, {**where, **side}) if h.chunk.chunk_id not in seen]
     return hits

@@ -169,6 +169,7 @@ class ExtractiveAnswerer:
             synonyms=term_alternatives(self.term_text(plan), self.lexicon),
             years=plan.years,
             municipality=plan.municipality,
+            compared=plan.compared,
             wants=answer_kind(plan.text),
             definition=asks_definition(plan.text),
             several=asks_several(plan.text),
@@ -226,11 +227,17 @@ class ExtractiveAnswerer:
         return replace(q, labelled_margin=labelled.margin(vector))
 
     def side_by_side_passages(self, plan: QueryPlan, units: list[Unit]) -> set[str]:
-        """The passages of a comparison's quotes from each named year (`select_per_year`);
-        none for a question naming fewer than two years."""
-        if len(plan.years) < 2 or not units:
+        """The passages of a comparison's quotes from each named year (`select_per_year`) or
+        each compared municipality; none for a question comparing neither."""
+        if not units:
             return set()
-        chosen = self.selection(self.model).select_per_year(plan, units)
+        selection = self.selection(self.model)
+        if plan.compared:
+            chosen = units[:1] + selection.select_per_municipality(plan, units, units[:1])
+        elif len(plan.years) >= 2:
+            chosen = selection.select_per_year(plan, units)
+        else:
+            return set()
         return {u.hit.chunk.chunk_id for u in chosen}
 
     def quotable(

@@ -102,6 +102,7 @@ class Question:
     # how much nearer the question lies to a labelled question the documents answer than to
     # one they do not (0 without labelled questions)
     labelled_margin: float = 0.0
+    compared: tuple[str, ...] = ()  # the municipalities it compares, when it names several
 
 
 def naming_text(doc: Document) -> str:
@@ -162,7 +163,11 @@ def candidates(
             1 / (1 + rank),
             hit.dense_similarity or 0.0,
         ]
-        foreign = float(meta.municipality != home and q.municipality != meta.municipality)
+        foreign = float(
+            meta.municipality != home
+            and q.municipality != meta.municipality
+            and meta.municipality not in q.compared
+        )
         year_mismatch = float(bool(q.years) and meta.year is not None and meta.year not in q.years)
         entity_missing = float(any(not covered(e, tokens, q.synonyms) for e in q.entities))
         spans = split_units(chunk.text)

@@ -90,6 +90,9 @@ class QueryPlan:
     language: str  # "sv" or "en"
     lexical_extra: str = ""
     municipality: str | None = None  # municipality the question names, if any
+    # the municipalities a question compares, when it names two or more (then `municipality`
+    # is None: each one's documents are retrieved, and quoted, side by side)
+    compared: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     expansions: tuple[str, ...] = field(default_factory=tuple)
     # the question without the named municipality, which retrieval applies as a filter
@@ -185,18 +188,21 @@ def _municipality_pattern(municipality: str) -> re.Pattern[str]:
     return re.compile(rf"\b{re.escape(stem)}(?:n|s|ns)?(?:\s+kommuns?)?\b", re.IGNORECASE)
 
 
+def named_municipalities(text: str, municipalities: list[str]) -> tuple[str, ...]:
+    """The catalog municipalities the question names ("Falköping", "Falköpings kommun")."""
+    return tuple(m for m in municipalities if _municipality_pattern(m).search(text))
+
+
 def named_municipality(text: str, municipalities: list[str]) -> str | None:
-    """The catalog municipality the question names ("Falköping", "Falköpings kommun")."""
+    """The catalog municipality the question names, the first when it names several."""
+    return next(iter(named_municipalities(text, municipalities)), None)
+
+
+def without_municipality(text: str, *municipalities: str | None) -> str:
     for municipality in municipalities:
-        if _municipality_pattern(municipality).search(text):
-            return municipality
-    return None
-
-
-def without_municipality(text: str, municipality: str | None) -> str:
-    if municipality is None:
-        return text
-    return _municipality_pattern(municipality).sub(" ", text)
+        if municipality is not None:
+            text = _municipality_pattern(municipality).sub(" ", text)
+    return text
 
 
 def plan_query(text: str, municipalities: list[str], lexicon: Lexicon) -> QueryPlan:
@@ -204,15 +210,16 @@ def plan_query(text: str, municipalities: list[str], lexicon: Lexicon) -> QueryP
     expansions = expand_abbreviations(text, lexicon) + synonyms_of(text, lexicon)
     if language == "en":
         expansions += translate_english(text, lexicon)
-    named = named_municipality(text, municipalities)
+    named = named_municipalities(text, municipalities)
     years = asked_years(text, lexicon)
-    lexical_text = without_municipality(text, named)
+    lexical_text = without_municipality(text, *named)
     dense_text = asked_sentences(lexical_text)
     return QueryPlan(
         text=text,
         language=language,
         lexical_extra=" ".join(expansions),
-        municipality=named,
+        municipality=named[0] if len(named) == 1 else None,
+        compared=named if len(named) > 1 else (),
         years=years,
         expansions=tuple(expansions),
         lexical_text=lexical_text,

@@ -93,6 +93,9 @@ class QuoteSelection:
         self.config = config
 
     def select(self, plan: QueryPlan, ranked: list[Unit]) -> list[Unit]:
+        if plan.compared:  # two municipalities compared: each one's best beside the others
+            chosen = self.select_by_score(plan, ranked)
+            return chosen + self.select_per_municipality(plan, ranked, chosen)
         if len(plan.years) < 2:
             return self.named_section(plan, ranked) or self.select_by_score(plan, ranked)
         chosen = self.select_by_score(plan, ranked)
@@ -228,6 +231,27 @@ class QuoteSelection:
                     )
                 )
         return sorted(chosen, key=lambda u: self.year_of(u) or 0)
+
+    def select_per_municipality(
+        self, plan: QueryPlan, ranked: list[Unit], chosen: list[Unit]
+    ) -> list[Unit]:
+        """For a question comparing municipalities, the best unit of each compared one that
+        `chosen` has no quote from, so every side is shown."""
+        added: list[Unit] = []
+        for municipality in plan.compared:
+            if any(self.municipality_of(u) == municipality for u in chosen + added):
+                continue
+            best = next(
+                (u for u in ranked if self.municipality_of(u) == municipality
+                 and not any(overlaps(u, c) for c in chosen + added)),
+                None,
+            )  # fmt: skip
+            if best is not None:
+                added.append(best)
+        return added
+
+    def municipality_of(self, unit: Unit) -> str:
+        return self.documents[unit.hit.chunk.doc_id].meta.municipality
 
     def year_of(self, unit: Unit) -> int | None:
         return self.documents[unit.hit.chunk.doc_id].meta.year

@@ -44,6 +44,17 @@ def test_named_municipality_is_recognised_in_its_inflections():
     assert named_municipality("Vem är koordinator?", MUNICIPALITIES) is None
 
 
+def test_a_question_naming_two_municipalities_compares_them_without_a_filter(lexicon):
+    plan = plan_query(
+        "Hur följs arbetet upp i Falun respektive Falköping?", MUNICIPALITIES, lexicon
+    )
+    assert plan.municipality is None
+    assert plan.compared == ("Falköpings kommun", "Falu kommun")
+    assert "Falun" not in plan.lexical_text and "Falköping" not in plan.lexical_text
+    alone = plan_query("Hur följs arbetet upp i Falköping?", MUNICIPALITIES, lexicon)
+    assert (alone.municipality, alone.compared) == ("Falköpings kommun", ())
+
+
 def test_plan_collects_years_and_english_glossary_terms(lexicon):
     plan = plan_query("How has the budget changed between 2020 and 2023?", MUNICIPALITIES, lexicon)
     assert plan.language == "en"

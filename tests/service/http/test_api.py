@@ -332,6 +332,20 @@ def test_a_follow_up_keeps_the_municipality_its_conversation_is_about(client):
     assert body["interpreted_question"] == f"{follow_up[:-1]} (Falköpings kommun)?"
 
 
+def test_a_question_comparing_two_municipalities_quotes_both(client):
+    """Naming Falun and Falköping asks for both: each one's policy is quoted, Falköping's
+    marked as not Falun's. Before, the first name became a filter and Falun's side was
+    never quoted."""
+    body = client.post(
+        "/api/ask",
+        json={"question": "Hur ofta följs det internationella arbetet upp i Falun respektive "
+              "Falköping, och vem får rapporten?"},
+    ).json()  # fmt: skip
+    assert body["answerable"] is True
+    assert {c["municipality"] for c in body["citations"]} == {"Falu kommun", "Falköpings kommun"}
+    assert "inte Falu kommun" in body["answer"]
+
+
 def test_history_is_bounded_and_validated(client):
     too_long = [{"question": f"Fråga {i}?"} for i in range(11)]
     r = client.post("/api/ask", json={"question": "Och 2020?", "history": too_long})
