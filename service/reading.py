@@ -11,9 +11,11 @@ from typing import Any
 from index.hybrid import ScoredChunk
 from index.protocols import Retriever
 from ingest.schema import Document
+from service.answer.evidence import question_terms
 from service.answer.extractive import ExtractiveAnswerer
 from service.answer.followup import standalone
-from service.answer.query import QueryPlan, detect_language, plan_query
+from service.answer.query import QueryPlan, asks_several, detect_language, plan_query
+from service.answer.selection import heading_named
 from service.answer.spelling import QuestionSpelling
 from service.lexicon import Lexicon
 from service.models import MAX_HISTORY_TURNS
@@ -136,4 +138,36 @@ def passages_for(
     for side in sides:
         seen = {h.chunk.chunk_id for h in hits}
         hits += [h for h in retrieve(3, {**where, **side}) if h.chunk.chunk_id not in seen]
-    return hits
+    return hits + named_section_rest(retrieve, plan, hits, where)
+
+
+# how many of the first passages may name the section a question asks for several things of
+SECTION_NAMED_IN = 5
+# enough passages, retrieved within one document, to hold all of it (the longest has 41)
+WHOLE_DOCUMENT = 200
+
+
+def named_section_rest(
+    retrieve: Callable[[int, dict[str, Any]], list[ScoredChunk]],
+    plan: QueryPlan,
+    hits: list[ScoredChunk],
+    where: dict[str, Any],
+) -> list[ScoredChunk]:
+    """The passages not retrieved of a section the question names by its heading when it
+    asks for several things ("Lista aktörerna under rubriken Nationell nivå"): a list that
+    runs over several passages is all there to be quoted. Each is retrieved within its
+    document, so it carries its own scores."""
+    if not asks_several(plan.text):
+        return []
+    asked = set(question_terms(plan.text))
+    named = {
+        (h.chunk.doc_id, h.chunk.section)
+        for h in hits[:SECTION_NAMED_IN]
+        if heading_named(h.chunk.section, asked)
+    }
+    seen = {h.chunk.chunk_id for h in hits}
+    rest: list[ScoredChunk] = []
+    for doc_id, section in sorted(named):
+        within = retrieve(WHOLE_DOCUMENT, {**where, "doc_id": doc_id})
+        rest += [h for h in within if h.chunk.section == section and h.chunk.chunk_id not in seen]
+    return rest

@@ -346,6 +346,20 @@ def test_a_question_comparing_two_municipalities_quotes_both(client):
     assert "inte Falu kommun" in body["answer"]
 
 
+def test_a_list_asked_for_under_a_named_heading_is_quoted_from_the_whole_section(client):
+    """The strategy's section "Nationell nivå" names its three actors in three passages;
+    asked for them all under that heading, the answer names each, though retrieval ranks
+    the passages of the last two far down (before, one of three was quoted)."""
+    body = client.post(
+        "/api/ask",
+        json={"question": "Lista alla de nationella aktörerna som strategin nämner under "
+              "rubriken Nationell nivå."},
+    ).json()  # fmt: skip
+    assert body["answerable"] is True
+    for actor in ("Sveriges Kommuner och Regioner", "(ICLD)", "(MUCF)"):
+        assert actor in body["answer"]
+
+
 def test_history_is_bounded_and_validated(client):
     too_long = [{"question": f"Fråga {i}?"} for i in range(11)]
     r = client.post("/api/ask", json={"question": "Och 2020?", "history": too_long})
