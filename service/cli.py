@@ -476,6 +476,8 @@ ANSWERING_FILES = [
     "eval/own_tune10.jsonl",
     "eval/own_tune11.jsonl",
     "eval/own_tune12.jsonl",
+    "eval/own_tune13.jsonl",
+    "eval/own_tune14.jsonl",
 ]
 
 

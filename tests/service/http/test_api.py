@@ -332,16 +332,22 @@ def test_a_follow_up_keeps_the_municipality_its_conversation_is_about(client):
     assert body["interpreted_question"] == f"{follow_up[:-1]} (Falköpings kommun)?"
 
 
+def answered(client, question: str) -> dict:
+    """The API's answer to `question`, which must be answered."""
+    body = client.post("/api/ask", json={"question": question}).json()
+    assert body["answerable"] is True, body
+    return body
+
+
 def test_a_question_comparing_two_municipalities_quotes_both(client):
     """Naming Falun and Falköping asks for both: each one's policy is quoted, Falköping's
     marked as not Falun's. Before, the first name became a filter and Falun's side was
     never quoted."""
-    body = client.post(
-        "/api/ask",
-        json={"question": "Hur ofta följs det internationella arbetet upp i Falun respektive "
-              "Falköping, och vem får rapporten?"},
-    ).json()  # fmt: skip
-    assert body["answerable"] is True
+    body = answered(
+        client,
+        "Hur ofta följs det internationella arbetet upp i Falun respektive Falköping, och "
+        "vem får rapporten?",
+    )
     assert {c["municipality"] for c in body["citations"]} == {"Falu kommun", "Falköpings kommun"}
     assert "inte Falu kommun" in body["answer"]
 
@@ -350,12 +356,10 @@ def test_a_list_asked_for_under_a_named_heading_is_quoted_from_the_whole_section
     """The strategy's section "Nationell nivå" names its three actors in three passages;
     asked for them all under that heading, the answer names each, though retrieval ranks
     the passages of the last two far down (before, one of three was quoted)."""
-    body = client.post(
-        "/api/ask",
-        json={"question": "Lista alla de nationella aktörerna som strategin nämner under "
-              "rubriken Nationell nivå."},
-    ).json()  # fmt: skip
-    assert body["answerable"] is True
+    body = answered(
+        client, "Lista alla de nationella aktörerna som strategin nämner under rubriken "
+        "Nationell nivå."
+    )  # fmt: skip
     for actor in ("Sveriges Kommuner och Regioner", "(ICLD)", "(MUCF)"):
         assert actor in body["answer"]
 
