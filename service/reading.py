@@ -141,8 +141,6 @@ def passages_for(
     return hits + named_section_rest(retrieve, plan, hits, where)
 
 
-# how many of the first passages may name the section a question asks for several things of
-SECTION_NAMED_IN = 5
 # enough passages, retrieved within one document, to hold all of it (the longest has 41)
 WHOLE_DOCUMENT = 200
 
@@ -161,9 +159,7 @@ def named_section_rest(
         return []
     asked = set(question_terms(plan.text))
     named = {
-        (h.chunk.doc_id, h.chunk.section)
-        for h in hits[:SECTION_NAMED_IN]
-        if heading_named(h.chunk.section, asked)
+        (h.chunk.doc_id, h.chunk.section) for h in hits if heading_named(h.chunk.section, asked)
     }
     seen = {h.chunk.chunk_id for h in hits}
     rest: list[ScoredChunk] = []
