@@ -193,11 +193,6 @@ def named_municipalities(text: str, municipalities: list[str]) -> tuple[str, ...
     return tuple(m for m in municipalities if _municipality_pattern(m).search(text))
 
 
-def named_municipality(text: str, municipalities: list[str]) -> str | None:
-    """The catalog municipality the question names, the first when it names several."""
-    return next(iter(named_municipalities(text, municipalities)), None)
-
-
 def without_municipality(text: str, *municipalities: str | None) -> str:
     for municipality in municipalities:
         if municipality is not None:
