@@ -11,10 +11,17 @@ import numpy as np
 from index.hybrid import ScoredChunk, combined_vector
 from index.units import UnitVectors
 from ingest.schema import Document, DocumentMeta
-from lang import tokenize
+from lang import find_words, find_years, tokenize
 from service.answer.compose import compose_answer, refusal
 from service.answer.evidence import TermStats, question_entities, question_terms
-from service.answer.features import Candidate, Question, candidates, question_features
+from service.answer.features import (
+    Candidate,
+    Question,
+    candidates,
+    names_document,
+    naming_text,
+    question_features,
+)
 from service.answer.fitted import MODEL_FILE, AnsweringModel
 from service.answer.parts import asked_sentences
 from service.answer.query import (
@@ -23,6 +30,8 @@ from service.answer.query import (
     answer_kind,
     asks_definition,
     asks_several,
+    checked_claim,
+    names_a_count,
     short_names,
     term_alternatives,
 )
@@ -138,6 +147,40 @@ class ExtractiveAnswerer:
         entities = [e for e in question_entities(plan.text, ignore) if e in terms]
         return terms, entities
 
+    def claim_details(
+        self, plan: QueryPlan, terms: list[str], synonyms: dict[str, list[str]]
+    ) -> tuple[tuple[tuple[str, ...], ...], tuple[int, ...]]:
+        """The details of the claim a question asks the documents to bear out ("Står det i
+        policyn att nämnderna ansvarar …?"), a word at a time: its terms (an English word's:
+        its Swedish alternatives) that name no document (a claim is looked for in the
+        documents, whichever it names) and that some document has, unless the word is a name
+        or a number (a word no document has cannot be borne out, and is more often the
+        asker's own than a changed detail, but "sju", "580" or "Värmland" are changed
+        details); and the question's years."""
+        claim = checked_claim(plan.text)
+        if not claim:
+            return (), ()
+        naming = {t for doc in self.documents.values() for t in tokenize(naming_text(doc))}
+        names = set(question_entities(claim))
+        english = plan.language == "en"
+        details = []
+        for word in dict.fromkeys(find_words(claim, "table")):
+            stems = question_terms(word)
+            named = word.isdigit() or names_a_count(word) or any(t in names for t in stems)
+            if english:
+                stems = question_terms(self.lexicon.in_swedish(word.lower()) or word)
+            details.append(
+                tuple(
+                    t
+                    for t in stems
+                    if t in terms
+                    and (named or t in self.stats.df)
+                    and not names_document(t, naming, synonyms)
+                )
+            )
+        years = sorted({*find_years(claim), *plan.years})
+        return tuple(d for d in details if d), tuple(years)
+
     def question_vector(self, plan: QueryPlan) -> np.ndarray | None:
         """The vector its units are compared with: what is asked, with its municipality
         (unlike retrieval, which filters on it, the units of another municipality's documents
@@ -159,6 +202,8 @@ class ExtractiveAnswerer:
         if units is not None and vector is not None:
             meaning = units.cosines_to(vector)
             centrality = units.centrality
+        synonyms = term_alternatives(self.term_text(plan), self.lexicon)
+        claim_terms, claim_years = self.claim_details(plan, terms, synonyms)
         return Question(
             meaning=meaning,
             centrality=centrality,
@@ -166,13 +211,15 @@ class ExtractiveAnswerer:
             specificity={t: self.stats.specificity(t) for t in terms},
             terms=terms,
             entities=entities,
-            synonyms=term_alternatives(self.term_text(plan), self.lexicon),
+            synonyms=synonyms,
             years=plan.years,
             municipality=plan.municipality,
             compared=plan.compared,
             wants=answer_kind(plan.text),
             definition=asks_definition(plan.text),
             several=asks_several(plan.text),
+            claim_terms=claim_terms,
+            claim_years=claim_years,
         )
 
     def candidates(

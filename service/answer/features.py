@@ -59,6 +59,10 @@ QUESTION_FEATURES = (
     "unknown_year",  # the question names a year no document is of
     "compares_years",  # ... names two or more years that documents are of (a comparison)
     "foreign_covers_more",  # another municipality's best unit covers more than the named one's
+    # a claim to check ("Står det att …?"): the share of its details (terms, years, weighed by
+    # their specificity) that even the unit of the three best passages bearing out most of
+    # it lacks
+    "claim_lacks",
     "terms",  # log(1 + number of content terms)
     # the cosine of the nearest labelled training question the documents answer minus that
     # of the nearest one they do not (`labelled.LabelledQuestions`)
@@ -78,6 +82,7 @@ class Candidate:
     terms: frozenset[str]  # the question terms it covers
     # ... that its passage covers, with its headings and its document's title, place and year
     passage_terms: frozenset[str] = frozenset()
+    document_year: int | None = None  # the year its document is of, if any
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,15 @@ class Question:
     # one they do not (0 without labelled questions)
     labelled_margin: float = 0.0
     compared: tuple[str, ...] = ()  # the municipalities it compares, when it names several
+    # a question asking whether the documents say something: the claim's details, each a
+    # term or (for an English word) its Swedish alternatives, beyond the documents' names and
+    # the words no document has; and the years the question names (both empty for any other)
+    claim_terms: tuple[tuple[str, ...], ...] = ()
+    claim_years: tuple[int, ...] = ()
+
+    @property
+    def checks_claim(self) -> bool:
+        return bool(self.claim_terms or self.claim_years)
 
 
 def naming_text(doc: Document) -> str:
@@ -209,13 +223,49 @@ def candidates(
                 1 / (1 + i),
             )
             start, end = chunk.start + a, chunk.start + b
-            out.append(Candidate(hit, rank, start, end, features, got, in_passage))
+            out.append(Candidate(hit, rank, start, end, features, got, in_passage, meta.year))
     best = max((c.features[0] for c in out), default=0.0)
     return [
         Candidate(c.hit, c.rank, c.start, c.end, (c.features[0], best - c.features[0],
-                  *c.features[2:]), c.terms, c.passage_terms)
+                  *c.features[2:]), c.terms, c.passage_terms, c.document_year)
         for c in out
     ]  # fmt: skip
+
+
+def bears_out(term: str, tokens: set[str], synonyms: dict[str, list[str]]) -> bool:
+    """The unit's tokens have the term, or each part of a hyphenated one ("ICLD-projektet"
+    for "ICLD projektet"), as a word or a word's beginning."""
+    if covered(term, tokens, synonyms):
+        return True
+    parts = [p for p in term.split("-") if p] if "-" in term else []
+    return bool(parts) and all(
+        covered(p, tokens, synonyms) or any(t.startswith(p) for t in tokens) for p in parts
+    )
+
+
+def claim_lacks(q: Question, unit: Candidate) -> float:
+    """The share of the claim's weight the unit does not bear out: each detail weighs its
+    specificity (a year weighs 1), and a detail is borne out by any of its alternatives (an
+    English word's Swedish ones), or a year by the unit or its document's year. 0 when the
+    unit bears out every detail."""
+    chunk = unit.hit.chunk
+    text = chunk.text[unit.start - chunk.start : unit.end - chunk.start]
+    tokens = set(tokenize(text))
+    weight = lacking = 0.0
+    for alternatives in q.claim_terms:
+        w = min(q.specificity.get(t, 1.0) for t in alternatives)
+        weight += w
+        if not any(bears_out(t, tokens, q.synonyms) for t in alternatives):
+            lacking += w
+    for year in q.claim_years:
+        weight += 1.0
+        if str(year) not in text and year != unit.document_year:
+            lacking += 1.0
+    return lacking / weight if weight else 0.0
+
+
+# how many of the best passages a claim is looked for in
+CLAIM_PASSAGES = 3
 
 
 def question_features(
@@ -275,5 +325,10 @@ def question_features(
         "entities_missing": float(all(feature(i, "entity_missing") for i in every)),
         "kind_found": float(any(feature(i, "kind_found") for i in ranked)),
         "foreign_covers_more": max(0.0, best_cover(True) - best_cover(False)),
+        "claim_lacks": min(
+            (claim_lacks(q, u) for u in units if u.rank < CLAIM_PASSAGES), default=1.0
+        )
+        if q.checks_claim
+        else 0.0,
     }
     return tuple({**asked, **found}[name] for name in QUESTION_FEATURES)

@@ -268,6 +268,11 @@ def is_list(unit: str) -> bool:
     return unit.count("\n") >= 2
 
 
+def names_a_count(word: str) -> bool:
+    """The word is a number, in digits or words ("sju", "seven", "580")."""
+    return _COUNT.fullmatch(word) is not None
+
+
 def _names_a_count(sentence: str) -> bool:
     """A count, or a list whose items can be counted."""
     return bool(_COUNT.search(sentence)) or is_list(sentence)
@@ -327,6 +332,27 @@ _DEFINES = re.compile(
 _ASKS_SEVERAL = re.compile(
     r"\b(?:vilka|räkna upp|lista|alla|samtliga|which|list|all|what are)\b", re.I
 )
+
+
+# A question that asks whether the documents say something ("Står det i policyn att …?",
+# "Stämmer det att …?", "Does the plan say that …?"): the claim after the frame is what a
+# quote must bear out, every detail of it. "Står det något om att …" asks for a topic, not
+# a claim, and "What does X say …" for a content.
+_CHECKS_CLAIM = re.compile(
+    r"\b(?:står|stod|stämmer|sägs) det\b[^?.!]*?(?<!\bom )\batt\s+(?P<sv>[^?]+)"
+    r"|\bär det (?:sant|korrekt|riktigt|så)\b[^?.!]*?\batt\s+(?P<sv2>[^?]+)"
+    r"|(?:^|[.!?]\s+)(?:does|did|do)\b[^?.!]*?\b(?:say|state|mention|claim|write)s?\s+"
+    r"(?:that\s+)?(?P<en>[^?]+)"
+    r"|\bis it (?:true|correct|right|so)\s+(?:that\s+)?(?P<en2>[^?]+)",
+    re.I,
+)
+
+
+def checked_claim(question: str) -> str:
+    """The claim a question asks the documents to bear out, or "" when it asks no such
+    thing."""
+    found = _CHECKS_CLAIM.search(question)
+    return next((g for g in found.groups() if g), "") if found else ""
 
 
 def asks_several(question: str) -> bool:

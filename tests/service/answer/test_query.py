@@ -1,6 +1,7 @@
 from service.answer.query import (
     answer_kind,
     asks_several,
+    checked_claim,
     detect_language,
     expand_abbreviations,
     named_municipalities,
@@ -112,3 +113,18 @@ def test_a_question_asking_when_wants_a_year_also_after_a_greeting():
     when = answer_kind("Hej, jag skriver en motion. När antogs strategin?")
     assert when is not None and when("Strategin antogs 2019.") and not when("Strategin antogs.")
     assert answer_kind("Vad gäller när vi reser?") is None  # "när" inside a sentence asks no time
+
+
+def test_a_question_checking_what_the_documents_say_gives_the_claim_to_check():
+    assert checked_claim("Står det i strategin att Falun har fem vänorter?") == (
+        "Falun har fem vänorter"
+    )
+    assert checked_claim("Hej! Stämmer det att rådets budget sänktes 2023?") == (
+        "rådets budget sänktes 2023"
+    )
+    assert checked_claim("Does the policy say that boards pay for it?") == "boards pay for it"
+    assert checked_claim("Is it true that the plan is for one year?") == "the plan is for one year"
+    # a topic, or what something says, is no claim
+    assert checked_claim("Står det något i strategin om att medarbetare reser?") == ""
+    assert checked_claim("What does the 2023 plan say about Hamina?") == ""
+    assert checked_claim("Vad säger strategin om vänorter?") == ""
