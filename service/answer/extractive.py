@@ -140,12 +140,16 @@ class ExtractiveAnswerer:
             # English words cannot match, and its function words are not Swedish terms
             english = {t for w in ENGLISH_FUNCTION_WORDS for t in tokenize(w)}
             terms = [t for t in terms if t in self.stats.df and t not in english and len(t) > 1]
-        ignore = [*self.municipalities(), *short_names(self.config.home_municipality)]
+        ignore = self.municipality_names()
         # a municipality's name says whose documents, which retrieval filters on, not what
         names = {t for name in ignore for t in tokenize(name)}
         terms = [t for t in terms if t not in names]
         entities = [e for e in question_entities(plan.text, ignore) if e in terms]
         return terms, entities
+
+    def municipality_names(self) -> list[str]:
+        """The municipalities' names as a question may write them."""
+        return [*self.municipalities(), *short_names(self.config.home_municipality)]
 
     def claim_details(
         self, plan: QueryPlan, terms: list[str], synonyms: dict[str, list[str]]
@@ -161,7 +165,8 @@ class ExtractiveAnswerer:
         if not claim:
             return (), ()
         naming = {t for doc in self.documents.values() for t in tokenize(naming_text(doc))}
-        names = set(question_entities(claim))
+        municipalities = self.municipality_names()
+        names = set(question_entities(plan.text, municipalities))
         english = plan.language == "en"
         details = []
         for word in dict.fromkeys(find_words(claim, "table")):
@@ -173,7 +178,9 @@ class ExtractiveAnswerer:
                 tuple(
                     t
                     for t in stems
-                    if t in terms
+                    # an English question's terms are the words the documents have: its
+                    # name or number no document has is a detail all the same
+                    if (t in terms or (named and english))
                     and (named or t in self.stats.df)
                     and not names_document(t, naming, synonyms)
                 )

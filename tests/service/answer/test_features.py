@@ -156,3 +156,12 @@ def test_a_claims_details_are_its_words_the_documents_have_or_its_names_and_numb
     assert not said & set(tokenize("strategin precis"))  # a document's name; no document's word
     assert corpus.answerer.stats.df.get(tokenize("precis")[0]) is None
     assert details("Vilka vänorter har Falun?") == set()  # no claim to check
+
+
+def test_an_english_claims_name_or_number_no_document_has_is_a_detail(corpus):
+    answerer = corpus.answerer
+    question = "Does the plan say that the council's budget is 250 000 kr in Falun?"
+    plan = plan_query(question, answerer.municipalities(), answerer.lexicon)
+    said = {t for alternatives in answerer.question(plan).claim_terms for t in alternatives}
+    assert "250" in said and "250" not in answerer.stats.df
+    assert not said & set(tokenize("Falun plan"))  # whose documents, and which
