@@ -31,7 +31,7 @@ from service.answer.query import (
     asks_definition,
     asks_several,
     checked_claim,
-    names_a_count,
+    is_count,
     short_names,
     term_alternatives,
 )
@@ -169,9 +169,12 @@ class ExtractiveAnswerer:
         names = set(question_entities(plan.text, municipalities))
         english = plan.language == "en"
         details = []
-        for word in dict.fromkeys(find_words(claim, "table")):
+        years = sorted({*find_years(claim), *plan.years})
+        # its years are checked apart, against the unit and its document's year
+        said = {str(y) for y in years}
+        for word in dict.fromkeys(w for w in find_words(claim, "table") if w not in said):
             stems = question_terms(word)
-            named = word.isdigit() or names_a_count(word) or any(t in names for t in stems)
+            named = word.isdigit() or is_count(word) or any(t in names for t in stems)
             if english:
                 stems = question_terms(self.lexicon.in_swedish(word.lower()) or word)
             details.append(
@@ -185,7 +188,6 @@ class ExtractiveAnswerer:
                     and not names_document(t, naming, synonyms)
                 )
             )
-        years = sorted({*find_years(claim), *plan.years})
         return tuple(d for d in details if d), tuple(years)
 
     def question_vector(self, plan: QueryPlan) -> np.ndarray | None:

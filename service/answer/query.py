@@ -268,8 +268,8 @@ def is_list(unit: str) -> bool:
     return unit.count("\n") >= 2
 
 
-def names_a_count(word: str) -> bool:
-    """The word is a number, in digits or words ("sju", "seven", "580")."""
+def is_count(word: str) -> bool:
+    """The word is a number, in digits or words ("sju", "seven", "580"), not a year."""
     return _COUNT.fullmatch(word) is not None
 
 

@@ -165,3 +165,7 @@ def test_an_english_claims_name_or_number_no_document_has_is_a_detail(corpus):
     said = {t for alternatives in answerer.question(plan).claim_terms for t in alternatives}
     assert "250" in said and "250" not in answerer.stats.df
     assert not said & set(tokenize("Falun plan"))  # whose documents, and which
+    dated = plan_query(f"{question[:-1]} for 2021?", answerer.municipalities(), answerer.lexicon)
+    claim = answerer.question(dated)
+    assert claim.claim_years == (2021,)  # a year is checked apart, not also as a word
+    assert "2021" not in {t for alternatives in claim.claim_terms for t in alternatives}
